@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+// LienThong: a watched-folder electronic office for Vietnamese state agencies.
+import PackageDescription
+
+let package = Package(
+    name: "LienThong",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lienthong", targets: ["lienthong"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, behind a modulemap and a shim that wraps only macros and variadics.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .systemLibrary(name: "CLinux"),
+
+        // One module per concept (see DESIGN.md).
+        .target(name: "DurableIO", dependencies: ["CLinux"]),
+        .target(name: "Signing", dependencies: ["COpenSSL"]),
+        .target(name: "Archiving", dependencies: ["CArchive"]),
+        .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
+        .target(
+            name: "Spool",
+            dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "lienthong",
+            dependencies: [
+                "Signing", "Archiving", "Packets", "Spool", "DurableIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Benchmarks are programs, not tests: they print ratios against a baseline run alongside.
+        .executableTarget(
+            name: "lienthong-bench",
+            dependencies: ["Signing", "Archiving", "Packets", "TestSupport"],
+            path: "Benchmarks/PackBenchmark"
+        ),
+
+        // Tests mirror modules; TestSupport holds what several suites share.
+        .target(name: "TestSupport", dependencies: ["Signing"], path: "Tests/TestSupport"),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
+        .testTarget(name: "ArchivingTests", dependencies: ["Archiving", "TestSupport"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
+    ]
+)

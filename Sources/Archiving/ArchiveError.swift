@@ -1,0 +1,21 @@
+/// A failure inside libarchive, or an archive LienThong refuses to read.
+public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// libarchive reported an error; `message` is its own text.
+    case library(operation: String, code: Int32, message: String)
+    /// The input is not a tar or zip archive.
+    case notAnArchive(String)
+    /// The archive ends before its last entry does.
+    case truncated(String)
+    /// An entry's data is shorter or longer than its header says (the source changed while it was written).
+    case sizeMismatch(path: String, expected: Int64, actual: Int64)
+
+    public var description: String {
+        switch self {
+        case let .library(operation, code, message): "\(operation) failed (\(code)): \(message)"
+        case let .notAnArchive(message): "not a tar or zip archive: \(message)"
+        case let .truncated(message): "the archive is truncated: \(message)"
+        case let .sizeMismatch(path, expected, actual):
+            "\(path): \(actual) bytes written where \(expected) were announced (the file changed while it was read)"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Why a file or folder name cannot travel safely between Linux and Windows (SMB) shares.
+public enum NameProblem: Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case notUTF8
+    /// `.` or `..`.
+    case dotName
+    /// Longer than 255 bytes of UTF-8.
+    case tooLong(bytes: Int)
+    /// Holds a control or text-direction character (newline, NUL, bidi override …), given as U+XXXX.
+    case controlCharacter(String)
+    /// Holds a character Windows refuses in names: `< > : " / \ | ? *`.
+    case reservedCharacter(Character)
+    /// A device name Windows reserves (`CON`, `NUL`, `COM1` …), with or without an extension.
+    case windowsReservedName(String)
+    /// Ends in a dot or a space, which Windows silently strips.
+    case trailingDotOrSpace
+
+    public var description: String {
+        switch self {
+        case .empty: "the name is empty"
+        case .notUTF8: "the name is not valid UTF-8"
+        case .dotName: "the name is . or .."
+        case .tooLong(let bytes): "the name is \(bytes) bytes long (at most 255)"
+        case .controlCharacter(let scalar): "the name holds the control character \(scalar)"
+        case .reservedCharacter(let character): "the name holds the character \(character), which Windows does not allow"
+        case .windowsReservedName(let name): "\(name) is a device name reserved by Windows"
+        case .trailingDotOrSpace: "the name ends with a dot or a space"
+        }
+    }
+}
+
+/// Rules for names that must be valid on Linux and on Windows shares at once.
+public enum PortableName {
+    /// The longest name, in bytes of UTF-8, that common file systems accept.
+    public static let maxBytes = 255
+
+    private static let reservedCharacters: Set<Character> = ["<", ">", ":", "\"", "/", "\\", "|", "?", "*"]
+    private static let reservedDevices: Set<String> = {
+        var names: Set<String> = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+        for digit in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³"] {
+            names.insert("COM" + digit)
+            names.insert("LPT" + digit)
+        }
+        return names
+    }()
+
+    /// The problem with `name` as one path component, or nil when it is portable.
+    public static func problem(with name: String) -> NameProblem? {
+        if name.isEmpty { return .empty }
+        if name == "." || name == ".." { return .dotName }
+        let bytes = name.utf8.count
+        if bytes > maxBytes { return .tooLong(bytes: bytes) }
+        for scalar in name.unicodeScalars where isControl(scalar) {
+            return .controlCharacter(String(format: "U+%04X", scalar.value))
+        }
+        if let reserved = name.first(where: { reservedCharacters.contains($0) }) { return .reservedCharacter(reserved) }
+        if name.hasSuffix(".") || name.hasSuffix(" ") { return .trailingDotOrSpace }
+        let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        let device = stem.trimmingCharacters(in: .whitespaces).uppercased()
+        if reservedDevices.contains(device) { return .windowsReservedName(stem) }
+        return nil
+    }
+
+    /// Whether `scalar` is a control character or an invisible text-direction override.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidi marks and overrides ("Trojan source" names)
+        case 0xFEFF, 0xFFF9...0xFFFB: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Archiving
+import DurableIO
+import Foundation
+import Signing
+
+/// A packet that was written: what it says and how big it is.
+public struct BuiltPacket: Sendable {
+    /// The metadata inside it.
+    public let metadata: PacketMetadata
+    /// metadata.json's exact bytes (also the archive's `.json` sidecar).
+    public let metadataBytes: [UInt8]
+    /// The detached CMS signature over `metadataBytes`.
+    public let signature: [UInt8]
+    /// Size of the archive file in bytes.
+    public let archiveSize: Int64
+}
+
+/// Builds signed packets: each document is read once, hashed while it is written into the archive, and
+/// memory stays flat whatever the documents' size.
+public struct PacketBuilder {
+    /// The sending agency.
+    public let sender: PacketSender
+    /// Signs metadata.json with the agency's key.
+    public let signer: CMSSigner
+    /// tar (default) or zip.
+    public var format: ArchiveFormat
+    /// The zone `packedAt` and `Bagging-Date` are written in.
+    public var timeZone: TimeZone
+    /// The clock; injected in tests.
+    public var clock: @Sendable () -> Date
+    /// Read size per system call.
+    public var chunkSize = 1 << 20
+
+    public init(sender: PacketSender, signer: CMSSigner, format: ArchiveFormat = .tar,
+                timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.sender = sender
+        self.signer = signer
+        self.format = format
+        self.timeZone = timeZone
+        self.clock = clock
+    }
+
+    /// Writes the packet for `document` and `sources` to `output`, which the caller then syncs and publishes.
+    public func build(document: ClerkSidecar, sources: [PacketSource], into output: FileDescriptor,
+                      packetId: PacketID? = nil) throws(PacketBuildError) -> BuiltPacket {
+        try check(document: document, sources: sources)
+        let now = clock()
+        do {
+            try signer.certificate.requireValid(at: now)
+        } catch {
+            throw .signing("\(error)")
+        }
+        let id = packetId ?? PacketID.make(at: now)
+        let root = id.rawValue
+        do {
+            let writer = try ArchiveWriter(fileDescriptor: output.raw, format: format)
+            try writer.addDirectory(root, modified: now)
+            try writer.addDirectory("\(root)/\(BagIt.payloadDirectory)", modified: now)
+
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+            defer { buffer.deallocate() }
+            var files: [PayloadFile] = []
+            for source in sources {
+                files.append(try copy(source, into: writer, at: "\(root)/\(BagIt.payloadDirectory)/\(source.name)", buffer: buffer))
+            }
+
+            let metadata = PacketMetadata(
+                packetId: id, document: document, from: sender, files: files,
+                packedAt: Timestamp.string(now, in: timeZone),
+                signer: SignerRecord(
+                    certificateSha256: signer.certificate.sha256Fingerprint, subject: signer.certificate.subject.description,
+                    issuer: signer.certificate.issuer.description, serialNumber: signer.certificate.serialNumber))
+            let metadataBytes = metadata.bytes
+            let signature: [UInt8]
+            do {
+                signature = try signer.sign(metadataBytes, signingTime: now)
+            } catch {
+                throw PacketBuildError.signing("\(error)")
+            }
+
+            let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
+            let bagInfo = BagIt.bagInfo([
+                ("Source-Organization", sender.organName),
+                ("Organization-Identifier", sender.organId.rawValue),
+                ("External-Identifier", document.numberAndNotation),
+                ("External-Description", document.subject),
+                ("Internal-Sender-Identifier", id.rawValue),
+                ("Bagging-Date", CalendarDate(now, in: timeZone).description),
+                ("Bag-Software-Agent", "LienThong"),
+                ("Payload-Oxum", "\(totalBytes).\(files.count)"),
+            ])
+            let manifest = BagIt.manifest(files.map { ("\(BagIt.payloadDirectory)/\($0.name)", $0.sha256) })
+            let tagFiles: [(String, [UInt8])] = [
+                (BagIt.declarationName, BagIt.declaration),
+                (BagIt.bagInfoName, bagInfo),
+                (BagIt.manifestName, manifest),
+                (PacketLayout.metadataName, metadataBytes),
+                (PacketLayout.signatureName, signature),
+            ]
+            for (name, bytes) in tagFiles {
+                try writer.addFile("\(root)/\(name)", contents: bytes, modified: now)
+            }
+            let tagManifest = BagIt.manifest(tagFiles.map { ($0.0, SHA256Hasher.hex(of: $0.1)) })
+            try writer.addFile("\(root)/\(BagIt.tagManifestName)", contents: tagManifest, modified: now)
+            try writer.finish()
+            return BuiltPacket(metadata: metadata, metadataBytes: metadataBytes, signature: signature, archiveSize: writer.bytesWritten)
+        } catch let error as PacketBuildError {
+            throw error
+        } catch let error as ArchiveError {
+            if case .sizeMismatch(let path, _, _) = error { throw .changedWhilePacking(path) }
+            throw .archive(error)
+        } catch let error as FileError {
+            throw .unreadable(error)
+        } catch {
+            throw .archive(.library(operation: "build", code: -1, message: "\(error)"))
+        }
+    }
+
+    /// Names, recipients: everything that can be refused before a byte is written.
+    private func check(document: ClerkSidecar, sources: [PacketSource]) throws(PacketBuildError) {
+        guard !sources.isEmpty else { throw .noDocuments }
+        var seen: Set<String> = []
+        for source in sources {
+            if let problem = PortableName.problem(with: source.name) { throw .badFileName(source.name, problem) }
+            guard seen.insert(source.name.lowercased()).inserted else { throw .duplicateFileName(source.name) }
+        }
+        if document.to.contains(sender.organId) {
+            throw .sidecar(SidecarRejection([SidecarMessages.recipientIsSender(sender.organId)]))
+        }
+    }
+
+    /// Streams one document into the archive, hashing it on the way; refuses a file that changes meanwhile.
+    private func copy(_ source: PacketSource, into writer: ArchiveWriter, at path: String,
+                      buffer: UnsafeMutableRawBufferPointer) throws -> PayloadFile {
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.openRegularFileForReading(source.path)
+        } catch let error as FileError where error.code == ELOOP || error.code == EINVAL {
+            throw PacketBuildError.notRegularFile(source.path)
+        }
+        let before = try file.status()
+        file.adviseSequential()
+        let hasher = SHA256Hasher()
+        let size = Int64(before.st_size)
+        try writer.addFile(path, size: size, modified: Date(timeIntervalSince1970: TimeInterval(before.st_mtim.tv_sec))) { write in
+            while true {
+                let count = try file.read(into: buffer)
+                if count == 0 { break }
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                hasher.update(chunk)
+                try write(chunk)
+            }
+        }
+        let after = try file.status()
+        guard after.st_size == before.st_size, after.st_mtim.tv_sec == before.st_mtim.tv_sec,
+              after.st_mtim.tv_nsec == before.st_mtim.tv_nsec else {
+            throw PacketBuildError.changedWhilePacking(source.path)
+        }
+        return PayloadFile(name: source.name, size: size, sha256: hasher.finalize().hexString,
+                           mediaType: MediaType.forFileName(source.name))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Synchronization
+
+/// A packet's identifier: unique, sortable by time, and safe as a file name on Linux and Windows.
+///
+/// Form: `YYYYMMDD-HHMMSS-mmm-XXXXXXXXXX` — the UTC instant to the millisecond, then ten characters of Crockford
+/// base 32 (50 random bits). Identifiers made by one process are strictly increasing even within a millisecond.
+public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    /// The identifier's text.
+    public let rawValue: String
+
+    /// Accepts an identifier of exactly the form above.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 30 else { return nil }
+        for (index, byte) in bytes.enumerated() {
+            switch index {
+            case 8, 15, 19: guard byte == UInt8(ascii: "-") else { return nil }
+            case 0..<19: guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            default: guard PacketID.alphabet.contains(byte) else { return nil }
+            }
+        }
+        rawValue = text
+    }
+
+    private init(raw: String) { rawValue = raw }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: PacketID, rhs: PacketID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let id = PacketID(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a packet id: \(text)"))
+        }
+        self = id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// Crockford's base 32: no I, L, O or U, so an identifier read aloud or retyped stays unambiguous.
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    private static let last = Mutex<(millisecond: Int64, random: UInt64)>((0, 0))
+
+    /// A new identifier for a packet made at `date`.
+    public static func make(at date: Date = Date()) -> PacketID {
+        let wanted = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let (millisecond, random) = last.withLock { state -> (Int64, UInt64) in
+            let mask: UInt64 = (1 << 50) - 1
+            if wanted <= state.millisecond {
+                // Same (or an earlier) millisecond: count up from the previous identifier to stay strictly increasing.
+                state.random = (state.random + 1) & mask
+                if state.random == 0 { state.millisecond += 1 }
+            } else {
+                state = (wanted, UInt64.random(in: 0...mask) >> 1)  // top bit clear leaves room to count up
+            }
+            return state
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let instant = Date(timeIntervalSince1970: TimeInterval(millisecond) / 1000)
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d-%03d", parts.year!, parts.month!, parts.day!,
+                           parts.hour!, parts.minute!, parts.second!, Int(millisecond % 1000))
+        var suffix: [UInt8] = []
+        for shift in stride(from: 45, through: 0, by: -5) {
+            suffix.append(alphabet[Int((random >> UInt64(shift)) & 31)])
+        }
+        return PacketID(raw: stamp + "-" + String(decoding: suffix, as: UTF8.self))
+    }
+}

@@ -1,0 +1,57 @@
+import COpenSSL
+import Foundation
+
+/// An owned certificate revocation list (`X509_CRL`).
+///
+/// Sendable for the same reason as `Certificate`: immutable once made, and OpenSSL locks its internal caches.
+public final class RevocationList: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(taking pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit { X509_CRL_free(pointer) }
+
+    /// Every CRL in a PEM file's bytes, in order.
+    public static func all(pem: [UInt8], path: String = "<memory>") throws -> [RevocationList] {
+        let bio = try MemoryBIO(pem)
+        var lists: [RevocationList] = []
+        while let crl = PEM_read_bio_X509_CRL(bio.pointer, nil, nil, nil) {
+            lists.append(RevocationList(taking: crl))
+        }
+        ERR_clear_error()
+        guard !lists.isEmpty else { throw SigningError.noPEMObject(path: path, expected: "X509 CRL") }
+        return lists
+    }
+
+    /// Every CRL in the PEM file at `path`.
+    public static func load(path: String) throws -> [RevocationList] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SigningError.unreadable(path: path, reason: "missing or not readable")
+        }
+        return try all(pem: Array(data), path: path)
+    }
+
+    /// The CRL in PEM.
+    public var pem: String {
+        guard let bio = try? MemoryBIO(), PEM_write_bio_X509_CRL(bio.pointer, pointer) == 1 else { return "" }
+        return bio.string
+    }
+
+    /// The CA that issued the list.
+    public var issuer: DistinguishedName { DistinguishedName(borrowing: X509_CRL_get_issuer(pointer)) }
+
+    /// When the list was issued.
+    public var thisUpdate: Date? { ASN1Time.date(X509_CRL_get0_lastUpdate(pointer)) }
+
+    /// When the next list is due.
+    public var nextUpdate: Date? { ASN1Time.date(X509_CRL_get0_nextUpdate(pointer)) }
+
+    /// When `certificate` was revoked, if this list names it (and the list's issuer issued it).
+    public func revocationDate(of certificate: Certificate) -> Date? {
+        var entry: OpaquePointer?
+        guard X509_CRL_get0_by_cert(pointer, &entry, certificate.pointer) == 1, let entry else { return nil }
+        return ASN1Time.date(X509_REVOKED_get0_revocationDate(entry))
+    }
+}
