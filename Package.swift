@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Signing"], path: "Tests/TestSupport"),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "ArchivingTests", dependencies: ["Archiving", "TestSupport"]),
-        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "DurableIO", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]

@@ -13,16 +13,12 @@ public final class ArchiveReader {
     public init(fileDescriptor: Int32, blockSize: Int = 1 << 20) throws {
         ArchiveLocale.ensureUTF8()
         archive = try libarchiveNonNull(archive_read_new(), "archive_read_new")
-        do {
-            try check(archive_read_support_format_tar(archive), "archive_read_support_format_tar")
-            try check(archive_read_support_format_zip(archive), "archive_read_support_format_zip")
-            // Paths are taken as UTF-8 bytes whatever the process locale.
-            try check(archive_read_set_options(archive, "hdrcharset=UTF-8"), "archive_read_set_options")
-            try check(archive_read_open_fd(archive, fileDescriptor, blockSize), "archive_read_open_fd")
-        } catch {
-            archive_read_free(archive)
-            throw error
-        }
+        // Once `archive` is set, deinit frees it, also when init throws below.
+        try check(archive_read_support_format_tar(archive), "archive_read_support_format_tar")
+        try check(archive_read_support_format_zip(archive), "archive_read_support_format_zip")
+        // Paths are taken as UTF-8 bytes whatever the process locale.
+        try check(archive_read_set_options(archive, "hdrcharset=UTF-8"), "archive_read_set_options")
+        try check(archive_read_open_fd(archive, fileDescriptor, blockSize), "archive_read_open_fd")
     }
 
     deinit { archive_read_free(archive) }

@@ -13,24 +13,20 @@ public final class ArchiveWriter {
     public init(fileDescriptor: Int32, format: ArchiveFormat) throws {
         ArchiveLocale.ensureUTF8()
         archive = try libarchiveNonNull(archive_write_new(), "archive_write_new")
-        do {
-            switch format {
-            case .tar:
-                try check(archive_write_set_format_pax_restricted(archive), "archive_write_set_format_pax_restricted")
-            case .zip:
-                try check(archive_write_set_format_zip(archive), "archive_write_set_format_zip")
-                try check(archive_write_zip_set_compression_store(archive), "archive_write_zip_set_compression_store")
-            }
-            // Names are handed over as UTF-8 whatever the process locale, and marked as such in the archive.
-            try check(archive_write_set_options(archive, "hdrcharset=UTF-8"), "archive_write_set_options")
-            // Large blocks mean few write(2) calls; the last block is not padded to the block size.
-            try check(archive_write_set_bytes_per_block(archive, 64 * 1024), "archive_write_set_bytes_per_block")
-            try check(archive_write_set_bytes_in_last_block(archive, 1), "archive_write_set_bytes_in_last_block")
-            try check(archive_write_open_fd(archive, fileDescriptor), "archive_write_open_fd")
-        } catch {
-            archive_write_free(archive)
-            throw error
+        // Once `archive` is set, deinit frees it, also when init throws below.
+        switch format {
+        case .tar:
+            try check(archive_write_set_format_pax_restricted(archive), "archive_write_set_format_pax_restricted")
+        case .zip:
+            try check(archive_write_set_format_zip(archive), "archive_write_set_format_zip")
+            try check(archive_write_zip_set_compression_store(archive), "archive_write_zip_set_compression_store")
         }
+        // Names are handed over as UTF-8 whatever the process locale, and marked as such in the archive.
+        try check(archive_write_set_options(archive, "hdrcharset=UTF-8"), "archive_write_set_options")
+        // Large blocks mean few write(2) calls; the last block is not padded to the block size.
+        try check(archive_write_set_bytes_per_block(archive, 64 * 1024), "archive_write_set_bytes_per_block")
+        try check(archive_write_set_bytes_in_last_block(archive, 1), "archive_write_set_bytes_in_last_block")
+        try check(archive_write_open_fd(archive, fileDescriptor), "archive_write_open_fd")
     }
 
     deinit {

@@ -52,6 +52,9 @@ public final class PrivateKey {
 
     /// Parses a PEM private key held in memory.
     public convenience init(pem: [UInt8], passphrase: [UInt8]?, path: String = "<memory>") throws {
+        guard String(decoding: pem, as: UTF8.self).contains("PRIVATE KEY-----") else {
+            throw SigningError.noPEMObject(path: path, expected: "private key")
+        }
         let bio = try MemoryBIO(pem)
         let box = PassphraseBox(passphrase)
         ERR_clear_error()
@@ -62,9 +65,6 @@ public final class PrivateKey {
             let error = OpenSSLError.drain("PEM_read_bio_PrivateKey")
             if box.wasAsked {
                 throw passphrase == nil ? SigningError.passphraseRequired(path: path) : SigningError.wrongPassphrase(path: path)
-            }
-            if error.details.contains(where: { $0.contains("no start line") }) {
-                throw SigningError.noPEMObject(path: path, expected: "private key")
             }
             throw SigningError(error)
         }

@@ -28,16 +28,11 @@ public final class TrustStore: @unchecked Sendable {
         self.revocationLists = revocationLists
         store = try OpenSSLError.nonNull(X509_STORE_new(), "X509_STORE_new")
         for anchor in anchors {
-            guard X509_STORE_add_cert(store, anchor.pointer) == 1 else {
-                X509_STORE_free(store)
-                throw OpenSSLError.drain("X509_STORE_add_cert")
-            }
+            // deinit frees the store, also when init throws here.
+            guard X509_STORE_add_cert(store, anchor.pointer) == 1 else { throw OpenSSLError.drain("X509_STORE_add_cert") }
         }
         for list in revocationLists {
-            guard X509_STORE_add_crl(store, list.pointer) == 1 else {
-                X509_STORE_free(store)
-                throw OpenSSLError.drain("X509_STORE_add_crl")
-            }
+            guard X509_STORE_add_crl(store, list.pointer) == 1 else { throw OpenSSLError.drain("X509_STORE_add_crl") }
         }
     }
 

@@ -18,6 +18,12 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     public let line: Int
     public let column: Int
 
+    public init(kind: Kind, line: Int, column: Int) {
+        self.kind = kind
+        self.line = line
+        self.column = column
+    }
+
     public var description: String { "line \(line), column \(column): \(english)" }
 
     /// The problem in English.
@@ -270,6 +276,7 @@ private struct Cursor {
         if current == UInt8(ascii: "-") { index += 1 }
         if current == UInt8(ascii: "0") {
             index += 1
+            if isDigit(current) { throw error(.invalidNumber) }  // no leading zeros
         } else if isDigit(current) {
             while isDigit(current) { index += 1 }
         } else {

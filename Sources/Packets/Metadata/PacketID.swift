@@ -4,7 +4,8 @@ import Synchronization
 /// A packet's identifier: unique, sortable by time, and safe as a file name on Linux and Windows.
 ///
 /// Form: `YYYYMMDD-HHMMSS-mmm-XXXXXXXXXX` — the UTC instant to the millisecond, then ten characters of Crockford
-/// base 32 (50 random bits). Identifiers made by one process are strictly increasing even within a millisecond.
+/// base 32 (49 random bits). Identifiers made by one process within the same millisecond count up from the first,
+/// so they stay strictly increasing; across milliseconds they sort by time.
 public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// The identifier's text.
     public let rawValue: String
@@ -52,10 +53,9 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
         let wanted = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let (millisecond, random) = last.withLock { state -> (Int64, UInt64) in
             let mask: UInt64 = (1 << 50) - 1
-            if wanted <= state.millisecond {
-                // Same (or an earlier) millisecond: count up from the previous identifier to stay strictly increasing.
+            if wanted == state.millisecond {
+                // Same millisecond: count up from the previous identifier to stay strictly increasing.
                 state.random = (state.random + 1) & mask
-                if state.random == 0 { state.millisecond += 1 }
             } else {
                 state = (wanted, UInt64.random(in: 0...mask) >> 1)  // top bit clear leaves room to count up
             }

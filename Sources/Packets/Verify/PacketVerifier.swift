@@ -148,9 +148,6 @@ public struct PacketVerifier: Sendable {
 
     private func checkSender(_ signer: Certificate, metadata: PacketMetadata, report: inout VerificationReport) {
         var problems: [PacketProblem] = []
-        if metadata.signer.certificateSha256.lowercased() != signer.sha256Fingerprint {
-            problems.append(PacketProblems.signerRecordMismatch())
-        }
         let sender = metadata.from.organId
         switch senderIdentity {
         case .certificateNamesAgency:
@@ -169,6 +166,10 @@ public struct PacketVerifier: Sendable {
             } else {
                 problems.append(PacketProblems.senderNotRegistered(sender))
             }
+        }
+        // Who signed matters more than what the metadata says about it, so this comes second.
+        if metadata.signer.certificateSha256.lowercased() != signer.sha256Fingerprint {
+            problems.append(PacketProblems.signerRecordMismatch())
         }
         report.record("sender", problems)
     }

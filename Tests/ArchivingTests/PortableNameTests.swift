@@ -1,0 +1,22 @@
+import Archiving
+import Testing
+
+@Suite struct PortableNameTests {
+    @Test(arguments: ["Quyết định 125.pdf", "Phụ lục 50% kinh phí.docx", "a.b.c", "Đông Hưng (bản chính).pdf"])
+    func acceptsOrdinaryNames(_ name: String) {
+        #expect(PortableName.problem(with: name) == nil)
+    }
+
+    @Test func refusesWhatWindowsOrLinuxCannotHold() {
+        #expect(PortableName.problem(with: "") == .empty)
+        #expect(PortableName.problem(with: "..") == .dotName)
+        #expect(PortableName.problem(with: "a/b") == .reservedCharacter("/"))
+        #expect(PortableName.problem(with: "a:b") == .reservedCharacter(":"))
+        #expect(PortableName.problem(with: "nul.txt") == .windowsReservedName("nul"))
+        #expect(PortableName.problem(with: "COM1") == .windowsReservedName("COM1"))
+        #expect(PortableName.problem(with: "report.") == .trailingDotOrSpace)
+        #expect(PortableName.problem(with: "a\u{202E}fdp.exe") == .controlCharacter("U+202E"))
+        #expect(PortableName.problem(with: String(repeating: "đ", count: 128)) == .tooLong(bytes: 256))
+        #expect(PortableName.problem(with: String(repeating: "a", count: 255)) == nil)
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The outcome of a finished child process.
+public struct ProcessResult: Sendable {
+    /// Exit status, or 128 + signal number when it was killed.
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    /// Peak resident memory of the child, in bytes (from wait4's rusage).
+    public let maxResidentBytes: Int
+    /// Wall-clock seconds.
+    public let seconds: Double
+
+    /// Both streams, for failure messages.
+    public var output: String { "status \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+}
+
+/// Runs programs as a user would, and measures them: posix_spawn, then wait4 for the child's own rusage.
+public enum ProcessRunner {
+    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           stdin: String? = nil) throws -> ProcessResult {
+        guard let program = executable.contains("/") ? executable : which(executable) else {
+            throw ProcessError.notFound(executable)
+        }
+        let scratch = TemporaryDirectory("lienthong-run")
+        let outPath = scratch.file("stdout"), errPath = scratch.file("stderr"), inPath = scratch.file("stdin")
+        try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        let start = Date()
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw ProcessError.spawn(program, spawned) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else { throw ProcessError.spawn(program, errno) }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return ProcessResult(
+            status: exit,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+            maxResidentBytes: Int(usage.ru_maxrss) * 1024, seconds: seconds)
+    }
+
+    /// The full path of a program on PATH, if there is one.
+    public static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Why a program could not be run.
+public enum ProcessError: Error, CustomStringConvertible {
+    case notFound(String)
+    case spawn(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .notFound(let name): "\(name) is not installed (run the README's test command, which installs it)"
+        case let .spawn(name, code): "cannot start \(name): \(String(cString: strerror(code)))"
+        }
+    }
+}
