@@ -33,6 +33,8 @@ public struct PacketBuilder {
     public var clock: @Sendable () -> Date
     /// Read size per system call.
     public var chunkSize = 1 << 20
+    /// The signer as metadata.json records it, worked out once rather than per packet.
+    private let signerRecord: SignerRecord
 
     public init(sender: PacketSender, signer: CMSSigner, format: ArchiveFormat = .tar,
                 timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -41,6 +43,9 @@ public struct PacketBuilder {
         self.format = format
         self.timeZone = timeZone
         self.clock = clock
+        signerRecord = SignerRecord(
+            certificateSha256: signer.certificate.sha256Fingerprint, subject: signer.certificate.subject.description,
+            issuer: signer.certificate.issuer.description, serialNumber: signer.certificate.serialNumber)
     }
 
     /// Writes the packet for `document` and `sources` to `output`, which the caller then syncs and publishes.
@@ -69,10 +74,7 @@ public struct PacketBuilder {
 
             let metadata = PacketMetadata(
                 packetId: id, document: document, from: sender, files: files,
-                packedAt: Timestamp.string(now, in: timeZone),
-                signer: SignerRecord(
-                    certificateSha256: signer.certificate.sha256Fingerprint, subject: signer.certificate.subject.description,
-                    issuer: signer.certificate.issuer.description, serialNumber: signer.certificate.serialNumber))
+                packedAt: Timestamp.string(now, in: timeZone), signer: signerRecord)
             let metadataBytes = metadata.bytes
             let signature: [UInt8]
             do {

@@ -50,7 +50,7 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// A new identifier for a packet made at `date`.
     public static func make(at date: Date = Date()) -> PacketID {
-        let wanted = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let wanted = Timestamp.milliseconds(date)
         let (millisecond, random) = last.withLock { state -> (Int64, UInt64) in
             let mask: UInt64 = (1 << 50) - 1
             if wanted == state.millisecond {
@@ -61,12 +61,10 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
             }
             return state
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let instant = Date(timeIntervalSince1970: TimeInterval(millisecond) / 1000)
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d-%03d", parts.year!, parts.month!, parts.day!,
-                           parts.hour!, parts.minute!, parts.second!, Int(millisecond % 1000))
+        let utc = CivilTime(secondsSinceEpoch: Timestamp.floorDivide(millisecond, 1000))
+        let stamp = Timestamp.pad(utc.year, 4) + Timestamp.pad(utc.month, 2) + Timestamp.pad(utc.day, 2) + "-"
+            + Timestamp.pad(utc.hour, 2) + Timestamp.pad(utc.minute, 2) + Timestamp.pad(utc.second, 2) + "-"
+            + Timestamp.pad(Int(millisecond - Timestamp.floorDivide(millisecond, 1000) * 1000), 3)
         var suffix: [UInt8] = []
         for shift in stride(from: 45, through: 0, by: -5) {
             suffix.append(alphabet[Int((random >> UInt64(shift)) & 31)])

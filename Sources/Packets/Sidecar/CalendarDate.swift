@@ -35,22 +35,21 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The day `date` falls on in `timeZone`.
     public init(_ date: Date, in timeZone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        self.year = parts.year!
-        self.month = parts.month!
-        self.day = parts.day!
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date))
+        let civil = CivilTime(secondsSinceEpoch: local)
+        year = civil.year
+        month = civil.month
+        day = civil.day
     }
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        Timestamp.pad(year, 4) + "-" + Timestamp.pad(month, 2) + "-" + Timestamp.pad(day, 2)
     }
 
     /// `DD/MM/YYYY`, as dates are written in Vietnamese documents.
     public var vietnamese: String {
-        String(format: "%02d/%02d/%04d", day, month, year)
+        Timestamp.pad(day, 2) + "/" + Timestamp.pad(month, 2) + "/" + Timestamp.pad(year, 4)
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
