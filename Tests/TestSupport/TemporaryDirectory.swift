@@ -1,6 +1,8 @@
 import Foundation
 
 /// A fresh folder under the system's temporary directory, removed when the value is released.
+///
+/// Sendable: its only state is the immutable path.
 public final class TemporaryDirectory: @unchecked Sendable {
     /// Absolute path of the folder.
     public let path: String

@@ -2,6 +2,8 @@ import Foundation
 import Signing
 
 /// An agency's key and certificate written to files, as a test uses them.
+///
+/// Sendable: every field is immutable; `PrivateKey` is only read (signing) after it is made.
 public struct TestSigner: @unchecked Sendable {
     public let code: String
     public let name: String
@@ -15,6 +17,8 @@ public struct TestSigner: @unchecked Sendable {
 
 /// A throwaway PKI made with LienThong's own OpenSSL wrappers: a root CA, agency certificates with any validity
 /// period or key usage, and revocation lists.
+///
+/// Sendable: its fields never change after init; issuing only reads the CA key.
 public final class TestPKI: @unchecked Sendable {
     public let directory: TemporaryDirectory
     public let authority: CertificateAuthority
