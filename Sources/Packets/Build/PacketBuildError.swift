@@ -73,11 +73,8 @@ public enum PacketBuildError: Error, Sendable, CustomStringConvertible {
             return [issue(vi: "Không ký số được gói tin: \(message).", en: "The packet could not be signed: \(message).",
                           doVi: "Báo quản trị viên kiểm tra khóa và chứng thư số của cơ quan.",
                           doEn: "Ask the administrator to check the agency's key and certificate.")]
-        case .archive(let error):
-            return [issue(vi: "Không ghi được gói tin.", en: "The packet could not be written: \(error).",
-                          doVi: "Báo quản trị viên (ổ đĩa có thể đầy).", doEn: "Tell the administrator (the disk may be full).")]
-        case .output(let error):
-            return [issue(vi: "Không ghi được gói tin.", en: "The packet could not be written: \(error).",
+        case .archive, .output:
+            return [issue(vi: "Không ghi được gói tin.", en: "The packet could not be written: \(description).",
                           doVi: "Báo quản trị viên (ổ đĩa có thể đầy).", doEn: "Tell the administrator (the disk may be full).")]
         }
     }
