@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, behind a modulemap and a shim that wraps only macros and variadics.
@@ -32,14 +34,24 @@ let package = Package(
         .target(name: "Signing", dependencies: ["COpenSSL"]),
         .target(name: "Archiving", dependencies: ["CArchive"]),
         .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
+        .target(name: "Ledger", dependencies: ["Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Spool",
             dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "Office",
+            dependencies: [
+                "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "lienthong",
             dependencies: [
-                "Signing", "Archiving", "Packets", "Spool", "DurableIO",
+                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CArchive
 import Foundation
 
@@ -7,11 +10,15 @@ import Foundation
 /// the caller fsyncs and closes it after `finish()`.
 public final class ArchiveWriter {
     private let archive: OpaquePointer
+    private let sink: OutputSink
     private var finished = false
 
-    /// Starts an archive of `format` on an open, writable file descriptor.
-    public init(fileDescriptor: Int32, format: ArchiveFormat) throws {
+    /// Starts an archive of `format` on an open, writable file descriptor. `observer`, when given, sees every
+    /// byte written to the descriptor, in order (to hash the archive file without reading it back).
+    public init(fileDescriptor: Int32, format: ArchiveFormat,
+                observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         ArchiveLocale.ensureUTF8()
+        sink = OutputSink(fileDescriptor: fileDescriptor, observer: observer)
         archive = try libarchiveNonNull(archive_write_new(), "archive_write_new")
         // Once `archive` is set, deinit frees it, also when init throws below.
         switch format {
@@ -26,7 +33,8 @@ public final class ArchiveWriter {
         // Large blocks mean few write(2) calls; the last block is not padded to the block size.
         try check(archive_write_set_bytes_per_block(archive, 64 * 1024), "archive_write_set_bytes_per_block")
         try check(archive_write_set_bytes_in_last_block(archive, 1), "archive_write_set_bytes_in_last_block")
-        try check(archive_write_open_fd(archive, fileDescriptor), "archive_write_open_fd")
+        try check(archive_write_open(archive, Unmanaged.passUnretained(sink).toOpaque(), nil, outputCallback, nil),
+                  "archive_write_open")
     }
 
     deinit {
@@ -83,11 +91,45 @@ public final class ArchiveWriter {
     }
 
     private func check(_ code: Int32, _ operation: String) throws {
+        if code != ARCHIVE_OK, sink.errorNumber != 0 {
+            throw ArchiveError.library(operation: operation, code: code, message: String(cString: strerror(sink.errorNumber)))
+        }
         // ARCHIVE_WARN is refused too: a warning while writing means the archive may not say what we meant.
         guard code == ARCHIVE_OK else {
             throw ArchiveError.library(operation: operation, code: code, message: errorMessage)
         }
     }
+}
+
+/// Where libarchive's output goes: the caller's descriptor, and the observer.
+private final class OutputSink {
+    let fileDescriptor: Int32
+    let observer: ((UnsafeRawBufferPointer) -> Void)?
+    var errorNumber: Int32 = 0
+
+    init(fileDescriptor: Int32, observer: ((UnsafeRawBufferPointer) -> Void)?) {
+        self.fileDescriptor = fileDescriptor
+        self.observer = observer
+    }
+}
+
+/// libarchive's write callback: every byte to the descriptor (retrying short writes and EINTR), then the observer.
+private let outputCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeRawPointer?, Int) -> Int = {
+    _, context, buffer, length in
+    guard let context, let buffer else { return -1 }
+    let sink = Unmanaged<OutputSink>.fromOpaque(context).takeUnretainedValue()
+    var offset = 0
+    while offset < length {
+        let written = write(sink.fileDescriptor, buffer + offset, length - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            sink.errorNumber = errno
+            return -1
+        }
+        offset += written
+    }
+    sink.observer?(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
 }
 
 /// An owned `struct archive_entry`.

@@ -90,3 +90,13 @@ public enum Durable {
         }
     }
 }
+
+extension Durable {
+    /// Writes `bytes` to a new file at `path` without syncing: for files made in a batch that is synced at once
+    /// (with `FileSystem.syncFileSystem`) before anything refers to them.
+    public static func writeUnsynced(at path: String, bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let descriptor = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        try descriptor.write(bytes)
+        try descriptor.close()
+    }
+}

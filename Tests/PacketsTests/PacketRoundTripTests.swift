@@ -81,3 +81,19 @@ import TestSupport
         }
     }
 }
+
+@Suite struct PacketFileHashTests {
+    @Test(arguments: ["P.tar", "P.zip"])
+    func theBuilderHashesThePacketFileAsItWritesIt(_ name: String) throws {
+        let fixture = try PacketFixture()
+        let builder = try fixture.builder(format: name.hasSuffix(".zip") ? .zip : .tar)
+        let document = try SidecarParser().parse(Array(Fixtures.sidecar().utf8))
+        let source = try fixture.directory.write("src/a.pdf", Array(repeating: 7, count: 300_000))
+        let output = fixture.directory.file(name)
+        var built: BuiltPacket?
+        try Durable.writeFile(at: output) { built = try builder.build(document: document, sources: [PacketSource(path: source)], into: $0) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(built?.archiveSHA256 == SHA256Hasher.hex(of: bytes))
+        #expect(built?.archiveSize == Int64(bytes.count))
+    }
+}

@@ -16,6 +16,8 @@ public struct BuiltPacket: Sendable {
     public let signature: [UInt8]
     /// Size of the archive file in bytes.
     public let archiveSize: Int64
+    /// SHA-256 of the archive file, computed as it was written.
+    public let archiveSHA256: String
 }
 
 /// Builds signed packets: each document is read once, hashed while it is written into the archive, and
@@ -61,7 +63,8 @@ public struct PacketBuilder {
         let id = packetId ?? PacketID.make(at: now)
         let root = id.rawValue
         do {
-            let writer = try ArchiveWriter(fileDescriptor: output.raw, format: format)
+            let archiveHasher = SHA256Hasher()
+            let writer = try ArchiveWriter(fileDescriptor: output.raw, format: format) { archiveHasher.update($0) }
             try writer.addDirectory(root, modified: now)
             try writer.addDirectory("\(root)/\(BagIt.payloadDirectory)", modified: now)
 
@@ -108,7 +111,8 @@ public struct PacketBuilder {
             let tagManifest = BagIt.manifest(tagFiles.map { ($0.0, SHA256Hasher.hex(of: $0.1)) })
             try writer.addFile("\(root)/\(BagIt.tagManifestName)", contents: tagManifest, modified: now)
             try writer.finish()
-            return BuiltPacket(metadata: metadata, metadataBytes: metadataBytes, signature: signature, archiveSize: writer.bytesWritten)
+            return BuiltPacket(metadata: metadata, metadataBytes: metadataBytes, signature: signature,
+                               archiveSize: writer.bytesWritten, archiveSHA256: archiveHasher.finalize().hexString)
         } catch let error as PacketBuildError {
             throw error
         } catch let error as ArchiveError {

@@ -1,4 +1,5 @@
 import Archiving
+import DurableIO
 import Signing
 
 /// The catalogue of packet problems, each with its stable code and texts.
@@ -47,6 +48,11 @@ enum PacketProblems {
             PacketProblem("too-large", check: "archive", vi: "Gói tin quá lớn (hơn \(limit) byte dữ liệu).",
                           en: "The packet holds more than \(limit) bytes of data.")
         }
+    }
+
+    static func extractionFailed(_ error: FileError) -> PacketProblem {
+        PacketProblem("extraction-failed", check: "archive", vi: "Không ghi được tệp khi mở gói tin.",
+                      en: "A document could not be written while the packet was opened: \(error).")
     }
 
     static func unexpectedEntry(_ path: String) -> PacketProblem {

@@ -47,12 +47,13 @@ public struct PacketVerifier: Sendable {
         return verify(file, displayPath: path)
     }
 
-    /// Verifies a packet from an open file.
-    public func verify(_ file: FileDescriptor, displayPath: String) -> VerificationReport {
+    /// Verifies a packet from an open file. With `sink`, the documents are also written out as they stream past;
+    /// they may be used only if the report says the packet is valid.
+    public func verify(_ file: FileDescriptor, displayPath: String, sink: (any PayloadSink)? = nil) -> VerificationReport {
         var report = VerificationReport(packet: displayPath)
         let packet: StreamedPacket
         do {
-            packet = try StreamedPacket.read(file, limits: limits)
+            packet = try StreamedPacket.read(file, limits: limits, sink: sink)
         } catch {
             report.record("archive", [error])
             return report

@@ -15,14 +15,14 @@ struct StreamedPacket {
     var unexpected: [String] = []
 
     /// Reads the whole archive; throws the first archive-level problem.
-    static func read(_ file: FileDescriptor, limits: ArchiveLimits) throws(PacketProblem) -> StreamedPacket {
+    static func read(_ file: FileDescriptor, limits: ArchiveLimits, sink: (any PayloadSink)? = nil) throws(PacketProblem) -> StreamedPacket {
         var packet = StreamedPacket()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         do {
             let reader = try SafeArchiveReader(fileDescriptor: file.raw, limits: limits)
             while let entry = try reader.next() {
-                try packet.take(entry, from: reader, buffer: buffer)
+                try packet.take(entry, from: reader, buffer: buffer, sink: sink)
             }
         } catch let error as UnsafeEntry {
             throw PacketProblems.unsafe(error)
@@ -30,13 +30,16 @@ struct StreamedPacket {
             throw PacketProblems.archive(error)
         } catch let problem as PacketProblem {
             throw problem
+        } catch let error as FileError {
+            throw PacketProblems.extractionFailed(error)
         } catch {
             throw PacketProblems.archive(.library(operation: "read", code: -1, message: "\(error)"))
         }
         return packet
     }
 
-    private mutating func take(_ entry: SafeEntry, from reader: SafeArchiveReader, buffer: UnsafeMutableRawBufferPointer) throws {
+    private mutating func take(_ entry: SafeEntry, from reader: SafeArchiveReader, buffer: UnsafeMutableRawBufferPointer,
+                               sink: (any PayloadSink)?) throws {
         let components = entry.components
         if root == nil { root = components[0] }
         guard components[0] == root else {
@@ -75,12 +78,17 @@ struct StreamedPacket {
         }
         let hasher = SHA256Hasher()
         var size: Int64 = 0
+        let name = inside.dropFirst().joined(separator: "/")
+        try sink?.begin(name, size: entry.size)
         while true {
             let count = try reader.read(into: buffer)
             if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            hasher.update(chunk)
+            try sink?.write(chunk)
             size += Int64(count)
         }
+        try sink?.end()
         payload[inside.joined(separator: "/")] = (size, hasher.finalize().hexString)
     }
 }

@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+import Packets
+
+/// The SQLite index (through GRDB) of everything the journal says: packets, recipients, deliveries, rejections
+/// and the numbers each agency has used. It is derived data: `rebuild` makes it again from the archive's
+/// sidecars and the journal alone.
+public final class LedgerIndex: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (or creates) the index at `path`. Several processes may share it (WAL, with a busy timeout).
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE journalState (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), lastSequence INTEGER NOT NULL, lastOffset INTEGER NOT NULL);
+                INSERT INTO journalState VALUES (1, 0, 0);
+                CREATE TABLE packet (
+                    packetId TEXT PRIMARY KEY, sender TEXT NOT NULL, codeNumber TEXT NOT NULL, codeNotation TEXT NOT NULL,
+                    issuedDate TEXT NOT NULL, typeName TEXT NOT NULL, subject TEXT NOT NULL, priority TEXT NOT NULL,
+                    secrecy TEXT, packedAt TEXT NOT NULL, archivePath TEXT NOT NULL, sha256 TEXT, size INTEGER,
+                    completed INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX packetSender ON packet(sender, issuedDate);
+                CREATE TABLE recipient (packetId TEXT NOT NULL, agency TEXT NOT NULL, PRIMARY KEY (packetId, agency));
+                CREATE TABLE delivery (
+                    packetId TEXT NOT NULL, agency TEXT NOT NULL, deliveredAt TEXT NOT NULL, path TEXT NOT NULL,
+                    PRIMARY KEY (packetId, agency));
+                CREATE TABLE documentNumber (
+                    agency TEXT NOT NULL, year INTEGER NOT NULL, number TEXT NOT NULL, notation TEXT NOT NULL,
+                    packetId TEXT NOT NULL, PRIMARY KEY (agency, year, number, notation));
+                CREATE INDEX documentNumberPacket ON documentNumber(packetId);
+                CREATE TABLE rejection (
+                    sequence INTEGER PRIMARY KEY, at TEXT NOT NULL, agency TEXT NOT NULL, names TEXT NOT NULL,
+                    reason TEXT NOT NULL, message TEXT NOT NULL, packetId TEXT);
+                CREATE INDEX rejectionPacket ON rejection(packetId);
+                """)
+        }
+        return migrator
+    }
+
+    /// The journal sequence the index has applied up to.
+    public func lastSequence() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT lastSequence FROM journalState") ?? 0 }
+    }
+
+    /// Applies every journal record the index has not seen yet, reading the journal from where it stopped.
+    public func catchUp(with journal: Journal) throws {
+        let (last, offset) = try pool.read { db -> (Int64, Int64) in
+            let row = try Row.fetchOne(db, sql: "SELECT lastSequence, lastOffset FROM journalState")
+            return (row?["lastSequence"] ?? 0, row?["lastOffset"] ?? 0)
+        }
+        var batch: [JournalRecord] = []
+        var batchEnd = offset
+        try journal.forEachRecord(from: offset) { record, end in
+            guard record.sequence > last else { return }
+            batch.append(record)
+            batchEnd = end
+            if batch.count >= 1000 {
+                try apply(batch, endOffset: batchEnd)
+                batch.removeAll()
+            }
+        }
+        try apply(batch, endOffset: batchEnd)
+    }
+
+    /// Applies records (idempotently: applying one twice changes nothing). `endOffset` is the journal offset just
+    /// after the last of them, when known.
+    public func apply(_ records: [JournalRecord], endOffset: Int64? = nil) throws {
+        guard let last = records.last else { return }
+        try pool.write { db in
+            for record in records { try Self.apply(record, db) }
+            try db.execute(sql: "UPDATE journalState SET lastSequence = MAX(lastSequence, ?)", arguments: [last.sequence])
+            if let endOffset {
+                try db.execute(sql: "UPDATE journalState SET lastOffset = ? WHERE lastSequence = ?", arguments: [endOffset, last.sequence])
+            }
+        }
+    }
+
+    private static func apply(_ record: JournalRecord, _ db: Database) throws {
+        switch record.event {
+        case "packed":
+            guard let id = record.string("packetId"), let sender = record.string("sender") else { return }
+            try db.execute(sql: """
+                INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
+                                    packedAt, archivePath, sha256, size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(packetId) DO UPDATE SET archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
+                """, arguments: [id, sender, record.string("codeNumber") ?? "", record.string("codeNotation") ?? "",
+                                 record.string("issuedDate") ?? "", record.string("typeName") ?? "", record.string("subject") ?? "",
+                                 record.string("priority") ?? "thuong", record.string("secrecy"), record.string("packedAt") ?? record.at,
+                                 record.string("archive") ?? "", record.string("sha256"), record["size"]?.integerValue])
+            for recipient in record["to"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                try db.execute(sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [id, recipient])
+            }
+            if let number = record.string("codeNumber"), let notation = record.string("codeNotation"),
+               let issued = record.string("issuedDate"), let year = Int(issued.prefix(4)) {
+                try db.execute(sql: "INSERT OR IGNORE INTO documentNumber VALUES (?, ?, ?, ?, ?)",
+                               arguments: [sender, year, DocumentNumber.key(number), DocumentNumber.key(notation: notation), id])
+            }
+        case "delivered":
+            guard let id = record.string("packetId"), let agency = record.string("recipient") else { return }
+            try db.execute(sql: "INSERT OR IGNORE INTO delivery VALUES (?, ?, ?, ?)",
+                           arguments: [id, agency, record.at, record.string("path") ?? ""])
+        case "completed":
+            guard let id = record.string("packetId") else { return }
+            try db.execute(sql: "UPDATE packet SET completed = 1 WHERE packetId = ?", arguments: [id])
+        case "rejected":
+            let names = record["names"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
+            try db.execute(sql: "INSERT OR IGNORE INTO rejection VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [record.sequence, record.at, record.string("agency") ?? "", names,
+                                       record.string("reason") ?? "", record.string("message") ?? "", record.string("packetId")])
+            if let id = record.string("packetId") {
+                try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [id])
+            }
+        default:
+            break
+        }
+    }
+
+    /// Reserves a document number for `packetId` (Decree 30/2020 Art 15: a number and symbol are used once a
+    /// year by an agency). Returns the packet that already holds it, or nil when the reservation is `packetId`'s.
+    public func reserve(_ number: DocumentNumber, for packetId: String) throws -> String? {
+        try pool.write { db in
+            let holder = try String.fetchOne(db, sql: """
+                SELECT packetId FROM documentNumber WHERE agency = ? AND year = ? AND number = ? AND notation = ?
+                """, arguments: [number.agency, number.year, number.number, number.notation])
+            if let holder, holder != packetId { return holder }
+            if holder == nil {
+                try db.execute(sql: "INSERT INTO documentNumber VALUES (?, ?, ?, ?, ?)",
+                               arguments: [number.agency, number.year, number.number, number.notation, packetId])
+            }
+            return nil
+        }
+    }
+
+    /// Gives back a number reserved for a packet that was not sent after all.
+    public func release(packetId: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId]) }
+    }
+
+    /// Whether a rejection of the claim `packetId` is recorded.
+    public func hasRejection(packetId: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rejection WHERE packetId = ?)", arguments: [packetId]) ?? false }
+    }
+
+    /// Whether an archived packet is recorded.
+    public func hasPacket(_ packetId: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM packet WHERE packetId = ?)", arguments: [packetId]) ?? false }
+    }
+
+    /// The recipients a packet's delivery is recorded for, with when.
+    public func deliveries(_ packetId: String) throws -> [String: Date] {
+        try pool.read { db in
+            var result: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT agency, deliveredAt FROM delivery WHERE packetId = ?", arguments: [packetId]) {
+                let at: String = row["deliveredAt"]
+                result[row["agency"]] = Timestamp.parse(at) ?? Date()
+            }
+            return result
+        }
+    }
+
+    /// How many packets, deliveries and rejections the index holds.
+    public func counts() throws -> (packets: Int, deliveries: Int, rejections: Int) {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packet") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection") ?? 0)
+        }
+    }
+
+    /// Runs a read-only query (for commands and tests).
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}
+
+/// A document's number and notation in its agency's yearly series, normalised for comparison.
+public struct DocumentNumber: Sendable, Equatable {
+    public let agency: String
+    public let year: Int
+    public let number: String
+    public let notation: String
+
+    public init(agency: AgencyCode, document: ClerkSidecar) {
+        self.agency = agency.rawValue
+        year = document.issuedDate.year
+        number = Self.key(document.codeNumber)
+        notation = Self.key(notation: document.codeNotation)
+    }
+
+    /// `"05"` and `"5"` are the same number.
+    static func key(_ number: String) -> String {
+        let trimmed = number.drop { $0 == "0" }
+        return trimmed.isEmpty ? "0" : String(trimmed)
+    }
+
+    /// `"qđ-ubnd"` and `"QĐ-UBND"` are the same notation.
+    static func key(notation: String) -> String { notation.precomposedNFC.uppercased() }
+}

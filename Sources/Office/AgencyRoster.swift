@@ -1,0 +1,88 @@
+import DurableIO
+import Foundation
+import Logging
+import Packets
+import Signing
+import Spool
+
+/// The agencies the office serves, read from the spool and re-read when folders or agency.yaml files change,
+/// so an agency added while the daemon runs is served without a restart.
+final class AgencyRoster {
+    private let spool: SpoolLayout
+    private let logger: Logger
+    private(set) var agencies: [AgencyCode: AgencyConfig] = [:]
+    private var configTimes: [AgencyCode: Int64] = [:]
+    private var signers: [AgencyCode: CMSSigner] = [:]
+    private var reportedProblems: Set<String> = []
+
+    /// Reads every agency; any error is fatal here (a bad configuration is refused at start).
+    init(spool: SpoolLayout, logger: Logger) throws {
+        self.spool = spool
+        self.logger = logger
+        let directory = try AgencyDirectory.load(spool)
+        agencies = directory.agencies
+        for code in agencies.keys { configTimes[code] = modified(spool.agencyConfig(code)) }
+    }
+
+    /// Picks up added, removed and edited agencies. A broken agency.yaml is logged (once) and skipped, keeping
+    /// the last good configuration, so the daemon keeps serving the others.
+    func refresh() {
+        guard let entries = try? Directory.entries(spool.agencies) else { return }
+        var seen: Set<AgencyCode> = []
+        for entry in entries where entry.kind == .directory && !entry.name.isHidden {
+            guard let name = entry.name.string, let code = AgencyCode(name), code.rawValue == name else { continue }
+            seen.insert(code)
+            let time = modified(spool.agencyConfig(code))
+            guard time != configTimes[code] || agencies[code] == nil else { continue }
+            do {
+                let config = try AgencyConfig.load(code, in: spool)
+                if agencies[code] == nil { logger.info("agency added", metadata: ["agency": "\(code)", "name": "\(config.name)"]) }
+                agencies[code] = config
+                configTimes[code] = time
+                signers[code] = nil
+            } catch {
+                report("config \(code) \(time ?? 0)", "agency configuration refused: \(error)", code)
+            }
+        }
+        for code in agencies.keys where !seen.contains(code) {
+            logger.info("agency removed", metadata: ["agency": "\(code)"])
+            agencies[code] = nil
+            signers[code] = nil
+        }
+    }
+
+    /// Where packets for `code` are delivered.
+    func inbox(_ code: AgencyCode) -> String {
+        agencies[code]?.inbox ?? spool.inbox(code)
+    }
+
+    /// Whether the inbox is one the office may create (the agency's own folder), or a configured path that must
+    /// exist already (a share that is not mounted is an outage, never silently created).
+    func inboxIsConfigured(_ code: AgencyCode) -> Bool { agencies[code]?.inbox != nil }
+
+    /// The signer for `code`, loading its key and certificate on first use.
+    func signer(_ code: AgencyCode) throws -> CMSSigner {
+        if let signer = signers[code] { return signer }
+        guard let config = agencies[code] else { throw SigningError.unreadable(path: spool.agencyConfig(code), reason: "unknown agency") }
+        guard let keyPath = config.keyPath else {
+            throw SigningError.unreadable(path: spool.agencyConfig(code), reason: "no key: this office does not sign for \(code)")
+        }
+        let key = try PrivateKey.load(path: keyPath, passphrase: config.passphrase)
+        guard let certificate = try Certificate.load(path: config.certificatePath).first else {
+            throw SigningError.noPEMObject(path: config.certificatePath, expected: "certificate")
+        }
+        let signer = try CMSSigner(key: key, certificate: certificate)
+        signers[code] = signer
+        return signer
+    }
+
+    /// Logs a problem once per `key`.
+    func report(_ key: String, _ message: String, _ code: AgencyCode) {
+        guard reportedProblems.insert(key).inserted else { return }
+        logger.error("\(message)", metadata: ["agency": "\(code)"])
+    }
+
+    private func modified(_ path: String) -> Int64? {
+        FileSystem.status(RawPath(path)).map { Int64($0.st_mtim.tv_sec) * 1_000_000_000 + Int64($0.st_mtim.tv_nsec) }
+    }
+}

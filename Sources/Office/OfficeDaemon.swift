@@ -1,0 +1,198 @@
+import DurableIO
+import Foundation
+import Ledger
+import Logging
+import Packets
+import ServiceLifecycle
+import Spool
+
+/// The watched-folder office as a service: it watches every agency's outbox, turns settled drops into signed,
+/// archived packets delivered to their recipients' inboxes, returns what cannot be sent with a reason, and on
+/// SIGTERM or SIGINT finishes the batch in hand and claims nothing new.
+public final class OfficeDaemon: Service, @unchecked Sendable {
+    // Sendable: the stored properties are immutable and Sendable; all mutable state (pipeline, monitor, roster)
+    // is created and used only on the daemon's own loop thread.
+
+    /// What `run()` does when nothing is left.
+    public enum Mode: Sendable {
+        /// Keep watching until asked to stop.
+        case daemon
+        /// Process everything pending, deliver, and return (`lienthong watch --once`).
+        case once
+    }
+
+    public let spool: SpoolLayout
+    public let config: OfficeConfig
+    private let mode: Mode
+    private let clock: OfficeClock
+    private let logger: Logger
+    private let control = LoopControl()
+    private let batchSize = 64
+
+    /// Checks office.yaml and every agency.yaml; a bad one is refused here, with its line.
+    public init(spool: SpoolLayout, mode: Mode, clock: OfficeClock = .system, logger: Logger) throws {
+        self.spool = spool
+        self.mode = mode
+        self.clock = clock
+        self.logger = logger
+        config = FileSystem.exists(RawPath(spool.officeConfig)) ? try OfficeConfig.load(spool.officeConfig) : OfficeConfig()
+        _ = try AgencyDirectory.load(spool)
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+                let thread = Thread { [self] in
+                    do {
+                        try loop()
+                        continuation.resume()
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+                thread.name = "lienthong-office"
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+        } onGracefulShutdown: { [control, logger] in
+            logger.info("shutting down: finishing the batch in hand, claiming nothing new")
+            control.requestStop()
+        }
+    }
+
+    /// Asks a running daemon to stop (as SIGTERM does).
+    public func stop() { control.requestStop() }
+
+    private func loop() throws {
+        try FileSystem.makeDirectory(RawPath(spool.state), mode: 0o700)
+        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now)
+        let index = try LedgerIndex(path: spool.state + "/index.sqlite")
+        try index.catchUp(with: journal)
+        let roster = try AgencyRoster(spool: spool, logger: logger)
+        let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock, logger: logger)
+        let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
+        let watcher = try startWatcher(roster)
+        defer { watcher?.stop() }
+        try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
+                                                    ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
+        logger.info("office started", metadata: ["spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
+                                                 "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")"])
+        try pipeline.recover()
+        var nextRescan = clock.instant() + config.watch.rescanInterval
+
+        while !control.isStopping {
+            do {
+                let busy = try pass(roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan)
+                if busy == nil { break }
+            } catch {
+                // One bad step must not stop the office: log, pause, look again (the claims stay on disk).
+                logger.error("office pass failed; retrying", metadata: ["error": "\(error)"])
+                control.wait(max(config.watch.pollInterval, .seconds(1)))
+            }
+        }
+        try journal.append(JournalEvent("stopped", []))
+        logger.info("office stopped")
+    }
+
+    /// One look at every outbox and the work it finds; returns nil when `--once` is done, else after waiting.
+    private func pass(roster: AgencyRoster, pipeline: Pipeline, monitor: OutboxMonitor, watcher: InotifyWatcher?,
+                      nextRescan: inout ContinuousClock.Instant) throws -> Bool? {
+        roster.refresh()
+        if let watcher { watchOutboxes(roster, watcher) }
+        let look = monitor.look(roster.agencies.keys.sorted(), watcher: watcher)
+        for stray in look.strays where !control.isStopping {
+            do {
+                try returnStray(stray, pipeline)
+            } catch {
+                logger.error("cannot return an entry to rejected/", metadata: ["agency": "\(stray.agency)", "name": "\(stray.name)", "error": "\(error)"])
+            }
+        }
+        var queue = look.ready[...]
+        while !queue.isEmpty, !control.isStopping {
+            let batch = Array(queue.prefix(batchSize))
+            queue = queue.dropFirst(batchSize)
+            try pipeline.process(batch)
+        }
+        try retryDeliveries(pipeline)
+        let now = clock.instant()
+        if now >= nextRescan || watcher?.takeOverflow() == true {
+            try pipeline.recover()  // claims left by a daemon that stopped
+            nextRescan = now + config.watch.rescanInterval
+        }
+        if mode == .once, look.ready.isEmpty, look.settling == 0 {
+            if !pipeline.waiting.isEmpty {
+                logger.warning("deliveries still deferred at exit; they are retried on the next run",
+                               metadata: ["packets": "\(pipeline.waiting.count)"])
+            }
+            return nil
+        }
+        if !look.ready.isEmpty { return true }  // more may have come meanwhile: look again at once
+        var wake = nextRescan
+        if let deadline = look.nextDeadline { wake = min(wake, deadline) }
+        if watcher == nil || usesPolling(roster) { wake = min(wake, now + config.watch.pollInterval) }
+        if let retry = pipeline.waiting.compactMap(\.retryAt).min() {
+            wake = min(wake, now + .milliseconds(max(0, Int64(retry.timeIntervalSince(clock.now()) * 1000))))
+        }
+        control.wait(max(.zero, clock.instant().duration(to: wake)))
+        return true
+    }
+
+    /// inotify unless office.yaml says poll; under `auto`, outboxes on network file systems are polled too.
+    private func startWatcher(_ roster: AgencyRoster) throws -> InotifyWatcher? {
+        guard config.watch.mode != .poll else { return nil }
+        let watcher = try InotifyWatcher(control: control, logger: logger)
+        watcher.start()
+        return watcher
+    }
+
+    private func usesPolling(_ roster: AgencyRoster) -> Bool {
+        switch config.watch.mode {
+        case .poll: true
+        case .inotify: false
+        case .auto: FileSystem.isNetworkFileSystem(spool.agencies)
+            || roster.agencies.keys.contains { FileSystem.isNetworkFileSystem(spool.outbox($0)) }
+        }
+    }
+
+    /// Adds inotify watches for new agencies, outboxes and folders dropped into them.
+    private func watchOutboxes(_ roster: AgencyRoster, _ watcher: InotifyWatcher) {
+        let folderEvents = UInt32(IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)
+        watcher.watch(spool.agencies, agency: nil, relative: "", mask: folderEvents)
+        for code in roster.agencies.keys {
+            watcher.watch(spool.agency(code), agency: nil, relative: "", mask: folderEvents)
+            let outbox = spool.outbox(code)
+            watcher.watch(outbox, agency: code.rawValue, relative: "", mask: InotifyWatcher.fileEvents)
+            guard let entries = try? Directory.entries(outbox) else { continue }
+            for entry in entries where entry.kind == .directory && !entry.name.isHidden {
+                guard let name = entry.name.string else { continue }
+                watcher.watch(outbox + "/" + name, agency: code.rawValue, relative: name, mask: InotifyWatcher.fileEvents)
+            }
+        }
+    }
+
+    /// Claims a stray entry and returns it to the clerk with its reason.
+    private func returnStray(_ stray: Stray, _ pipeline: Pipeline) throws {
+        let outbox = spool.outbox(stray.agency)
+        let drop = Drop(agency: stray.agency, shape: .single(stray.name))
+        guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths) else { return }
+        let wait = DurationText.format(config.watch.sidecarWait)
+        let rejection: Rejection
+        switch stray.problem {
+        case .notRegularFile(let kind): rejection = .notRegularFile(kind)
+        case .missingSidecar: rejection = .missingSidecar(wait)
+        case .missingDocument: rejection = .missingDocument(wait)
+        case .folderWithoutMetadata: rejection = .folderWithoutMetadata(wait)
+        }
+        try pipeline.reject(claim, rejection)
+    }
+
+    private func retryDeliveries(_ pipeline: Pipeline) throws {
+        let now = clock.now()
+        let due = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }
+        guard !due.isEmpty else { return }
+        pipeline.waiting.removeAll { job in due.contains { $0 === job } }
+        try pipeline.deliver(due)
+        try pipeline.complete(due.filter { $0.pending.isEmpty })
+        pipeline.waiting += due.filter { !$0.pending.isEmpty }
+    }
+}

@@ -1,0 +1,51 @@
+import DurableIO
+import Packets
+
+/// What a clerk dropped into an outbox, grouped the way the contract reads it.
+public struct Drop: Sendable, Equatable {
+    public enum Shape: Sendable, Equatable {
+        /// `<name>.json` with the documents beside it (`<name>.pdf`, or `<name>.pdf` + `<name>.pdf.json` …).
+        case pair(sidecar: RawName, documents: [RawName])
+        /// A folder holding the documents and `metadata.json`.
+        case folder(RawName)
+        /// One entry on its own: a stray being returned to the clerk.
+        case single(RawName)
+    }
+
+    public let agency: AgencyCode
+    public let shape: Shape
+
+    /// Every top-level name the drop is made of.
+    public var names: [RawName] {
+        switch shape {
+        case let .pair(sidecar, documents): documents + [sidecar]
+        case .folder(let name), .single(let name): [name]
+        }
+    }
+
+    /// The name a clerk knows the drop by: the sidecar's stem, or the folder's name.
+    public var displayName: String {
+        switch shape {
+        case .pair(let sidecar, _): String(sidecar.description.dropLast(5))
+        case .folder(let name), .single(let name): name.description
+        }
+    }
+}
+
+/// An outbox entry that can never become part of a packet, or has waited too long for its other half.
+public struct Stray: Sendable, Equatable {
+    public enum Problem: Sendable, Equatable {
+        /// A link, FIFO, device or socket: never opened, never followed.
+        case notRegularFile(EntryKind)
+        /// A document whose sidecar never came.
+        case missingSidecar
+        /// A sidecar whose documents never came.
+        case missingDocument
+        /// A folder without `metadata.json`.
+        case folderWithoutMetadata
+    }
+
+    public let agency: AgencyCode
+    public let name: RawName
+    public let problem: Problem
+}

@@ -1,0 +1,88 @@
+import DurableIO
+import Foundation
+import Packets
+
+/// One look at an agency's outbox: the drops in it and the entries that cannot be sent.
+public struct OutboxListing: Sendable {
+    /// Complete-looking drops (not yet known to be settled).
+    public var drops: [Drop] = []
+    /// Top-level entries of each drop, with their facts, for settling.
+    public var entries: [RawName: DirectoryEntry] = [:]
+    /// Entries that are not regular files or folders.
+    public var unsafe: [Stray] = []
+    /// Documents without a sidecar, sidecars without documents, folders without metadata.json: they wait.
+    public var waiting: [Stray] = []
+}
+
+/// Reads an outbox by raw names and groups what it finds (DESIGN.md, "Clerk input").
+public enum OutboxScanner {
+    /// The name of a folder drop's sidecar.
+    public static let folderSidecar = RawName("metadata.json")
+
+    /// Lists `path` (the outbox of `agency`).
+    public static func scan(_ path: String, agency: AgencyCode) throws -> OutboxListing {
+        var listing = OutboxListing()
+        var files: [RawName: DirectoryEntry] = [:]
+        for entry in try Directory.entries(path) where !TemporaryNames.isTemporary(entry.name) {
+            switch entry.kind {
+            case .file:
+                files[entry.name] = entry
+            case .directory:
+                listing.entries[entry.name] = entry
+                let inside = try Directory.entries(path + "/" + (entry.name.string ?? entry.name.description))
+                if inside.contains(where: { $0.name == folderSidecar && $0.kind == .file }) {
+                    listing.drops.append(Drop(agency: agency, shape: .folder(entry.name)))
+                } else {
+                    listing.waiting.append(Stray(agency: agency, name: entry.name, problem: .folderWithoutMetadata))
+                }
+            default:
+                listing.unsafe.append(Stray(agency: agency, name: entry.name, problem: .notRegularFile(entry.kind)))
+            }
+        }
+        // Pair documents with sidecars: `<stem>.json` takes every file whose stem is `<stem>`, or which is `<stem>`
+        // itself (so both `X.pdf` + `X.json` and `X.pdf` + `X.pdf.json` work).
+        let json = Array(".json".utf8)
+        var claimed: Set<RawName> = []
+        let sidecars = files.keys.filter { $0.bytes.count > json.count && $0.bytes.suffix(json.count).map(lower) == json }.sorted()
+        for sidecar in sidecars {
+            let stem = Array(sidecar.bytes.dropLast(json.count))
+            let documents = files.keys.filter { name in
+                name != sidecar && !claimed.contains(name) && !sidecars.contains(name)
+                    && (name.bytes == stem || Self.stem(of: name.bytes) == stem)
+            }.sorted(by: documentOrder)
+            if documents.isEmpty {
+                listing.waiting.append(Stray(agency: agency, name: sidecar, problem: .missingDocument))
+                continue
+            }
+            claimed.formUnion(documents)
+            claimed.insert(sidecar)
+            listing.drops.append(Drop(agency: agency, shape: .pair(sidecar: sidecar, documents: documents)))
+            for name in documents + [sidecar] { listing.entries[name] = files[name] }
+        }
+        for (name, _) in files where !claimed.contains(name) && !sidecars.contains(name) {
+            listing.waiting.append(Stray(agency: agency, name: name, problem: .missingSidecar))
+            listing.entries[name] = files[name]
+        }
+        for sidecar in sidecars where !claimed.contains(sidecar) { listing.entries[sidecar] = files[sidecar] }
+        listing.waiting.sort { $0.name < $1.name }
+        return listing
+    }
+
+    /// The name without its last extension (`Quyết định.pdf` → `Quyết định`); the name itself when it has none.
+    static func stem(of name: [UInt8]) -> [UInt8] {
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return name }
+        return Array(name[..<dot])
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    }
+
+    /// Main text first: PDFs before other formats, then by name.
+    private static func documentOrder(_ a: RawName, _ b: RawName) -> Bool {
+        let pdf = Array(".pdf".utf8)
+        let aPDF = a.bytes.suffix(4).map(lower) == pdf, bPDF = b.bytes.suffix(4).map(lower) == pdf
+        if aPDF != bPDF { return aPDF }
+        return a < b
+    }
+}

@@ -1,0 +1,38 @@
+import DurableIO
+import Foundation
+import Packets
+import Signing
+
+/// One claimed drop on its way to becoming an archived, delivered packet.
+final class Job {
+    let claim: Claim
+    /// The clerk's fields, once the sidecar is read.
+    var document: ClerkSidecar?
+    /// The documents to pack: where each is in the claim, and its NFC name in the packet.
+    var sources: [PacketSource] = []
+    /// The packet, once built.
+    var built: BuiltPacket?
+    /// Where the packet was written before publication.
+    var stagingPath: String?
+    /// Where it is archived.
+    var archivePath: String?
+    /// The metadata, whether just built or read back from the archive (recovery).
+    var metadata: PacketMetadata?
+    var metadataBytes: [UInt8] = []
+    var signature: [UInt8] = []
+    /// Recipients still to deliver to, and those delivered (with when).
+    var pending: [AgencyCode] = []
+    var delivered: [(AgencyCode, Date)] = []
+    /// When delivery to a failing recipient is tried next, and the wait after that.
+    var retryAt: Date?
+    var retryDelay: Duration?
+    /// Why the last delivery attempt failed, per recipient.
+    var lastFailure: [AgencyCode: String] = [:]
+
+    init(claim: Claim) {
+        self.claim = claim
+    }
+
+    var id: PacketID { claim.id }
+    var agency: AgencyCode { claim.agency }
+}

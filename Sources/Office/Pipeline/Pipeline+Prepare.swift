@@ -1,0 +1,105 @@
+import Archiving
+import DurableIO
+import Foundation
+import Ledger
+import Packets
+import Spool
+
+extension Pipeline {
+    /// Reads the claim's sidecar and documents and checks them against the office: known recipients, not the
+    /// sender, a number not used yet this year. A job that fails is rejected here; returns whether it goes on.
+    func prepare(_ job: Job) -> Bool {
+        do {
+            switch try readClaim(job) {
+            case .success: break
+            case .failure(let rejection):
+                try reject(job.claim, rejection)
+                return false
+            }
+            guard let document = job.document else { return false }
+            let unknown = document.to.filter { roster.agencies[$0] == nil }
+            if !unknown.isEmpty {
+                try reject(job.claim, .unknownRecipients(unknown))
+                return false
+            }
+            if document.to.contains(job.agency) {
+                try reject(job.claim, .recipientIsSender(job.agency))
+                return false
+            }
+            // Decree 30/2020 Art 15: one number and symbol per agency and year.
+            if let holder = try index.reserve(DocumentNumber(agency: job.agency, document: document), for: job.id.rawValue) {
+                try reject(job.claim, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
+                return false
+            }
+            job.pending = document.to
+            return true
+        } catch {
+            logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// What the claim holds, as a sidecar and documents; or why it cannot be sent.
+    private func readClaim(_ job: Job) throws -> Result<Void, Rejection> {
+        let entries = try job.claim.contents()
+        let sidecarPath: RawPath
+        var documents: [(RawPath, RawName)] = []
+        if let folder = entries.first(where: { $0.kind == .directory }) {
+            let folderPath = job.claim.path(folder.name)
+            guard let folderString = folderPath.string else {
+                return .failure(.build(.badFileName(folder.name.description, NameProblem.notUTF8)))
+            }
+            sidecarPath = folderPath.appending(OutboxScanner.folderSidecar)
+            for inner in try Directory.entries(folderString) where inner.name != OutboxScanner.folderSidecar {
+                if TemporaryNames.isTemporary(inner.name) { continue }
+                switch inner.kind {
+                case .file: documents.append((folderPath.appending(inner.name), inner.name))
+                case .directory: return .failure(.nestedFolder(inner.name.description))
+                default: return .failure(.notRegularFile(inner.kind))
+                }
+            }
+        } else if entries.count == 1, let only = entries.first {
+            // A single entry is a stray returned on its own: a link or device, a lone document, a lone sidecar.
+            let wait = DurationText.format(config.watch.sidecarWait)
+            guard only.kind == .file else { return .failure(.notRegularFile(only.kind)) }
+            return .failure(Self.isSidecarName(only.name) ? .missingDocument(wait) : .missingSidecar(wait))
+        } else if let sidecar = entries.first(where: { $0.kind == .file && Self.isSidecarName($0.name) }) {
+            sidecarPath = job.claim.path(sidecar.name)
+            for entry in entries where entry.name != sidecar.name {
+                guard entry.kind == .file else { return .failure(.notRegularFile(entry.kind)) }
+                documents.append((job.claim.path(entry.name), entry.name))
+            }
+        } else {
+            return .failure(.build(.noDocuments))
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try Durable.readSmallFile(sidecarPath.string ?? "", limit: SidecarParser.maxBytes)
+        } catch let error as FileError where error.code == EFBIG {
+            return .failure(.sidecar(SidecarRejection([ClerkIssue(
+                field: nil, problem: Bilingual(vi: "Tệp mô tả quá lớn (tối đa \(SidecarParser.maxBytes) byte).",
+                                               en: "The sidecar is too large (at most \(SidecarParser.maxBytes) bytes)."),
+                action: Bilingual(vi: "Tệp mô tả chỉ chứa thông tin văn bản; nội dung văn bản đặt trong tệp riêng.",
+                                  en: "The sidecar holds only the document's details; put the content in its own file."))])))
+        }
+        do {
+            job.document = try SidecarParser().parse(bytes)
+        } catch {
+            return .failure(.sidecar(error))
+        }
+        guard !documents.isEmpty else { return .failure(.build(.noDocuments)) }
+        for (path, name) in documents {
+            guard let display = name.string, let pathString = path.string else {
+                return .failure(.build(.badFileName(name.description, NameProblem.notUTF8)))
+            }
+            if let info = FileSystem.status(path), info.st_size == 0 { return .failure(.emptyDocument(display)) }
+            job.sources.append(PacketSource(path: pathString, name: display))
+        }
+        return .success(())
+    }
+
+    /// Whether a claimed name is a pair's sidecar (`*.json`, any case).
+    static func isSidecarName(_ name: RawName) -> Bool {
+        name.bytes.count > 5 && name.bytes.suffix(5).map { $0 | 0x20 }.elementsEqual(".json".utf8)
+    }
+}

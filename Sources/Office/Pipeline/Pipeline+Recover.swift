@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DurableIO
+import Foundation
+import Ledger
+import Packets
+import Signing
+
+extension Pipeline {
+    /// Finishes every claim no live process holds (this one's after a crash, or another daemon's that stopped):
+    /// rejections are completed, archived packets delivered and filed, and the rest built from the claim. Nothing
+    /// is done twice: a packet is archived under its claim's id once, an inbox folder is made once.
+    func recover() throws {
+        var fresh: [Job] = []
+        var archived: [Job] = []
+        for code in roster.agencies.keys.sorted() {
+            let root = paths.claims(code)
+            for entry in try Directory.entries(root) where entry.kind == .directory {
+                guard let name = entry.name.string, let id = PacketID(name),
+                      let claim = try Claim.resume(code, id: id, paths: paths) else { continue }
+                do {
+                    if try resumeRejection(claim) { continue }
+                    let job = Job(claim: claim)
+                    if try restoreArchived(job) {
+                        archived.append(job)
+                    } else {
+                        try reclaimDocuments(job)
+                        fresh.append(job)
+                    }
+                    logger.notice("recovering an unfinished claim", metadata: ["packet": "\(id)", "agency": "\(code)"])
+                } catch {
+                    logger.error("cannot recover a claim; it is kept for the next try", metadata: ["packet": "\(id)", "error": "\(error)"])
+                }
+            }
+        }
+        if !fresh.isEmpty { try run(fresh) }
+        if !archived.isEmpty {
+            try deliver(archived)
+            try complete(archived.filter { $0.pending.isEmpty })
+            waiting += archived.filter { !$0.pending.isEmpty }
+        }
+    }
+
+    /// When the claim's packet reached the archive before the crash, loads it and works out what is still to do.
+    private func restoreArchived(_ job: Job) throws -> Bool {
+        for format in ["tar", "zip"] {
+            unlink(paths.archiveStaging + "/" + job.id.rawValue + "." + format)
+            unlink(paths.archiveStaging + "/" + job.id.rawValue + "." + format + ".json")
+        }
+        guard let archive = ["tar", "zip"].map({ paths.archiveFile(job.id, format: $0) }).first(where: { FileSystem.exists(RawPath($0)) }) else {
+            return false
+        }
+        let packet = try ArchivedPacket.read(archive)
+        job.archivePath = archive
+        job.metadata = packet.metadata
+        job.document = packet.metadata.document
+        job.metadataBytes = packet.metadataBytes
+        job.signature = packet.signature
+        let sidecar = paths.archiveMonth(job.id) + "/" + job.id.rawValue + ".json"
+        if !FileSystem.exists(RawPath(sidecar)) { try Durable.writeFile(at: sidecar, bytes: packet.metadataBytes) }
+        if try !index.hasPacket(job.id.rawValue) {
+            let file = try FileDescriptor.openRegularFileForReading(archive)
+            let hasher = SHA256Hasher()
+            var size: Int64 = 0
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let count = try file.read(into: buffer)
+                if count == 0 { break }
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                size += Int64(count)
+            }
+            try record([packedEvent(job, archive: archive, sha256: hasher.finalize().hexString, size: size)])
+        }
+        let recorded = try index.deliveries(job.id.rawValue)
+        var found: [JournalEvent] = []
+        for recipient in packet.metadata.document.to {
+            if let date = recorded[recipient.rawValue] {
+                job.delivered.append((recipient, date))
+                continue
+            }
+            let target = roster.inbox(recipient) + "/" + job.id.rawValue
+            if FileSystem.exists(RawPath(target)) {
+                job.delivered.append((recipient, clock.now()))
+                found.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)),
+                                                        ("recipient", .string(recipient.rawValue)), ("path", .string(spoolRelative(target)))]))
+            } else {
+                job.pending.append(recipient)
+            }
+        }
+        try record(found)
+        return true
+    }
+
+    /// A pair claimed halfway: its sidecar is in the claim, some documents may still be in the outbox.
+    private func reclaimDocuments(_ job: Job) throws {
+        let entries = try job.claim.contents()
+        guard !entries.contains(where: { $0.kind == .directory }),
+              let sidecar = entries.first(where: { $0.kind == .file && Self.isSidecarName($0.name) }) else { return }
+        let outbox = spool.outbox(job.agency)
+        let listing = try OutboxScanner.scan(outbox, agency: job.agency)
+        let stem = Array(sidecar.name.bytes.dropLast(5))
+        let left = listing.waiting.filter { $0.problem == .missingSidecar }
+            .map(\.name).filter { $0.bytes == stem || OutboxScanner.stem(of: $0.bytes) == stem }
+        try job.claim.takeDocuments(left, from: outbox)
+    }
+}

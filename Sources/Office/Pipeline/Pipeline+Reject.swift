@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DurableIO
+import Foundation
+import Ledger
+import Packets
+
+/// What a claim folder says about a rejection in progress, so that a crash halfway through finishes it.
+private struct RejectionMarker: Codable {
+    let code: String
+    let issues: [ClerkIssue]
+}
+
+extension Pipeline {
+    static let rejectionMarker = ".rejected.json"
+
+    /// Returns a claimed drop to the clerk: its files, untouched, into `rejected/` with `<name>.reason.txt`
+    /// beside them (Vietnamese, English, what to do), and a journal record.
+    func reject(_ claim: Claim, _ rejection: Rejection) throws {
+        let marker = claim.directory + "/" + Self.rejectionMarker
+        if !FileSystem.exists(RawPath(marker)) {
+            let bytes = try JSONEncoder().encode(RejectionMarker(code: rejection.code, issues: rejection.issues))
+            try Durable.writeFile(at: marker, bytes: Array(bytes), replace: true)
+        }
+        let entries = try claim.contents()
+        let rejected = spool.rejected(claim.agency)
+        if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
+        let (names, reasonBase) = Self.uniqueNames(for: entries.map(\.name), in: rejected)
+        for entry in entries {
+            let target = Directory.join(rejected, names[entry.name] ?? entry.name)
+            try move(claim.path(entry.name), to: target)
+        }
+        let shown = entries.map { (names[$0.name] ?? $0.name).description }
+        let text = ReasonFile.text(rejection, names: shown, agency: claim.agency, at: clock.now(), timeZone: config.calendar.timeZone)
+        try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: reasonBase), bytes: Array(text.utf8), replace: true)
+        try Durable.syncDirectory(rejected)
+        if try !index.hasRejection(packetId: claim.id.rawValue) {
+            try record([JournalEvent("rejected", [
+                ("packetId", .string(claim.id.rawValue)), ("agency", .string(claim.agency.rawValue)),
+                ("names", .array(shown.map(JSONValue.string))), ("reason", .string(rejection.code)),
+                ("message", .string(rejection.issues.first?.problem.en ?? "")),
+            ])])
+        }
+        unlink(marker)
+        _ = RawPath(claim.directory).withCString { rmdir($0) }
+        try Durable.syncDirectory((claim.directory as NSString).deletingLastPathComponent)
+        claim.finish()
+        logger.notice("rejected", metadata: ["agency": "\(claim.agency)", "names": "\(shown.joined(separator: ", "))",
+                                             "reason": "\(rejection.code)"])
+    }
+
+    /// Finishes a rejection a crash interrupted, from the marker left in the claim folder.
+    func resumeRejection(_ claim: Claim) throws -> Bool {
+        let marker = claim.directory + "/" + Self.rejectionMarker
+        guard FileSystem.exists(RawPath(marker)) else { return false }
+        let saved = try JSONDecoder().decode(RejectionMarker.self, from: Data(try Durable.readSmallFile(marker, limit: 1 << 20)))
+        try reject(claim, Rejection(saved.code, saved.issues))
+        return true
+    }
+
+    /// Names in `rejected/` that take nothing already there: the group keeps one stem (`X.pdf`, `X.json`,
+    /// `X.reason.txt`), with ` (2)`, ` (3)` … added when needed. Returns the new names and the reason file's base.
+    static func uniqueNames(for names: [RawName], in directory: String) -> ([RawName: RawName], String) {
+        let stem: [UInt8]
+        if names.count == 1, let only = names.first {
+            stem = OutboxScanner.stem(of: only.bytes)
+        } else if let sidecar = names.first(where: { isSidecarName($0) }) {
+            stem = Array(sidecar.bytes.dropLast(5))
+        } else {
+            stem = names.first.map { OutboxScanner.stem(of: $0.bytes) } ?? []
+        }
+        for attempt in 1...10_000 {
+            let suffix: [UInt8] = attempt == 1 ? [] : Array(" (\(attempt))".utf8)
+            var mapping: [RawName: RawName] = [:]
+            for name in names {
+                if name.bytes.starts(with: stem) {
+                    mapping[name] = RawName(stem + suffix + name.bytes.dropFirst(stem.count))
+                } else {
+                    mapping[name] = RawName(name.bytes + suffix)
+                }
+            }
+            let reasonBase: String
+            if names.count == 1, let only = names.first {
+                reasonBase = mapping[only]!.description
+            } else {
+                reasonBase = RawName(stem + suffix).description
+            }
+            let taken = mapping.values.contains { FileSystem.exists(Directory.join(directory, $0)) }
+                || FileSystem.exists(RawPath(directory + "/" + ReasonFile.name(for: reasonBase)))
+            if !taken { return (mapping, reasonBase) }
+        }
+        return (Dictionary(uniqueKeysWithValues: names.map { ($0, RawName($0.bytes + Array(" \(UUID().uuidString)".utf8))) }),
+                UUID().uuidString)
+    }
+
+    /// Moves a file or folder; across file systems (an outbox that is a mount point of its own), by copying.
+    func move(_ source: RawPath, to target: RawPath) throws {
+        do {
+            try FileSystem.renameNoReplace(source, target)
+        } catch let error as FileError where error.code == EXDEV {
+            try copyTree(source, to: target)
+            try FileSystem.removeTree(source)
+        }
+    }
+
+    private func copyTree(_ source: RawPath, to target: RawPath) throws {
+        guard let info = FileSystem.status(source) else { return }
+        switch Directory.kind(of: info.st_mode) {
+        case .directory:
+            try FileSystem.makeDirectory(target)
+            for entry in try Directory.entries(source.string ?? "") { try copyTree(source.appending(entry.name), to: target.appending(entry.name)) }
+        case .file:
+            try FileSystem.copyFile(from: source, to: target)
+        default:
+            // A link or a device node is recreated as an empty marker file: its target is never read.
+            try Durable.writeUnsynced(at: target.string ?? "", bytes: [])
+        }
+    }
+}

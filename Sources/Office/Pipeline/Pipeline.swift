@@ -1,0 +1,90 @@
+import DurableIO
+import Foundation
+import Ledger
+import Logging
+import Packets
+import Signing
+import Spool
+
+/// The office's work on claimed drops, in batches: read and check each sidecar, build the packets, publish them
+/// durably into the archive, deliver them to every recipient's inbox, and file the originals under sent/.
+///
+/// Each step ends in an atomic rename and is recorded in the journal, and durability is bought once per batch
+/// (`syncfs` on each file system, then the renames, then one fsync of each folder touched), so a crash anywhere
+/// leaves either the old state or the new one, and recovery (`recover()`) finishes whatever was begun.
+final class Pipeline {
+    let spool: SpoolLayout
+    let config: OfficeConfig
+    let roster: AgencyRoster
+    let journal: Journal
+    let index: LedgerIndex
+    let paths: WorkPaths
+    let clock: OfficeClock
+    let logger: Logger
+    /// Jobs whose packet is archived but whose delivery to some recipient failed; retried later.
+    var waiting: [Job] = []
+
+    init(spool: SpoolLayout, config: OfficeConfig, roster: AgencyRoster, journal: Journal, index: LedgerIndex,
+         clock: OfficeClock, logger: Logger) {
+        self.spool = spool
+        self.config = config
+        self.roster = roster
+        self.journal = journal
+        self.index = index
+        self.paths = WorkPaths(spool: spool)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Claims `drops` (in the order given: urgent first) and takes them all the way through.
+    /// Returns how many drops were claimed (others were taken by another daemon meanwhile).
+    @discardableResult
+    func process(_ drops: [Drop]) throws -> Int {
+        var jobs: [Job] = []
+        var outboxes: Set<String> = []
+        for drop in drops {
+            let outbox = spool.outbox(drop.agency)
+            guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: paths) else { continue }
+            jobs.append(Job(claim: claim))
+            outboxes.insert(outbox)
+        }
+        guard !jobs.isEmpty else { return 0 }
+        // The claims must be on disk before anything they lead to is, or a power cut could bring a file back
+        // into the outbox after its packet was archived.
+        try syncFileSystems(of: Array(outboxes))
+        try run(jobs)
+        return jobs.count
+    }
+
+    /// Takes claimed jobs through every step that is still to do.
+    func run(_ jobs: [Job]) throws {
+        let prepared = jobs.filter { prepare($0) }
+        let built = prepared.filter { build($0) }
+        try publish(built)
+        try deliver(built)
+        try complete(built.filter { $0.pending.isEmpty })
+        waiting += built.filter { !$0.pending.isEmpty }
+    }
+
+    /// Flushes the file systems holding `paths`, once each.
+    func syncFileSystems(of paths: [String]) throws {
+        var devices: Set<UInt64> = []
+        for path in paths {
+            guard let info = FileSystem.status(RawPath(path)) else { continue }
+            guard devices.insert(UInt64(info.st_dev)).inserted else { continue }
+            try FileSystem.syncFileSystem(containing: path)
+        }
+    }
+
+    /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).
+    func spoolRelative(_ path: String) -> String {
+        path.hasPrefix(spool.root + "/") ? String(path.dropFirst(spool.root.count + 1)) : path
+    }
+
+    /// Appends events to the journal and brings the index up to date.
+    func record(_ events: [JournalEvent]) throws {
+        guard !events.isEmpty else { return }
+        try journal.append(events)
+        try index.catchUp(with: journal)
+    }
+}

@@ -1,0 +1,49 @@
+import DurableIO
+import Foundation
+import Packets
+
+/// The `<name>.reason.txt` a clerk finds beside what came back: Vietnamese, then English, then what to do.
+enum ReasonFile {
+    /// The reason file's name for a rejected drop known as `name`: control characters and bytes that are not UTF-8
+    /// replaced, shortened so the whole name fits in 255 bytes.
+    static func name(for name: String) -> String {
+        var safe = ""
+        for scalar in name.unicodeScalars {
+            safe.unicodeScalars.append(PortableNameScalars.isUnsafe(scalar) ? "_" : scalar)
+        }
+        let suffix = ".reason.txt"
+        while safe.utf8.count + suffix.utf8.count > 255 { safe.removeLast() }
+        return safe + suffix
+    }
+
+    /// The text of the reason file.
+    static func text(_ rejection: Rejection, names: [String], agency: AgencyCode, at date: Date, timeZone: TimeZone) -> String {
+        let local = Timestamp.string(date, in: timeZone)
+        let time = String(local.dropFirst(11).prefix(5))
+        let day = CalendarDate(date, in: timeZone).vietnamese
+        let files = names.joined(separator: ", ")
+        var lines = ["KHÔNG GỬI ĐƯỢC — LienThong", "Tệp: \(files)", "Cơ quan gửi: \(agency)", "Thời điểm: \(time) ngày \(day)", "", "Lý do:"]
+        for issue in rejection.issues {
+            lines.append("  - " + (issue.field.map { "[\($0)] " } ?? "") + issue.problem.vi)
+            lines.append("    Cách xử lý: " + issue.action.vi)
+        }
+        lines += ["", "Các tệp được giữ nguyên trong thư mục rejected/. Sau khi sửa, đặt lại tất cả các tệp vào thư mục outbox.",
+                  "", "---", "COULD NOT BE SENT — LienThong", "Files: \(files)", "Sending agency: \(agency)", "Time: \(local)", "",
+                  "Reason:"]
+        for issue in rejection.issues {
+            lines.append("  - " + (issue.field.map { "[\($0)] " } ?? "") + issue.problem.en)
+            lines.append("    What to do: " + issue.action.en)
+        }
+        lines += ["", "The files are kept unchanged in rejected/. After fixing them, put all of them back into outbox.", "",
+                  "Mã lỗi / code: \(rejection.code)", ""]
+        return lines.joined(separator: "\n").precomposedNFC
+    }
+}
+
+/// Which characters may not appear in a reason file's name.
+enum PortableNameScalars {
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\u{FFFD}" || scalar == "/" || scalar == "\\" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+}

@@ -1,0 +1,108 @@
+import DurableIO
+import Foundation
+import Packets
+
+/// Why a drop is returned to the clerk: a stable code and the problems in a clerk's words.
+struct Rejection: Error, Sendable {
+    let code: String
+    let issues: [ClerkIssue]
+
+    init(_ code: String, _ issues: [ClerkIssue]) {
+        self.code = code
+        self.issues = issues
+    }
+
+    init(_ code: String, vi: String, en: String, doVi: String, doEn: String) {
+        self.init(code, [ClerkIssue(field: nil, problem: Bilingual(vi: vi, en: en), action: Bilingual(vi: doVi, en: doEn))])
+    }
+
+    static func sidecar(_ rejection: SidecarRejection) -> Rejection { Rejection("sidecar-invalid", rejection.issues) }
+
+    static func build(_ error: PacketBuildError) -> Rejection {
+        let code: String
+        switch error {
+        case .sidecar: code = "sidecar-invalid"
+        case .noDocuments: code = "missing-document"
+        case .badFileName: code = "bad-file-name"
+        case .duplicateFileName: code = "duplicate-file-name"
+        case .unreadable: code = "unreadable"
+        case .notRegularFile: code = "not-a-regular-file"
+        case .changedWhilePacking: code = "changed-while-packing"
+        case .signing: code = "signing-failed"
+        case .archive, .output: code = "write-failed"
+        }
+        return Rejection(code, error.issues)
+    }
+
+    static func unknownRecipients(_ codes: [AgencyCode]) -> Rejection {
+        let list = codes.map(\.rawValue).joined(separator: ", ")
+        return Rejection("recipient-unknown", vi: "Không có cơ quan nhận với mã \(list) trong hệ thống.",
+                         en: "No recipient agency with the code \(list) is known to this office.",
+                         doVi: "Kiểm tra lại mã định danh trong trường `to`, hoặc báo quản trị viên thêm cơ quan này.",
+                         doEn: "Check the codes in `to`, or ask the administrator to add the agency.")
+    }
+
+    static func recipientIsSender(_ code: AgencyCode) -> Rejection {
+        Rejection("recipient-is-sender", vi: "Nơi nhận \(code) chính là cơ quan gửi.",
+                  en: "The recipient \(code) is the sending agency itself.",
+                  doVi: "Bỏ mã của cơ quan mình khỏi trường `to`; bản lưu được giữ trong kho lưu trữ.",
+                  doEn: "Remove your own agency from `to`; the archive keeps the office copy.")
+    }
+
+    static func numberUsed(_ number: String, year: Int, by packetId: String) -> Rejection {
+        Rejection("number-already-used",
+                  vi: "Số, ký hiệu \(number) đã được cơ quan dùng trong năm \(year) (gói tin \(packetId)).",
+                  en: "The number and symbol \(number) were already used by this agency in \(year) (packet \(packetId)).",
+                  doVi: "Mỗi số văn bản chỉ dùng một lần trong năm (Nghị định 30/2020, Điều 15). Kiểm tra lại số văn bản.",
+                  doEn: "A document number is used once a year (Decree 30/2020 Art 15). Check the document's number.")
+    }
+
+    static func notRegularFile(_ kind: EntryKind) -> Rejection {
+        let (vi, en): (String, String)
+        switch kind {
+        case .symbolicLink: (vi, en) = ("một lối tắt (liên kết) tới tệp khác", "a shortcut (symbolic link) to another file")
+        case .fifo: (vi, en) = ("một đường ống (FIFO), không phải tệp", "a pipe (FIFO), not a file")
+        case .device: (vi, en) = ("một thiết bị, không phải tệp", "a device, not a file")
+        case .socket: (vi, en) = ("một socket, không phải tệp", "a socket, not a file")
+        default: (vi, en) = ("không phải tệp thông thường", "not a regular file")
+        }
+        return Rejection("not-a-regular-file", vi: "Mục này là \(vi); hệ thống không đọc nó.",
+                         en: "This is \(en); the office does not read it.",
+                         doVi: "Sao chép chính tệp văn bản (không phải lối tắt) vào thư mục outbox.",
+                         doEn: "Copy the document itself, not a shortcut, into outbox.")
+    }
+
+    static func missingSidecar(_ wait: String) -> Rejection {
+        Rejection("missing-sidecar", vi: "Văn bản không có tệp mô tả (.json) đi kèm sau \(wait) chờ đợi.",
+                  en: "The document had no sidecar (.json) after waiting \(wait).",
+                  doVi: "Tạo tệp mô tả cùng tên (ví dụ Quyết định 125.json cho Quyết định 125.pdf), rồi đặt cả hai tệp vào outbox.",
+                  doEn: "Write a sidecar with the same name (Quyết định 125.json for Quyết định 125.pdf), then put both into outbox.")
+    }
+
+    static func missingDocument(_ wait: String) -> Rejection {
+        Rejection("missing-document", vi: "Tệp mô tả không có văn bản đi kèm sau \(wait) chờ đợi.",
+                  en: "The sidecar had no document beside it after waiting \(wait).",
+                  doVi: "Đặt tệp văn bản cùng tên với tệp mô tả vào outbox cùng lúc với tệp mô tả.",
+                  doEn: "Put the document, named like the sidecar, into outbox together with the sidecar.")
+    }
+
+    static func folderWithoutMetadata(_ wait: String) -> Rejection {
+        Rejection("folder-without-metadata", vi: "Thư mục không có tệp metadata.json sau \(wait) chờ đợi.",
+                  en: "The folder had no metadata.json after waiting \(wait).",
+                  doVi: "Thêm tệp metadata.json (tệp mô tả văn bản) vào thư mục, rồi đặt lại thư mục vào outbox.",
+                  doEn: "Add metadata.json (the sidecar) to the folder, then put the folder back into outbox.")
+    }
+
+    static func nestedFolder(_ name: String) -> Rejection {
+        Rejection("nested-folder", vi: "Thư mục văn bản chứa thư mục con \"\(name)\".",
+                  en: "The document folder holds a subfolder \"\(name)\".",
+                  doVi: "Đặt mọi tệp trực tiếp trong thư mục văn bản, không dùng thư mục con.",
+                  doEn: "Put every file directly in the document folder, without subfolders.")
+    }
+
+    static func emptyDocument(_ name: String) -> Rejection {
+        Rejection("empty-document", vi: "Tệp \"\(name)\" rỗng (0 byte).",
+                  en: "The file \"\(name)\" is empty (0 bytes).",
+                  doVi: "Sao chép lại tệp văn bản đầy đủ vào outbox.", doEn: "Copy the complete document into outbox again.")
+    }
+}

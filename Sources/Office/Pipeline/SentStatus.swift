@@ -1,0 +1,41 @@
+import Foundation
+import Packets
+
+/// The status file a clerk finds beside what they sent, in `agencies/<code>/sent/<packet-id> …/`.
+enum SentStatus {
+    static let fileName = "Tình trạng gửi.txt".precomposedNFC
+
+    /// The sent folder's name: the packet id, then the document's number and notation (`125-QĐ-UBND`).
+    static func folderName(_ id: PacketID, document: ClerkSidecar?) -> String {
+        guard let document else { return id.rawValue }
+        let label = document.numberAndNotation.replacingOccurrences(of: "/", with: "-")
+        return ReasonFile.name(for: "\(id.rawValue) \(label)").replacingOccurrences(of: ".reason.txt", with: "")
+    }
+
+    static func text(_ job: Job, names: [AgencyCode: String], timeZone: TimeZone) -> String {
+        func when(_ date: Date) -> String {
+            let local = Timestamp.string(date, in: timeZone)
+            return String(local.dropFirst(11).prefix(5)) + " ngày " + CalendarDate(date, in: timeZone).vietnamese
+        }
+        let document = job.metadata?.document ?? job.document
+        var lines = ["ĐÃ GỬI — LienThong"]
+        if let document {
+            lines.append("Văn bản: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
+            lines.append("Độ khẩn: \(document.priority.label)" + (document.secrecy.map { "; độ mật: \($0.label)" } ?? ""))
+        }
+        lines.append("Mã gói tin: \(job.id)")
+        if let packedAt = job.metadata?.packedAtDate { lines.append("Đóng gói và ký số lúc: \(when(packedAt))") }
+        lines.append("Nơi nhận:")
+        for (recipient, date) in job.delivered {
+            lines.append("  - \(recipient) \(names[recipient] ?? ""): đã chuyển đến hộp thư đến lúc \(when(date))")
+        }
+        lines += ["", "---", "SENT — LienThong"]
+        if let document { lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)") }
+        lines.append("Packet: \(job.id)")
+        lines.append("Recipients:")
+        for (recipient, date) in job.delivered {
+            lines.append("  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))")
+        }
+        return (lines + [""]).joined(separator: "\n").precomposedNFC
+    }
+}

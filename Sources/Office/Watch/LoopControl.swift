@@ -1,0 +1,31 @@
+import Dispatch
+import Synchronization
+
+/// How the daemon's loop is woken and stopped from other threads (a file-system event, a signal).
+final class LoopControl: Sendable {
+    private let bell = DispatchSemaphore(value: 0)
+    private let stopping = Atomic<Bool>(false)
+    private let rung = Atomic<Bool>(false)
+
+    /// Wakes the loop. Rings while it is busy are merged into one.
+    func ring() {
+        if !rung.exchange(true, ordering: .sequentiallyConsistent) { bell.signal() }
+    }
+
+    /// Asks the loop to finish what it holds and stop.
+    func requestStop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        bell.signal()
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
+
+    /// Sleeps until rung, or for at most `duration`.
+    func wait(_ duration: Duration) {
+        if rung.exchange(false, ordering: .sequentiallyConsistent) { return }
+        guard duration > .zero else { return }
+        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        _ = bell.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max) * 1000))))
+        rung.store(false, ordering: .sequentiallyConsistent)
+    }
+}

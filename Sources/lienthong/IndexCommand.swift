@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Spool
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Maintain the SQLite index of the archive and the journal.",
+        subcommands: [Rebuild.self]
+    )
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild the index from the archive's sidecars and the journal alone.")
+
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            let layout = SpoolLayout.resolve(spool)
+            let journal = try Journal(path: layout.state + "/journal.jsonl")
+            let summary = try LedgerIndex.rebuild(at: layout.state + "/index.sqlite", archive: layout.archive,
+                                                  spoolRoot: layout.root, journal: journal)
+            print("Index rebuilt from \(summary.sidecars) archive sidecar(s) and \(summary.journalRecords) journal record(s): "
+                  + "\(summary.packets) packet(s), \(summary.deliveries) deliveries, \(summary.rejections) rejection(s).")
+        }
+    }
+}
+
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "Inspect the office's hash-chained journal.",
+        subcommands: [Verify.self]
+    )
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that every record carries the SHA-256 of the one before (exit 1 at the first break).")
+
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            let layout = SpoolLayout.resolve(spool)
+            let path = layout.state + "/journal.jsonl"
+            guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("no journal at \(path)", code: 2) }
+            do {
+                let count = try Journal(path: path, repairing: false).verifyChain()
+                print("journal intact: \(count) record(s), each carrying the SHA-256 of the one before")
+            } catch let error as JournalChainError {
+                throw CommandFailure("journal broken: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Office
+import ServiceLifecycle
+import Spool
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Run the office: turn outbox drops into signed, archived packets delivered to the recipients' inboxes.",
+        discussion: """
+        Watches agencies/*/outbox (inotify, or polling on NFS/SMB/FUSE as office.yaml says), waits until a drop has \
+        settled, packs and signs it, archives it under archive/YYYY/MM/ and delivers it to every recipient's inbox. \
+        What cannot be sent goes to the agency's rejected/ folder with a reason file. SIGTERM or SIGINT finishes the \
+        batch in hand and stops; a restart finishes whatever a crash interrupted.
+        """
+    )
+
+    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+    var spool: String?
+
+    @Flag(help: "Process everything pending, deliver, and exit.")
+    var once = false
+
+    func run() async throws {
+        let layout = SpoolLayout.resolve(spool)
+        let logger = Logger(label: "lienthong.office")
+        let daemon: OfficeDaemon
+        do {
+            daemon = try OfficeDaemon(spool: layout, mode: once ? .once : .daemon, logger: logger)
+        } catch {
+            throw CommandFailure("the office cannot start: \(error)", code: 2)
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
