@@ -49,8 +49,8 @@ public enum Durable {
     public static func writeFile(at path: String, mode: mode_t = 0o644, replace: Bool = false,
                                  _ body: (FileDescriptor) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let staging = (directory as NSString).appendingPathComponent(".\(name).\(UInt32.random(in: 0...UInt32.max)).part")
+        // A short staging name: the final name may already use all of the 255 bytes a name can have.
+        let staging = (directory as NSString).appendingPathComponent(".lienthong-\(UInt64.random(in: 0...UInt64.max)).part")
         let descriptor = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
         do {
             try body(descriptor)

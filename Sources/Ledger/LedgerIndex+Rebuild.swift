@@ -46,7 +46,7 @@ extension LedgerIndex {
             try fresh.catchUp(with: journal)
             let counts = try fresh.counts()
             let last = try fresh.lastSequence()
-            _ = try fresh.pool.write { db in try db.checkpoint(.truncate) }
+            _ = try fresh.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             withExtendedLifetime(fresh) {}
             guard rename(temporary, path) == 0 else { throw FileError("rename", path: "\(temporary) -> \(path)") }
             for suffix in ["-wal", "-shm"] { unlink(path + suffix); unlink(temporary + suffix) }

@@ -33,8 +33,16 @@ extension Pipeline {
             }
             job.pending = document.to
             return true
-        } catch {
+        } catch let error as FileError where error.isTransient {
             logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+            return false
+        } catch {
+            // Not something waiting will cure: return the drop rather than keep it out of sight.
+            do {
+                try reject(job.claim, .unreadable("\(error)"))
+            } catch {
+                logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+            }
             return false
         }
     }
@@ -72,9 +80,15 @@ extension Pipeline {
         } else {
             return .failure(.build(.noDocuments))
         }
+        guard let sidecarString = sidecarPath.string else {
+            return .failure(.build(.badFileName(sidecarPath.description, NameProblem.notUTF8)))
+        }
+        for (path, name) in documents where path.string == nil || name.string == nil {
+            return .failure(.build(.badFileName(name.description, NameProblem.notUTF8)))
+        }
         let bytes: [UInt8]
         do {
-            bytes = try Durable.readSmallFile(sidecarPath.string ?? "", limit: SidecarParser.maxBytes)
+            bytes = try Durable.readSmallFile(sidecarString, limit: SidecarParser.maxBytes)
         } catch let error as FileError where error.code == EFBIG {
             return .failure(.sidecar(SidecarRejection([ClerkIssue(
                 field: nil, problem: Bilingual(vi: "Tệp mô tả quá lớn (tối đa \(SidecarParser.maxBytes) byte).",

@@ -6,10 +6,14 @@ import Foundation
 import Ledger
 import Packets
 
-/// What a claim folder says about a rejection in progress, so that a crash halfway through finishes it.
+/// What a claim folder says about a rejection in progress, so that a crash halfway through finishes it the same way.
 private struct RejectionMarker: Codable {
     let code: String
     let issues: [ClerkIssue]
+    /// The names the entries take in rejected/ (bytes, since they need not be UTF-8), and the reason file's name.
+    let targets: [[UInt8]: [UInt8]]
+    let reasonFile: String
+    let shown: [String]
 }
 
 extension Pipeline {
@@ -18,44 +22,48 @@ extension Pipeline {
     /// Returns a claimed drop to the clerk: its files, untouched, into `rejected/` with `<name>.reason.txt`
     /// beside them (Vietnamese, English, what to do), and a journal record.
     func reject(_ claim: Claim, _ rejection: Rejection) throws {
-        let marker = claim.directory + "/" + Self.rejectionMarker
-        if !FileSystem.exists(RawPath(marker)) {
-            let bytes = try JSONEncoder().encode(RejectionMarker(code: rejection.code, issues: rejection.issues))
-            try Durable.writeFile(at: marker, bytes: Array(bytes), replace: true)
-        }
-        let entries = try claim.contents()
         let rejected = spool.rejected(claim.agency)
         if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
-        let (names, reasonBase) = Self.uniqueNames(for: entries.map(\.name), in: rejected)
-        for entry in entries {
-            let target = Directory.join(rejected, names[entry.name] ?? entry.name)
+        let marker = claim.directory + "/" + Self.rejectionMarker
+        let plan: RejectionMarker
+        if FileSystem.exists(RawPath(marker)) {
+            plan = try JSONDecoder().decode(RejectionMarker.self, from: Data(try Durable.readSmallFile(marker, limit: 1 << 20)))
+        } else {
+            let entries = try claim.contents()
+            let (names, reasonBase) = Self.uniqueNames(for: entries.map(\.name), in: rejected)
+            plan = RejectionMarker(code: rejection.code, issues: rejection.issues,
+                                   targets: Dictionary(uniqueKeysWithValues: names.map { ($0.key.bytes, $0.value.bytes) }),
+                                   reasonFile: ReasonFile.name(for: reasonBase),
+                                   shown: entries.map { (names[$0.name] ?? $0.name).description })
+            try Durable.writeFile(at: marker, bytes: Array(try JSONEncoder().encode(plan)), replace: true)
+        }
+        for entry in try claim.contents() {
+            let target = Directory.join(rejected, RawName(plan.targets[entry.name.bytes] ?? entry.name.bytes))
             try move(claim.path(entry.name), to: target)
         }
-        let shown = entries.map { (names[$0.name] ?? $0.name).description }
-        let text = ReasonFile.text(rejection, names: shown, agency: claim.agency, at: clock.now(), timeZone: config.calendar.timeZone)
-        try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: reasonBase), bytes: Array(text.utf8), replace: true)
+        let text = ReasonFile.text(Rejection(plan.code, plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
+                                   timeZone: config.calendar.timeZone)
+        try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)
         if try !index.hasRejection(packetId: claim.id.rawValue) {
             try record([JournalEvent("rejected", [
                 ("packetId", .string(claim.id.rawValue)), ("agency", .string(claim.agency.rawValue)),
-                ("names", .array(shown.map(JSONValue.string))), ("reason", .string(rejection.code)),
-                ("message", .string(rejection.issues.first?.problem.en ?? "")),
+                ("names", .array(plan.shown.map(JSONValue.string))), ("reason", .string(plan.code)),
+                ("message", .string(plan.issues.first?.problem.en ?? "")),
             ])])
         }
         unlink(marker)
         _ = RawPath(claim.directory).withCString { rmdir($0) }
         try Durable.syncDirectory((claim.directory as NSString).deletingLastPathComponent)
         claim.finish()
-        logger.notice("rejected", metadata: ["agency": "\(claim.agency)", "names": "\(shown.joined(separator: ", "))",
-                                             "reason": "\(rejection.code)"])
+        logger.notice("rejected", metadata: ["agency": "\(claim.agency)", "names": "\(plan.shown.joined(separator: ", "))",
+                                             "reason": "\(plan.code)"])
     }
 
-    /// Finishes a rejection a crash interrupted, from the marker left in the claim folder.
+    /// Finishes a rejection a crash interrupted, from the plan left in the claim folder.
     func resumeRejection(_ claim: Claim) throws -> Bool {
-        let marker = claim.directory + "/" + Self.rejectionMarker
-        guard FileSystem.exists(RawPath(marker)) else { return false }
-        let saved = try JSONDecoder().decode(RejectionMarker.self, from: Data(try Durable.readSmallFile(marker, limit: 1 << 20)))
-        try reject(claim, Rejection(saved.code, saved.issues))
+        guard FileSystem.exists(RawPath(claim.directory + "/" + Self.rejectionMarker)) else { return false }
+        try reject(claim, Rejection("resumed", []))  // the marker's own reason is used
         return true
     }
 

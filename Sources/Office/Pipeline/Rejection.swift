@@ -100,6 +100,12 @@ struct Rejection: Error, Sendable {
                   doEn: "Put every file directly in the document folder, without subfolders.")
     }
 
+    static func unreadable(_ detail: String) -> Rejection {
+        Rejection("unreadable", vi: "Hệ thống không đọc được các tệp này.", en: "The office could not read these files: \(detail).",
+                  doVi: "Kiểm tra các tệp mở được bình thường, rồi đặt lại vào outbox; nếu vẫn lỗi, báo quản trị viên.",
+                  doEn: "Check that the files open normally and put them back into outbox; if it happens again, tell the administrator.")
+    }
+
     static func emptyDocument(_ name: String) -> Rejection {
         Rejection("empty-document", vi: "Tệp \"\(name)\" rỗng (0 byte).",
                   en: "The file \"\(name)\" is empty (0 bytes).",
