@@ -1,4 +1,4 @@
-// CLinux: Linux calls Swift's Glibc module does not expose. glibc declares renameat2, syncfs and
+// CLinux: Linux calls Swift's Glibc module does not expose. glibc declares renameat2 and
 // copy_file_range only under _GNU_SOURCE, so they are reached through syscall(2), which is variadic;
 // <sys/vfs.h> (statfs) is simply not part of the Glibc module.
 #ifndef LIENTHONG_CLINUX_SHIM_H
@@ -12,11 +12,6 @@
 /// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST instead of replacing the destination.
 static inline int CLinux_rename_noreplace(const char *source, const char *destination) {
     return (int)syscall(SYS_renameat2, -100 /* AT_FDCWD */, source, -100 /* AT_FDCWD */, destination, 1u /* RENAME_NOREPLACE */);
-}
-
-/// syncfs(2): flush every dirty page and inode of the file system holding `fd`, in one call.
-static inline int CLinux_syncfs(int fd) {
-    return (int)syscall(SYS_syncfs, fd);
 }
 
 /// copy_file_range(2) from the current offsets: the kernel copies (or reflinks, or copies server-side on NFS)

@@ -93,10 +93,66 @@ public enum Durable {
 
 extension Durable {
     /// Writes `bytes` to a new file at `path` without syncing: for files made in a batch that is synced at once
-    /// (with `FileSystem.syncFileSystem`) before anything refers to them.
+    /// (with `syncAll`) before anything refers to them.
     public static func writeUnsynced(at path: String, bytes: [UInt8], mode: mode_t = 0o644) throws {
         let descriptor = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
         try descriptor.write(bytes)
         try descriptor.close()
+    }
+}
+
+extension Durable {
+    /// fsyncs every path (files or folders) in a batch, several at a time: each call flushes only its own file,
+    /// unlike `syncfs`, so a busy neighbour on the same disk does not make the office wait for its data, and the
+    /// file system can still fold the concurrent calls into few journal commits.
+    public static func syncAll(_ paths: [String], concurrency: Int = 16) throws {
+        let unique = Array(Set(paths))
+        guard !unique.isEmpty else { return }
+        if unique.count == 1 {
+            try FileDescriptor.open(unique[0], O_RDONLY).sync()
+            return
+        }
+        let work = SyncBatch(paths: unique)
+        let workers = min(concurrency, unique.count)
+        let done = DispatchGroup()
+        for _ in 0..<workers {
+            done.enter()
+            let thread = Thread {
+                work.drain()
+                done.leave()
+            }
+            thread.stackSize = 256 << 10
+            thread.start()
+        }
+        done.wait()
+        if let error = work.firstError { throw error }
+    }
+}
+
+/// The shared state of one `syncAll`: the next path to take, and the first failure.
+private final class SyncBatch: @unchecked Sendable {
+    // Sendable: `next` and `firstError` are only touched under `lock`; `paths` never changes.
+    let paths: [String]
+    private let lock = NSLock()
+    private var next = 0
+    private(set) var firstError: Error?
+
+    init(paths: [String]) { self.paths = paths }
+
+    func drain() {
+        while true {
+            lock.lock()
+            let index = next
+            next += 1
+            lock.unlock()
+            guard index < paths.count else { return }
+            do {
+                try FileDescriptor.open(paths[index], O_RDONLY).sync()
+            } catch {
+                lock.lock()
+                if firstError == nil { firstError = error }
+                lock.unlock()
+            }
+        }
     }
 }

@@ -54,12 +54,6 @@ public enum FileSystem {
         }
     }
 
-    /// Flushes the whole file system holding `path` to stable storage in one call (a batch's group commit).
-    public static func syncFileSystem(containing path: String) throws {
-        let descriptor = try FileDescriptor.open(path, O_RDONLY)
-        guard CLinux_syncfs(descriptor.raw) == 0 else { throw FileError("syncfs", path: path) }
-    }
-
     /// Copies a regular file's content with `copy_file_range(2)` (kernel-side; a reflink or a server-side copy
     /// where the file system can), falling back to read/write. The copy is not synced.
     public static func copyFile(from source: RawPath, to destination: RawPath, mode: mode_t = 0o644) throws {

@@ -1,3 +1,4 @@
+import DurableIO
 import Foundation
 import GRDB
 import Packets
@@ -15,6 +16,9 @@ public final class LedgerIndex: Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
+        // Two daemons starting together must not both create the schema or switch the journal mode at once.
+        let lock = try FileLock.acquire(path + ".lock")
+        defer { withExtendedLifetime(lock) {} }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DurableIO
 import Foundation
 import Ledger
@@ -66,8 +69,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private func loop() throws {
         try FileSystem.makeDirectory(RawPath(spool.state), mode: 0o700)
         let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now)
-        let index = try LedgerIndex(path: spool.state + "/index.sqlite")
-        try index.catchUp(with: journal)
+        let index = try openIndex(journal)
         let roster = try AgencyRoster(spool: spool, logger: logger)
         let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock, logger: logger)
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
@@ -92,6 +94,28 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         }
         try journal.append(JournalEvent("stopped", []))
         logger.info("office stopped")
+    }
+
+    /// The index, brought up to date with the journal; an index that cannot be opened (a damaged file) is rebuilt
+    /// from the archive and the journal, which are the truth it is derived from.
+    private func openIndex(_ journal: Journal) throws -> LedgerIndex {
+        let path = spool.state + "/index.sqlite"
+        do {
+            let index = try LedgerIndex(path: path)
+            try index.catchUp(with: journal)
+            return index
+        } catch {
+            logger.error("the index cannot be used; rebuilding it from the archive and the journal", metadata: ["error": "\(error)"])
+            do {
+                let lock = try FileLock.acquire(path + ".lock")
+                defer { withExtendedLifetime(lock) {} }
+                for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            }
+            _ = try LedgerIndex.rebuild(at: path, archive: spool.archive, spoolRoot: spool.root, journal: journal)
+            let index = try LedgerIndex(path: path)
+            try index.catchUp(with: journal)
+            return index
+        }
     }
 
     /// One look at every outbox and the work it finds; returns nil when `--once` is done, else after waiting.

@@ -87,3 +87,19 @@ import TestSupport
         #expect(duration.status == 2 && duration.stderr.contains("office.yaml:1:18"), "\(duration.output)")
     }
 }
+
+@Suite struct DamagedIndexTests {
+    @Test func aDamagedIndexIsRebuiltFromTheArchiveAndTheJournal() throws {
+        let spool = try OfficeSpool(label: "damaged")
+        try spool.drop("một", number: "1")
+        #expect(try spool.once().status == 0)
+        try Data("this is not a database".utf8).write(to: URL(fileURLWithPath: spool.root + "/state/index.sqlite"))
+        try? FileManager.default.removeItem(atPath: spool.root + "/state/index.sqlite-wal")
+        try spool.drop("hai", number: "2")
+        try spool.drop("trùng", number: "1")  // the rebuilt index still knows number 1 is taken
+        let result = try spool.once()
+        #expect(result.status == 0 && result.stderr.contains("rebuilding it"), "\(result.output)")
+        #expect(spool.archived().count == 2)
+        #expect(spool.visible(spool.rejected()).contains("trùng.reason.txt"))
+    }
+}

@@ -12,6 +12,7 @@ extension Pipeline {
     func complete(_ jobs: [Job]) throws {
         guard !jobs.isEmpty else { return }
         var folders: Set<String> = []
+        var statusFiles: [String] = []
         var events: [JournalEvent] = []
         let names = roster.agencies.mapValues(\.name)
         for job in jobs {
@@ -21,13 +22,14 @@ extension Pipeline {
             try Durable.writeUnsynced(at: job.claim.directory + "/" + SentStatus.fileName, bytes: Array(status.utf8))
             let target = sent + "/" + SentStatus.folderName(job.id, document: job.metadata?.document ?? job.document)
             try move(RawPath(job.claim.directory), to: RawPath(target))
+            statusFiles.append(target + "/" + SentStatus.fileName)
             folders.insert(sent)
             folders.insert(paths.claims(job.agency))
             events.append(JournalEvent("completed", [("packetId", .string(job.id.rawValue)),
                                                      ("sent", .string(spoolRelative(target)))]))
         }
-        try syncFileSystems(of: Array(folders))
-        for folder in folders { try Durable.syncDirectory(folder) }
+        // The status files moved with their folders; their data, and the folders' new entries, go to disk now.
+        try Durable.syncAll(Array(folders) + statusFiles)
         try record(events)
         for job in jobs { job.claim.finish() }
     }

@@ -30,7 +30,12 @@ extension Pipeline {
             }
         }
         guard !staged.isEmpty else { return }
-        try syncFileSystems(of: staged.map(\.3).map { ($0 as NSString).deletingLastPathComponent })
+        var written: [String] = []
+        for (_, _, staging, _) in staged where !staging.isEmpty {
+            written.append(staging)
+            written += (try FileManager.default.contentsOfDirectory(atPath: staging)).map { staging + "/" + $0 }
+        }
+        try Durable.syncAll(written)
         var inboxes: Set<String> = []
         var events: [JournalEvent] = []
         let now = clock.now()
@@ -52,7 +57,7 @@ extension Pipeline {
             events.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
                                                      ("path", .string(spoolRelative(target)))]))
         }
-        for inbox in inboxes { try Durable.syncDirectory(inbox) }
+        try Durable.syncAll(Array(inboxes))
         try record(events)
     }
 

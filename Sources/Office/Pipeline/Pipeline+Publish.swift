@@ -7,7 +7,7 @@ extension Pipeline {
     /// Moves built packets from staging into `archive/YYYY/MM/`, durably, and records them.
     func publish(_ jobs: [Job]) throws {
         guard !jobs.isEmpty else { return }
-        try syncFileSystems(of: [paths.archiveStaging])
+        try Durable.syncAll(jobs.compactMap(\.stagingPath).flatMap { [$0, $0 + ".json"] })
         var months: Set<String> = []
         var events: [JournalEvent] = []
         for job in jobs {
@@ -22,7 +22,7 @@ extension Pipeline {
             job.archivePath = archive
             events.append(packedEvent(job, archive: archive, sha256: built.archiveSHA256, size: built.archiveSize))
         }
-        for month in months { try Durable.syncDirectory(month) }
+        try Durable.syncAll(Array(months) + [paths.archiveStaging])
         try record(events)
         for job in jobs {
             logger.info("packed", metadata: ["packet": "\(job.id)", "agency": "\(job.agency)",

@@ -16,7 +16,9 @@ extension Pipeline {
         var archived: [Job] = []
         for code in roster.agencies.keys.sorted() {
             let root = paths.claims(code)
-            for entry in try Directory.entries(root) where entry.kind == .directory {
+            let entries = try Directory.entries(root)
+            removeStaleLocks(entries, agency: code)
+            for entry in entries where entry.kind == .directory {
                 guard let name = entry.name.string, let id = PacketID(name),
                       let claim = try Claim.resume(code, id: id, paths: paths) else { continue }
                 do {
@@ -39,6 +41,18 @@ extension Pipeline {
             try deliver(archived)
             try complete(archived.filter { $0.pending.isEmpty })
             waiting += archived.filter { !$0.pending.isEmpty }
+        }
+    }
+
+    /// Lock files whose claim is gone (the process stopped after filing the claim under sent/ or rejected/, before
+    /// removing its lock) are removed once nobody holds them.
+    private func removeStaleLocks(_ entries: [DirectoryEntry], agency: AgencyCode) {
+        let folders = Set(entries.filter { $0.kind == .directory }.compactMap(\.name.string))
+        for entry in entries where entry.kind == .file {
+            guard let name = entry.name.string, name.hasSuffix(".lock"), let id = PacketID(String(name.dropLast(5))),
+                  !folders.contains(id.rawValue) else { continue }
+            // Finding no folder, `resume` takes the lock if it is free and removes the file.
+            _ = try? Claim.resume(agency, id: id, paths: paths)
         }
     }
 

@@ -10,7 +10,7 @@ import Spool
 /// durably into the archive, deliver them to every recipient's inbox, and file the originals under sent/.
 ///
 /// Each step ends in an atomic rename and is recorded in the journal, and durability is bought once per batch
-/// (`syncfs` on each file system, then the renames, then one fsync of each folder touched), so a crash anywhere
+/// (every new file fsync'd together, then the renames, then one fsync of each folder touched), so a crash anywhere
 /// leaves either the old state or the new one, and recovery (`recover()`) finishes whatever was begun.
 final class Pipeline {
     let spool: SpoolLayout
@@ -41,17 +41,17 @@ final class Pipeline {
     @discardableResult
     func process(_ drops: [Drop]) throws -> Int {
         var jobs: [Job] = []
-        var outboxes: Set<String> = []
+        var folders: Set<String> = []
         for drop in drops {
             let outbox = spool.outbox(drop.agency)
             guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: paths) else { continue }
             jobs.append(Job(claim: claim))
-            outboxes.insert(outbox)
+            folders.formUnion([outbox, paths.claims(drop.agency), claim.directory])
         }
         guard !jobs.isEmpty else { return 0 }
         // The claims must be on disk before anything they lead to is, or a power cut could bring a file back
         // into the outbox after its packet was archived.
-        try syncFileSystems(of: Array(outboxes))
+        try Durable.syncAll(Array(folders))
         try run(jobs)
         return jobs.count
     }
@@ -64,16 +64,6 @@ final class Pipeline {
         try deliver(built)
         try complete(built.filter { $0.pending.isEmpty })
         waiting += built.filter { !$0.pending.isEmpty }
-    }
-
-    /// Flushes the file systems holding `paths`, once each.
-    func syncFileSystems(of paths: [String]) throws {
-        var devices: Set<UInt64> = []
-        for path in paths {
-            guard let info = FileSystem.status(RawPath(path)) else { continue }
-            guard devices.insert(UInt64(info.st_dev)).inserted else { continue }
-            try FileSystem.syncFileSystem(containing: path)
-        }
     }
 
     /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).

@@ -20,8 +20,8 @@ final class InotifyWatcher: Sendable {
     private struct State: Sendable {
         var watches: [Int32: Watched] = [:]
         var paths: Set<String> = []
-        /// "agency/relative/name" of files written to and not yet closed.
-        var writing: Set<String> = []
+        /// "agency/relative/name" of files written to and not yet closed, with when they were last written.
+        var writing: [String: ContinuousClock.Instant] = [:]
         var overflowed = false
     }
 
@@ -64,10 +64,19 @@ final class InotifyWatcher: Sendable {
         }
     }
 
+    /// A file written to and then left alone this long counts as finished even without a close event (a writer
+    /// that died, an event lost): the hint must never keep a document from being sent.
+    static let writingExpiry: Duration = .seconds(60)
+
     /// Whether a writer has `name` (a top-level outbox entry, or anything inside it) open.
     func isBeingWritten(agency: String, name: String) -> Bool {
         let key = agency + "/" + name
-        return state.withLock { state in state.writing.contains { $0 == key || $0.hasPrefix(key + "/") } }
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            state.writing.contains { entry in
+                (entry.key == key || entry.key.hasPrefix(key + "/")) && now - entry.value < Self.writingExpiry
+            }
+        }
     }
 
     /// Whether the kernel dropped events since the last call (the caller then rescans everything).
@@ -127,10 +136,10 @@ final class InotifyWatcher: Sendable {
             guard let agency = watched.agency else { return true }  // the agencies folder or an agency folder changed
             let key = agency + "/" + (watched.relative.isEmpty ? name : watched.relative + "/" + name)
             if mask & UInt32(IN_MODIFY) != 0 {
-                state.writing.insert(key)
+                state.writing[key] = ContinuousClock.now
                 return false
             }
-            if mask & UInt32(IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM) != 0 { state.writing.remove(key) }
+            if mask & UInt32(IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM) != 0 { state.writing[key] = nil }
             return true
         }
     }
