@@ -70,6 +70,8 @@ let package = Package(
         .testTarget(name: "ArchivingTests", dependencies: ["Archiving", "TestSupport"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "DurableIO", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
+        .testTarget(name: "OfficeTests", dependencies: ["Office", "Spool", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

@@ -1,0 +1,74 @@
+import Foundation
+import Ledger
+import Packets
+import Testing
+import TestSupport
+
+@Suite struct JournalTests {
+    let directory = TemporaryDirectory()
+
+    func journal() throws -> Journal { try Journal(path: directory.file("journal.jsonl")) }
+
+    @Test func eachRecordCarriesTheHashOfTheOneBefore() throws {
+        let journal = try journal()
+        let first = try journal.append(JournalEvent("packed", [("packetId", .string("a"))]))
+        let more = try journal.append([JournalEvent("delivered", [("packetId", .string("a"))]), JournalEvent("completed", [])])
+        #expect(first.sequence == 1 && first.previous == JournalRecord.genesis)
+        #expect(more.map(\.sequence) == [2, 3])
+        #expect(more[0].previous == first.hash && more[1].previous == more[0].hash)
+        #expect(try journal.verifyChain() == 3)
+        #expect(try journal.records().map(\.event) == ["packed", "delivered", "completed"])
+    }
+
+    @Test func anEditedRemovedOrReorderedRecordBreaksTheChain() throws {
+        let journal = try journal()
+        for index in 0..<5 { try journal.append(JournalEvent("packed", [("packetId", .string("p\(index)"))])) }
+        let path = directory.file("journal.jsonl")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        func check(_ edited: [String], breaksAt line: Int) throws {
+            try (edited.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: JournalChainError.self) { try Journal(path: path, repairing: false).verifyChain() }
+            do {
+                _ = try Journal(path: path, repairing: false).verifyChain()
+            } catch let error as JournalChainError {
+                #expect(error.line == line, "\(error)")
+            }
+        }
+        var edited = lines
+        edited[2] = edited[2].replacingOccurrences(of: "p2", with: "p9")
+        try check(edited, breaksAt: 4)  // record 3's content changed: record 4 no longer follows from it
+        try check(lines.enumerated().filter { $0.offset != 1 }.map(\.element), breaksAt: 2)
+        try check([lines[0], lines[2], lines[1], lines[3], lines[4]], breaksAt: 2)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Journal(path: path, repairing: false).verifyChain() == 5)
+    }
+
+    @Test func aTornLastLineFromACrashIsCutOffOnOpen() throws {
+        let path = directory.file("journal.jsonl")
+        try journal().append(JournalEvent("packed", [("packetId", .string("a"))]))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"seq":2,"at":"2026-11-24T10:00:00+07:00","event":"deliv"#.utf8))
+        try handle.close()
+        #expect(throws: JournalChainError.self) { try Journal(path: path, repairing: false).verifyChain() }
+        let reopened = try Journal(path: path)
+        #expect(try reopened.verifyChain() == 1)
+        #expect(try reopened.append(JournalEvent("delivered", [])).sequence == 2)
+        #expect(try reopened.verifyChain() == 2)
+    }
+
+    @Test func appendsFromManyWritersKeepOneChain() async throws {
+        let path = directory.file("journal.jsonl")
+        _ = try Journal(path: path)
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    // Each writer opens the journal on its own, as a second daemon would.
+                    let own = try? Journal(path: path)
+                    for index in 0..<50 { _ = try? own?.append(JournalEvent("packed", [("packetId", .string("\(writer)-\(index)"))])) }
+                }
+            }
+        }
+        #expect(try Journal(path: path).verifyChain() == 200)
+    }
+}

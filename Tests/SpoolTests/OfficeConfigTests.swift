@@ -1,0 +1,43 @@
+import Foundation
+import Spool
+import Testing
+import TestSupport
+
+@Suite struct OfficeConfigTests {
+    func parse(_ yaml: String) throws(ConfigError) -> OfficeConfig {
+        try OfficeConfig.parse(try ConfigNode.parse(yaml, file: "office.yaml"))
+    }
+
+    @Test func readsTheContractKeys() throws {
+        let config = try parse(OfficeDefaults.officeYAML)
+        #expect(config.watch.mode == .auto && config.watch.settle == .seconds(1) && config.watch.pollInterval == .seconds(2))
+        #expect(config.calendar.timeZone.identifier == "Asia/Ho_Chi_Minh")
+        #expect(config.calendar.workingDays == [1, 2, 3, 4, 5])
+        #expect(config.calendar.workingHours.map(\.start) == [450, 810])
+        #expect(config.outage.threshold == .seconds(4 * 3600) && config.outage.retryMax == .seconds(900))
+        #expect(config.archiveFormat == .tar)
+    }
+
+    @Test func parsesDurations() {
+        #expect(DurationText.parse("250ms") == .milliseconds(250))
+        #expect(DurationText.parse("1h30m") == .seconds(5400))
+        #expect(DurationText.parse("4h") == .seconds(14_400))
+        for bad in ["", "4", "h", "4 hours", "-1s", "1.5h"] { #expect(DurationText.parse(bad) == nil, "\(bad)") }
+        #expect(DurationText.format(.seconds(14_400)) == "4h" && DurationText.format(.milliseconds(250)) == "250ms")
+    }
+
+    @Test func refusesMistakesWithTheirLine() {
+        #expect(throws: ConfigError(file: "office.yaml", line: 2, column: 9, message: "watch.mode: expected auto, inotify or poll")) {
+            try parse("watch:\n  mode: fast\n")
+        }
+        #expect(throws: ConfigError(file: "office.yaml", line: 3, column: 33, message: "calendar.workingHours[1]: working hours must be in order and must not overlap")) {
+            try parse("calendar:\n  timeZone: Asia/Ho_Chi_Minh\n  workingHours: [\"13:30-17:00\", \"07:30-11:30\"]\n")
+        }
+        #expect(throws: ConfigError(file: "office.yaml", line: 1, column: 18, message: "outage.retry: retry.max is shorter than retry.initial")) {
+            try parse("outage: { retry: { initial: 1m, max: 30s } }\n")
+        }
+        #expect(throws: ConfigError.self) { try parse("calendar: { timeZone: Mars/Olympus }\n") }
+        #expect(throws: ConfigError.self) { try parse("calendar: { holidays: [\"30/04/2026\"] }\n") }
+        #expect(throws: ConfigError.self) { try parse("archive: { format: rar }\n") }
+    }
+}
