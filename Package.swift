@@ -64,6 +64,12 @@ let package = Package(
             path: "Benchmarks/PackBenchmark"
         ),
 
+        .executableTarget(
+            name: "lienthong-watch-bench",
+            dependencies: ["Packets", "TestSupport"],
+            path: "Benchmarks/WatchBenchmark"
+        ),
+
         // Tests mirror modules; TestSupport holds what several suites share.
         .target(name: "TestSupport", dependencies: ["Signing"], path: "Tests/TestSupport"),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),

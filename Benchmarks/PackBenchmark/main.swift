@@ -37,39 +37,10 @@ struct Options {
     }
 }
 
-/// Wall-clock seconds of `body`.
-func time(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-func peakRSS(_ who: __rusage_who) -> Int {
-    var usage = rusage()
-    getrusage(who.rawValue, &usage)
-    return Int(usage.ru_maxrss) * 1024
-}
-
-func mib(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-
-func fill(_ path: String, bytes: Int) throws {
-    let output = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC)
-    var chunk = [UInt8](repeating: 0, count: min(bytes, 1 << 20))
-    var left = bytes
-    while left > 0 {
-        let count = min(left, chunk.count)
-        chunk.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, count) }
-        try chunk.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        left -= count
-    }
-    try output.close()
-}
-
-func shell(_ script: String) throws -> ProcessResult {
-    let result = try ProcessRunner.run("/bin/sh", ["-c", script])
-    guard result.status == 0 else { throw ProcessError.spawn("sh: \(result.stderr)", result.status) }
-    return result
-}
+let time = BenchmarkTools.time
+let mib = BenchmarkTools.mebibytes
+let shell = BenchmarkTools.shell
+func fill(_ path: String, bytes: Int) throws { try BenchmarkTools.fill(path, bytes: bytes) }
 
 let options = Options(CommandLine.arguments)
 let work = TemporaryDirectory("lienthong-bench")
@@ -186,7 +157,7 @@ print(String(format: "%@%9.0f   %6.2f×", "lienthong verify (stream + hash + che
 precondition(valid, "the large packet did not verify")
 
 print("\nPeak memory")
-print("  this process (all in-process runs, \(options.largeMiB) MiB file included): \(mib(peakRSS(RUSAGE_SELF)))")
+print("  this process (all in-process runs, \(options.largeMiB) MiB file included): \(mib(BenchmarkTools.peakResidentBytes()))")
 if cliSeconds != nil { print("  lienthong pack, largest of \(options.documents) runs:                \(mib(cliPeak))") }
 print("  shell pipeline, largest child:                               \(mib(shellResult?.maxResidentBytes ?? 0))")
 print("  sha256sum:                                                   \(mib(hashResult?.maxResidentBytes ?? 0))")

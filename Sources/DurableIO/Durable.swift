@@ -105,7 +105,7 @@ extension Durable {
     /// fsyncs every path (files or folders) in a batch, several at a time: each call flushes only its own file,
     /// unlike `syncfs`, so a busy neighbour on the same disk does not make the office wait for its data, and the
     /// file system can still fold the concurrent calls into few journal commits.
-    public static func syncAll(_ paths: [String], concurrency: Int = 16) throws {
+    public static func syncAll(_ paths: [String], concurrency: Int = 64) throws {
         let unique = Array(Set(paths))
         guard !unique.isEmpty else { return }
         if unique.count == 1 {

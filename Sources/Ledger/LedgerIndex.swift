@@ -135,16 +135,23 @@ public final class LedgerIndex: Sendable {
     /// Reserves a document number for `packetId` (Decree 30/2020 Art 15: a number and symbol are used once a
     /// year by an agency). Returns the packet that already holds it, or nil when the reservation is `packetId`'s.
     public func reserve(_ number: DocumentNumber, for packetId: String) throws -> String? {
+        try reserve([(number, packetId)])[0]
+    }
+
+    /// Reserves several numbers in one transaction, in order (the second of two equal numbers finds the first).
+    public func reserve(_ requests: [(DocumentNumber, String)]) throws -> [String?] {
         try pool.write { db in
-            let holder = try String.fetchOne(db, sql: """
-                SELECT packetId FROM documentNumber WHERE agency = ? AND year = ? AND number = ? AND notation = ?
-                """, arguments: [number.agency, number.year, number.number, number.notation])
-            if let holder, holder != packetId { return holder }
-            if holder == nil {
-                try db.execute(sql: "INSERT INTO documentNumber VALUES (?, ?, ?, ?, ?)",
-                               arguments: [number.agency, number.year, number.number, number.notation, packetId])
+            try requests.map { number, packetId in
+                let holder = try String.fetchOne(db, sql: """
+                    SELECT packetId FROM documentNumber WHERE agency = ? AND year = ? AND number = ? AND notation = ?
+                    """, arguments: [number.agency, number.year, number.number, number.notation])
+                if let holder, holder != packetId { return holder }
+                if holder == nil {
+                    try db.execute(sql: "INSERT INTO documentNumber VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [number.agency, number.year, number.number, number.notation, packetId])
+                }
+                return nil
             }
-            return nil
         }
     }
 

@@ -30,7 +30,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private let clock: OfficeClock
     private let logger: Logger
     private let control = LoopControl()
-    private let batchSize = 64
+    private let batchSize = 256
 
     /// Checks office.yaml and every agency.yaml; a bad one is refused here, with its line.
     public init(spool: SpoolLayout, mode: Mode, clock: OfficeClock = .system, logger: Logger) throws {
@@ -123,7 +123,10 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                       nextRescan: inout ContinuousClock.Instant) throws -> Bool? {
         roster.refresh()
         if let watcher { watchOutboxes(roster, watcher) }
+        let looked = ContinuousClock.now
         let look = monitor.look(roster.agencies.keys.sorted(), watcher: watcher)
+        logger.debug("looked", metadata: ["ready": "\(look.ready.count)", "settling": "\(look.settling)",
+                                          "ms": "\(Int((ContinuousClock.now - looked).seconds * 1000))"])
         for stray in look.strays where !control.isStopping {
             do {
                 try returnStray(stray, pipeline)

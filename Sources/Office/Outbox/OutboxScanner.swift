@@ -40,18 +40,24 @@ public enum OutboxScanner {
             }
         }
         // Pair documents with sidecars: `<stem>.json` takes every file whose stem is `<stem>`, or which is `<stem>`
-        // itself (so both `X.pdf` + `X.json` and `X.pdf` + `X.pdf.json` work).
+        // itself (so both `X.pdf` + `X.json` and `X.pdf` + `X.pdf.json` work). Looked up by stem, not searched:
+        // an outbox may hold thousands of files.
         let json = Array(".json".utf8)
-        var claimed: Set<RawName> = []
         let sidecars = files.keys.filter { $0.bytes.count > json.count && $0.bytes.suffix(json.count).map(lower) == json }.sorted()
+        let sidecarSet = Set(sidecars)
+        var byStem: [[UInt8]: [RawName]] = [:]
+        for name in files.keys where !sidecarSet.contains(name) {
+            byStem[Self.stem(of: name.bytes), default: []].append(name)
+        }
+        var claimed: Set<RawName> = []
         for sidecar in sidecars {
             let stem = Array(sidecar.bytes.dropLast(json.count))
-            let documents = files.keys.filter { name in
-                name != sidecar && !claimed.contains(name) && !sidecars.contains(name)
-                    && (name.bytes == stem || Self.stem(of: name.bytes) == stem)
-            }.sorted(by: documentOrder)
+            var candidates = byStem[stem] ?? []
+            if let exact = files[RawName(stem)], !sidecarSet.contains(exact.name) { candidates.append(exact.name) }
+            let documents = Array(Set(candidates.filter { !claimed.contains($0) })).sorted(by: documentOrder)
             if documents.isEmpty {
                 listing.waiting.append(Stray(agency: agency, name: sidecar, problem: .missingDocument))
+                listing.entries[sidecar] = files[sidecar]
                 continue
             }
             claimed.formUnion(documents)
@@ -59,11 +65,10 @@ public enum OutboxScanner {
             listing.drops.append(Drop(agency: agency, shape: .pair(sidecar: sidecar, documents: documents)))
             for name in documents + [sidecar] { listing.entries[name] = files[name] }
         }
-        for (name, _) in files where !claimed.contains(name) && !sidecars.contains(name) {
+        for (name, entry) in files where !claimed.contains(name) && !sidecarSet.contains(name) {
             listing.waiting.append(Stray(agency: agency, name: name, problem: .missingSidecar))
-            listing.entries[name] = files[name]
+            listing.entries[name] = entry
         }
-        for sidecar in sidecars where !claimed.contains(sidecar) { listing.entries[sidecar] = files[sidecar] }
         listing.waiting.sort { $0.name < $1.name }
         return listing
     }

@@ -7,46 +7,80 @@ import Packets
 import Signing
 
 extension Pipeline {
-    /// Builds the packet into `state/staging` (not yet synced: the batch is synced at once). A packet that cannot
-    /// be built is rejected, and its number given back; returns whether the job goes on.
-    func build(_ job: Job) -> Bool {
-        guard let document = job.document, let sender = roster.agencies[job.agency] else { return false }
+    /// Builds the jobs' packets into `state/staging` (not yet synced: the batch is synced at once), several at a
+    /// time. A packet that cannot be built is rejected and its number given back; returns the jobs that go on.
+    func build(_ jobs: [Job]) -> [Job] {
         let format = config.archiveFormat
         do {
             try FileSystem.makeDirectory(RawPath(paths.archiveStaging), mode: 0o700)
-            let staging = paths.archiveStaging + "/" + job.id.rawValue + "." + format.fileExtension
-            let signer: CMSSigner
+        } catch {
+            logger.error("cannot create the staging folder; the claims are kept and tried again", metadata: ["error": "\(error)"])
+            return []
+        }
+        // Signers first, one after the other: loading a key fills the roster's cache.
+        var ready: [(Job, PacketBuilder)] = []
+        for job in jobs {
+            guard let sender = roster.agencies[job.agency] else { continue }
             do {
-                signer = try roster.signer(job.agency)
+                let signer = try roster.signer(job.agency)
+                var builder = PacketBuilder(sender: PacketSender(organId: job.agency, organName: sender.name), signer: signer,
+                                            format: format, timeZone: config.calendar.timeZone, clock: clock.now)
+                builder.chunkSize = 1 << 20
+                ready.append((job, builder))
             } catch {
-                try index.release(packetId: job.id.rawValue)
-                try reject(job.claim, .build(.signing("\(error)")))
-                return false
+                giveBack(job, .build(.signing("\(error)")))
             }
-            var builder = PacketBuilder(sender: PacketSender(organId: job.agency, organName: sender.name), signer: signer,
-                                        format: format, timeZone: config.calendar.timeZone, clock: clock.now)
-            builder.chunkSize = 1 << 20
-            let output = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+        }
+        // Then the packets, in parallel: each reads its own documents and writes its own staging file.
+        let outcomes = ready.parallelMap { job, builder in Self.build(job, with: builder, into: paths.archiveStaging) }
+        var built: [Job] = []
+        for ((job, _), outcome) in zip(ready, outcomes) {
+            switch outcome {
+            case .success(let packet):
+                job.built = packet
+                job.metadata = packet.metadata
+                job.metadataBytes = packet.metadataBytes
+                job.signature = packet.signature
+                job.stagingPath = paths.archiveStaging + "/" + job.id.rawValue + "." + format.fileExtension
+                built.append(job)
+            case .failure(let error as PacketBuildError):
+                giveBack(job, .build(error))
+            case .failure(let error):
+                logger.error("cannot build a packet; its claim is kept and tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+            }
+        }
+        return built
+    }
+
+    /// One packet into `<staging>/<id>.<ext>`, with its metadata beside it as `<id>.<ext>.json`.
+    private static func build(_ job: Job, with builder: PacketBuilder, into staging: String) -> Result<BuiltPacket, Error> {
+        guard let document = job.document else { return .failure(PacketBuildError.noDocuments) }
+        let path = staging + "/" + job.id.rawValue + "." + builder.format.fileExtension
+        do {
+            let output = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
             let built: BuiltPacket
             do {
                 built = try builder.build(document: document, sources: job.sources, into: output, packetId: job.id)
             } catch {
-                unlink(staging)
-                try index.release(packetId: job.id.rawValue)
-                try reject(job.claim, .build(error))
-                return false
+                unlink(path)
+                return .failure(error)
             }
             try output.close()
-            try Durable.writeUnsynced(at: staging + ".json", bytes: built.metadataBytes)
-            job.built = built
-            job.metadata = built.metadata
-            job.metadataBytes = built.metadataBytes
-            job.signature = built.signature
-            job.stagingPath = staging
-            return true
+            try Durable.writeUnsynced(at: path + ".json", bytes: built.metadataBytes)
+            return .success(built)
         } catch {
-            logger.error("cannot build a packet; its claim is kept and tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
-            return false
+            unlink(path)
+            return .failure(error)
         }
+    }
+
+    /// Rejects a job that cannot be packed, and frees the document number it had reserved.
+    private func giveBack(_ job: Job, _ rejection: Rejection) {
+        do {
+            try index.release(packetId: job.id.rawValue)
+        } catch {
+            logger.error("cannot free a document number", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+        }
+        returnToClerk(job, rejection)
     }
 }

@@ -13,6 +13,7 @@ extension Pipeline {
     /// into place. A recipient whose inbox cannot be reached stays pending, with a growing wait before the next try.
     func deliver(_ jobs: [Job]) throws {
         var staged: [(Job, AgencyCode, String, String)] = []  // job, recipient, staging folder, final folder
+        var toStage: [(Job, AgencyCode, String)] = []
         for job in jobs {
             for recipient in job.pending {
                 do {
@@ -22,11 +23,19 @@ extension Pipeline {
                         staged.append((job, recipient, "", target))  // delivered before a crash, not yet recorded
                         continue
                     }
-                    let staging = try stageDelivery(job, inbox: inbox)
-                    staged.append((job, recipient, staging, target))
+                    try prepareStagingRoot(inbox)
+                    toStage.append((job, recipient, inbox))
                 } catch {
                     deferDelivery(job, to: recipient, because: error)
                 }
+            }
+        }
+        // Each delivery is assembled on its own, in parallel: copies into its own staging folder.
+        let outcomes = toStage.parallelMap { job, _, inbox in Result { try stageDelivery(job, inbox: inbox) } }
+        for ((job, recipient, inbox), outcome) in zip(toStage, outcomes) {
+            switch outcome {
+            case .success(let staging): staged.append((job, recipient, staging, inbox + "/" + job.id.rawValue))
+            case .failure(let error): deferDelivery(job, to: recipient, because: error)
             }
         }
         guard !staged.isEmpty else { return }
@@ -72,11 +81,15 @@ extension Pipeline {
         return inbox
     }
 
+    /// Makes `<inbox>/.lienthong/staging`, once, before deliveries are assembled in it in parallel.
+    private func prepareStagingRoot(_ inbox: String) throws {
+        try FileSystem.makeDirectory(RawPath(inbox + "/.lienthong"), mode: 0o700)
+        try FileSystem.makeDirectory(RawPath(paths.deliveryStaging(inbox: inbox)), mode: 0o700)
+    }
+
     /// Assembles one delivery in `<inbox>/.lienthong/staging/<packet-id>`; returns that folder.
     private func stageDelivery(_ job: Job, inbox: String) throws -> String {
         let root = paths.deliveryStaging(inbox: inbox)
-        try FileSystem.makeDirectory(RawPath(inbox + "/.lienthong"), mode: 0o700)
-        try FileSystem.makeDirectory(RawPath(root), mode: 0o700)
         let staging = root + "/" + job.id.rawValue
         try FileSystem.removeTree(RawPath(staging))  // a half-made earlier attempt
         try FileSystem.makeDirectory(RawPath(staging), mode: 0o755)

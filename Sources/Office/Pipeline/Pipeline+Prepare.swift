@@ -6,44 +6,68 @@ import Packets
 import Spool
 
 extension Pipeline {
-    /// Reads the claim's sidecar and documents and checks them against the office: known recipients, not the
-    /// sender, a number not used yet this year. A job that fails is rejected here; returns whether it goes on.
-    func prepare(_ job: Job) -> Bool {
+    /// Reads each claim's sidecar and documents and checks them against the office: known recipients, not the
+    /// sender, a number not used yet this year. A job that fails is rejected here; returns the jobs that go on.
+    func prepare(_ jobs: [Job]) -> [Job] {
+        let checked = jobs.filter { check($0) }
+        // Decree 30/2020 Art 15: one number and symbol per agency and year, reserved for the batch at once.
+        let requests = checked.map { (DocumentNumber(agency: $0.agency, document: $0.document!), $0.id.rawValue) }
+        let holders: [String?]
+        do {
+            holders = try index.reserve(requests)
+        } catch {
+            logger.error("cannot reserve document numbers; the claims stay and are tried again", metadata: ["error": "\(error)"])
+            return []
+        }
+        var ready: [Job] = []
+        for (job, holder) in zip(checked, holders) {
+            guard let document = job.document else { continue }
+            if let holder {
+                returnToClerk(job, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
+                continue
+            }
+            job.pending = document.to
+            ready.append(job)
+        }
+        return ready
+    }
+
+    /// The checks that need only the claim and the roster; returns whether the job goes on.
+    private func check(_ job: Job) -> Bool {
         do {
             switch try readClaim(job) {
             case .success: break
             case .failure(let rejection):
-                try reject(job.claim, rejection)
+                returnToClerk(job, rejection)
                 return false
             }
             guard let document = job.document else { return false }
             let unknown = document.to.filter { roster.agencies[$0] == nil }
             if !unknown.isEmpty {
-                try reject(job.claim, .unknownRecipients(unknown))
+                returnToClerk(job, .unknownRecipients(unknown))
                 return false
             }
             if document.to.contains(job.agency) {
-                try reject(job.claim, .recipientIsSender(job.agency))
+                returnToClerk(job, .recipientIsSender(job.agency))
                 return false
             }
-            // Decree 30/2020 Art 15: one number and symbol per agency and year.
-            if let holder = try index.reserve(DocumentNumber(agency: job.agency, document: document), for: job.id.rawValue) {
-                try reject(job.claim, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
-                return false
-            }
-            job.pending = document.to
             return true
         } catch let error as FileError where error.isTransient {
             logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
             return false
         } catch {
             // Not something waiting will cure: return the drop rather than keep it out of sight.
-            do {
-                try reject(job.claim, .unreadable("\(error)"))
-            } catch {
-                logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(job.id)", "error": "\(error)"])
-            }
+            returnToClerk(job, .unreadable("\(error)"))
             return false
+        }
+    }
+
+    /// Rejects a claim, logging (never throwing) when even that fails: the claim then stays for recovery.
+    func returnToClerk(_ job: Job, _ rejection: Rejection) {
+        do {
+            try reject(job.claim, rejection)
+        } catch {
+            logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(job.id)", "error": "\(error)"])
         }
     }
 

@@ -40,6 +40,7 @@ final class Pipeline {
     /// Returns how many drops were claimed (others were taken by another daemon meanwhile).
     @discardableResult
     func process(_ drops: [Drop]) throws -> Int {
+        let start = ContinuousClock.now
         var jobs: [Job] = []
         var folders: Set<String> = []
         for drop in drops {
@@ -52,18 +53,27 @@ final class Pipeline {
         // The claims must be on disk before anything they lead to is, or a power cut could bring a file back
         // into the outbox after its packet was archived.
         try Durable.syncAll(Array(folders))
+        logger.debug("claimed", metadata: ["jobs": "\(jobs.count)", "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
         try run(jobs)
         return jobs.count
     }
 
     /// Takes claimed jobs through every step that is still to do.
     func run(_ jobs: [Job]) throws {
-        let prepared = jobs.filter { prepare($0) }
-        let built = prepared.filter { build($0) }
-        try publish(built)
-        try deliver(built)
-        try complete(built.filter { $0.pending.isEmpty })
+        var timings: [(String, Duration)] = []
+        func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let start = ContinuousClock.now
+            defer { timings.append((name, ContinuousClock.now - start)) }
+            return try body()
+        }
+        let prepared = step("prepare") { prepare(jobs) }
+        let built = step("build") { build(prepared) }
+        try step("publish") { try publish(built) }
+        try step("deliver") { try deliver(built) }
+        try step("complete") { try complete(built.filter { $0.pending.isEmpty }) }
         waiting += built.filter { !$0.pending.isEmpty }
+        logger.debug("batch", metadata: ["jobs": "\(jobs.count)", "packed": "\(built.count)",
+                                         "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))"])
     }
 
     /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).
