@@ -165,6 +165,11 @@ public final class LedgerIndex: Sendable {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rejection WHERE packetId = ?)", arguments: [packetId]) ?? false }
     }
 
+    /// Whether a packet's originals are recorded as filed under sent/.
+    public func isCompleted(_ packetId: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT completed FROM packet WHERE packetId = ?", arguments: [packetId]) ?? false }
+    }
+
     /// Whether an archived packet is recorded.
     public func hasPacket(_ packetId: String) throws -> Bool {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM packet WHERE packetId = ?)", arguments: [packetId]) ?? false }

@@ -60,6 +60,13 @@ final class AgencyRoster {
     /// exist already (a share that is not mounted is an outage, never silently created).
     func inboxIsConfigured(_ code: AgencyCode) -> Bool { agencies[code]?.inbox != nil }
 
+    /// Inboxes and names as they are now, for a batch handed to the delivery worker.
+    var routes: Routes {
+        Routes(inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
+               configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
+               names: agencies.mapValues(\.name))
+    }
+
     /// The signer for `code`, loading its key and certificate on first use.
     func signer(_ code: AgencyCode) throws -> CMSSigner {
         if let signer = signers[code] { return signer }

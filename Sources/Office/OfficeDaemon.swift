@@ -140,7 +140,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             queue = queue.dropFirst(batchSize)
             try pipeline.process(batch)
         }
-        try retryDeliveries(pipeline)
+        try retryDeliveries(pipeline, roster)
         let now = clock.instant()
         if now >= nextRescan || watcher?.takeOverflow() == true {
             try pipeline.recover()  // claims left by a daemon that stopped
@@ -213,13 +213,14 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         try pipeline.reject(claim, rejection)
     }
 
-    private func retryDeliveries(_ pipeline: Pipeline) throws {
+    private func retryDeliveries(_ pipeline: Pipeline, _ roster: AgencyRoster) throws {
         let now = clock.now()
         let due = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }
         guard !due.isEmpty else { return }
         pipeline.waiting.removeAll { job in due.contains { $0 === job } }
-        try pipeline.deliver(due)
-        try pipeline.complete(due.filter { $0.pending.isEmpty })
+        let routes = roster.routes
+        try pipeline.deliveries.deliver(due, routes: routes)
+        try pipeline.deliveries.complete(due.filter { $0.pending.isEmpty }, routes: routes)
         pipeline.waiting += due.filter { !$0.pending.isEmpty }
     }
 }

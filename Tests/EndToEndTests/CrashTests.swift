@@ -104,6 +104,8 @@ import TestSupport
         let delivered = records.filter { ($0["event"] as? String) == "delivered" }.map { "\($0["packetId"] ?? "")>\($0["recipient"] ?? "")" }
         #expect(packed.count == Self.documents && Set(packed).count == Self.documents)
         #expect(delivered.count == 2 * Self.documents && Set(delivered).count == 2 * Self.documents)
+        let completed = records.filter { ($0["event"] as? String) == "completed" }.compactMap { $0["packetId"] as? String }
+        #expect(completed.count == Self.documents && Set(completed).count == Self.documents)
 
         // A sample of delivered packets verifies against the spool's registry.
         for id in archived.keys.sorted().prefix(12) {

@@ -23,6 +23,11 @@ extension Pipeline {
                       let claim = try Claim.resume(code, id: id, paths: paths) else { continue }
                 do {
                     if try resumeRejection(claim) { continue }
+                    if try claim.contents().isEmpty {
+                        // Stopped between making the claim folder and moving the first file in: nothing was taken.
+                        claim.abandon()
+                        continue
+                    }
                     let job = Job(claim: claim)
                     if try restoreArchived(job) {
                         archived.append(job)
@@ -38,8 +43,9 @@ extension Pipeline {
         }
         if !fresh.isEmpty { try run(fresh) }
         if !archived.isEmpty {
-            try deliver(archived)
-            try complete(archived.filter { $0.pending.isEmpty })
+            let routes = roster.routes
+            try deliveries.deliver(archived, routes: routes)
+            try deliveries.complete(archived.filter { $0.pending.isEmpty }, routes: routes)
             waiting += archived.filter { !$0.pending.isEmpty }
         }
     }

@@ -39,7 +39,7 @@ extension Pipeline {
         }
         for entry in try claim.contents() {
             let target = Directory.join(rejected, RawName(plan.targets[entry.name.bytes] ?? entry.name.bytes))
-            try move(claim.path(entry.name), to: target)
+            try Mover.move(claim.path(entry.name), to: target)
         }
         let text = ReasonFile.text(Rejection(plan.code, plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
                                    timeZone: config.calendar.timeZone)
@@ -100,29 +100,5 @@ extension Pipeline {
         }
         return (Dictionary(uniqueKeysWithValues: names.map { ($0, RawName($0.bytes + Array(" \(UUID().uuidString)".utf8))) }),
                 UUID().uuidString)
-    }
-
-    /// Moves a file or folder; across file systems (an outbox that is a mount point of its own), by copying.
-    func move(_ source: RawPath, to target: RawPath) throws {
-        do {
-            try FileSystem.renameNoReplace(source, target)
-        } catch let error as FileError where error.code == EXDEV {
-            try copyTree(source, to: target)
-            try FileSystem.removeTree(source)
-        }
-    }
-
-    private func copyTree(_ source: RawPath, to target: RawPath) throws {
-        guard let info = FileSystem.status(source) else { return }
-        switch Directory.kind(of: info.st_mode) {
-        case .directory:
-            try FileSystem.makeDirectory(target)
-            for entry in try Directory.entries(source.string ?? "") { try copyTree(source.appending(entry.name), to: target.appending(entry.name)) }
-        case .file:
-            try FileSystem.copyFile(from: source, to: target)
-        default:
-            // A link or a device node is recreated as an empty marker file: its target is never read.
-            try Durable.writeUnsynced(at: target.string ?? "", bytes: [])
-        }
     }
 }

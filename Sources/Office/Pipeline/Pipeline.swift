@@ -19,6 +19,7 @@ final class Pipeline {
     let journal: Journal
     let index: LedgerIndex
     let paths: WorkPaths
+    let recorder: Recorder
     let clock: OfficeClock
     let logger: Logger
     /// Jobs whose packet is archived but whose delivery to some recipient failed; retried later.
@@ -32,12 +33,13 @@ final class Pipeline {
         self.journal = journal
         self.index = index
         self.paths = WorkPaths(spool: spool)
+        self.recorder = Recorder(journal: journal, index: index)
         self.clock = clock
         self.logger = logger
     }
 
-    /// Claims `drops` (in the order given: urgent first) and takes them all the way through.
-    /// Returns how many drops were claimed (others were taken by another daemon meanwhile).
+    /// Claims `drops` (in the order given: urgent first) and takes them all the way through. Returns how many
+    /// drops were claimed (others were taken by another daemon meanwhile).
     @discardableResult
     func process(_ drops: [Drop]) throws -> Int {
         let start = ContinuousClock.now
@@ -69,22 +71,22 @@ final class Pipeline {
         let prepared = step("prepare") { prepare(jobs) }
         let built = step("build") { build(prepared) }
         try step("publish") { try publish(built) }
-        try step("deliver") { try deliver(built) }
-        try step("complete") { try complete(built.filter { $0.pending.isEmpty }) }
+        let routes = roster.routes
+        try step("deliver") { try deliveries.deliver(built, routes: routes) }
+        try step("complete") { try deliveries.complete(built.filter { $0.pending.isEmpty }, routes: routes) }
         waiting += built.filter { !$0.pending.isEmpty }
         logger.debug("batch", metadata: ["jobs": "\(jobs.count)", "packed": "\(built.count)",
                                          "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))"])
     }
 
-    /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).
-    func spoolRelative(_ path: String) -> String {
-        path.hasPrefix(spool.root + "/") ? String(path.dropFirst(spool.root.count + 1)) : path
-    }
+    /// `path` relative to the spool when it lies inside it.
+    func spoolRelative(_ path: String) -> String { paths.spoolRelative(path) }
 
     /// Appends events to the journal and brings the index up to date.
-    func record(_ events: [JournalEvent]) throws {
-        guard !events.isEmpty else { return }
-        try journal.append(events)
-        try index.catchUp(with: journal)
+    func record(_ events: [JournalEvent]) throws { try recorder.record(events) }
+
+    /// The delivery step, with what it needs and nothing of the loop's.
+    var deliveries: DeliveryStage {
+        DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger)
     }
 }

@@ -6,7 +6,7 @@ import Spool
 /// Where the office keeps work in progress. Every such folder lies on the same file system as the folder its
 /// work ends up in, so that the last step is always one atomic rename; and every one is hidden (a dot-folder)
 /// from the clerks who browse the outboxes and inboxes.
-struct WorkPaths {
+struct WorkPaths: Sendable {
     let spool: SpoolLayout
 
     /// `<outbox>/.lienthong/claimed`: drops this office has taken but not finished.
@@ -32,6 +32,11 @@ struct WorkPaths {
     func archiveMonth(_ id: PacketID) -> String {
         let raw = id.rawValue
         return spool.archive + "/" + raw.prefix(4) + "/" + raw.dropFirst(4).prefix(2)
+    }
+
+    /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).
+    func spoolRelative(_ path: String) -> String {
+        path.hasPrefix(spool.root + "/") ? String(path.dropFirst(spool.root.count + 1)) : path
     }
 
     /// `agencies/<code>/sent`: what the agency sent, and the status of each delivery.

@@ -4,20 +4,30 @@ import Glibc
 import DurableIO
 import Foundation
 import Ledger
+import Logging
 import Packets
 import Spool
 
-extension Pipeline {
+/// Delivering archived packets into the recipients' inboxes and filing the originals under sent/: a value holding
+/// only what delivery needs (not the roster, not the outbox watch).
+struct DeliveryStage: Sendable {
+    let spool: SpoolLayout
+    let config: OfficeConfig
+    let paths: WorkPaths
+    let recorder: Recorder
+    let clock: OfficeClock
+    let logger: Logger
+
     /// Delivers each job to every recipient still pending: `inbox/<packet-id>/` with the documents ready to open,
     /// metadata.json, its signature and the packet file, assembled in the inbox's hidden staging folder and renamed
     /// into place. A recipient whose inbox cannot be reached stays pending, with a growing wait before the next try.
-    func deliver(_ jobs: [Job]) throws {
+    func deliver(_ jobs: [Job], routes: Routes) throws {
         var staged: [(Job, AgencyCode, String, String)] = []  // job, recipient, staging folder, final folder
         var toStage: [(Job, AgencyCode, String)] = []
         for job in jobs {
             for recipient in job.pending {
                 do {
-                    let inbox = try reachableInbox(recipient)
+                    let inbox = try reachableInbox(recipient, routes: routes)
                     let target = inbox + "/" + job.id.rawValue
                     if FileSystem.exists(RawPath(target)) {
                         staged.append((job, recipient, "", target))  // delivered before a crash, not yet recorded
@@ -64,18 +74,18 @@ extension Pipeline {
             job.delivered.append((recipient, now))
             job.lastFailure[recipient] = nil
             events.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                                     ("path", .string(spoolRelative(target)))]))
+                                                     ("path", .string(paths.spoolRelative(target)))]))
         }
         try Durable.syncAll(Array(inboxes))
-        try record(events)
+        try recorder.record(events)
     }
 
     /// The recipient's inbox, created when it is the agency's own folder; a configured path (a mounted share)
     /// that is missing is an error, never created.
-    func reachableInbox(_ recipient: AgencyCode) throws -> String {
-        let inbox = roster.inbox(recipient)
+    func reachableInbox(_ recipient: AgencyCode, routes: Routes) throws -> String {
+        let inbox = routes.inboxes[recipient] ?? spool.inbox(recipient)
         if !FileSystem.exists(RawPath(inbox)) {
-            guard !roster.inboxIsConfigured(recipient) else { throw FileError("inbox", path: inbox, code: ENOENT) }
+            guard !routes.configured.contains(recipient) else { throw FileError("inbox", path: inbox, code: ENOENT) }
             try Durable.makeDirectories(inbox)
         }
         return inbox

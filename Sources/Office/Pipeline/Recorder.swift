@@ -1,0 +1,56 @@
+import DurableIO
+import Foundation
+import Ledger
+import Packets
+import Spool
+
+/// Appends to the journal and keeps the index up to date with it. Sendable: the journal serialises appends with a
+/// file lock and the index with SQLite.
+struct Recorder: Sendable {
+    let journal: Journal
+    let index: LedgerIndex
+
+    /// Appends events to the journal (one durable batch) and brings the index up to date.
+    func record(_ events: [JournalEvent]) throws {
+        guard !events.isEmpty else { return }
+        try journal.append(events)
+        try index.catchUp(with: journal)
+    }
+}
+
+/// Where each agency's deliveries go, and its name, as the roster said when the batch began: delivery reads this
+/// copy, not the roster the loop keeps refreshing.
+struct Routes: Sendable {
+    /// Each agency's inbox.
+    let inboxes: [AgencyCode: String]
+    /// Agencies whose inbox is a configured path (a mounted share) that must never be created.
+    let configured: Set<AgencyCode>
+    let names: [AgencyCode: String]
+}
+
+/// Moving what the office files away (originals to sent/ or rejected/).
+enum Mover {
+    /// Moves a file or folder; across file systems (an outbox that is a mount point of its own), by copying.
+    static func move(_ source: RawPath, to target: RawPath) throws {
+        do {
+            try FileSystem.renameNoReplace(source, target)
+        } catch let error as FileError where error.code == EXDEV {
+            try copyTree(source, to: target)
+            try FileSystem.removeTree(source)
+        }
+    }
+
+    private static func copyTree(_ source: RawPath, to target: RawPath) throws {
+        guard let info = FileSystem.status(source) else { return }
+        switch Directory.kind(of: info.st_mode) {
+        case .directory:
+            try FileSystem.makeDirectory(target)
+            for entry in try Directory.entries(source.string ?? "") { try copyTree(source.appending(entry.name), to: target.appending(entry.name)) }
+        case .file:
+            try FileSystem.copyFile(from: source, to: target)
+        default:
+            // A link or a device node is recreated as an empty marker file: its target is never read.
+            try Durable.writeUnsynced(at: target.string ?? "", bytes: [])
+        }
+    }
+}
