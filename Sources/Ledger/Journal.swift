@@ -93,6 +93,42 @@ public final class Journal: @unchecked Sendable {
     /// stays valid: the index resumes from where it stopped instead of rereading everything.
     @discardableResult
     public func forEachRecord(from offset: Int64, _ body: (JournalRecord, Int64) throws -> Void) throws -> Int64 {
+        try forEachLine(from: offset) { line, end in
+            guard let record = JournalRecord.parse(line) else { return }
+            try body(record, end)
+        }.end
+    }
+
+    /// Checks the whole hash chain; returns the number of records.
+    @discardableResult
+    public func verifyChain() throws -> Int {
+        var previous = JournalRecord.genesis
+        var expected: Int64 = 1
+        var lineNumber = 0
+        let (_, partial) = try forEachLine(from: 0) { line, _ in
+            lineNumber += 1
+            guard let record = JournalRecord.parse(line) else {
+                throw JournalChainError(sequence: expected, line: lineNumber, reason: "not a journal record")
+            }
+            guard record.sequence == expected else {
+                throw JournalChainError(sequence: record.sequence, line: lineNumber, reason: "expected record \(expected)")
+            }
+            guard record.previous == previous else {
+                throw JournalChainError(sequence: record.sequence, line: lineNumber,
+                                        reason: "its prev \(record.previous.prefix(12))… is not the SHA-256 of the line before")
+            }
+            previous = record.hash
+            expected += 1
+        }
+        guard !partial else {
+            throw JournalChainError(sequence: expected, line: lineNumber + 1, reason: "a partial last line")
+        }
+        return lineNumber
+    }
+
+    /// Reads the file from `offset` line by line (without the newline); returns the offset after the last complete
+    /// line, and whether bytes without a final newline follow it.
+    private func forEachLine(from offset: Int64, _ body: ([UInt8], Int64) throws -> Void) throws -> (end: Int64, partial: Bool) {
         let file = try FileDescriptor.open(path, O_RDONLY)
         guard lseek(file.raw, off_t(offset), SEEK_SET) >= 0 else { throw FileError("lseek", path: path) }
         var position = offset
@@ -107,51 +143,11 @@ public final class Journal: @unchecked Sendable {
                 let line = Array(pending[start..<newline])
                 position += Int64(newline - start + 1)
                 start = newline + 1
-                guard let record = JournalRecord.parse(line) else { continue }
-                try body(record, position)
+                try body(line, position)
             }
             pending.removeFirst(start)
         }
-        return position
-    }
-
-    /// Checks the whole hash chain; returns the number of records.
-    @discardableResult
-    public func verifyChain() throws -> Int {
-        let file = try FileDescriptor.open(path, O_RDONLY)
-        var previous = JournalRecord.genesis
-        var expected: Int64 = 1
-        var lineNumber = 0
-        var pending: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
-            if count == 0 { break }
-            pending += chunk.prefix(count)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Array(pending[start..<newline])
-                start = newline + 1
-                lineNumber += 1
-                guard let record = JournalRecord.parse(line) else {
-                    throw JournalChainError(sequence: expected, line: lineNumber, reason: "not a journal record")
-                }
-                guard record.sequence == expected else {
-                    throw JournalChainError(sequence: record.sequence, line: lineNumber, reason: "expected record \(expected)")
-                }
-                guard record.previous == previous else {
-                    throw JournalChainError(sequence: record.sequence, line: lineNumber,
-                                            reason: "its prev \(record.previous.prefix(12))… is not the SHA-256 of the line before")
-                }
-                previous = record.hash
-                expected += 1
-            }
-            pending.removeFirst(start)
-        }
-        guard pending.isEmpty else {
-            throw JournalChainError(sequence: expected, line: lineNumber + 1, reason: "a partial last line")
-        }
-        return lineNumber
+        return (position, !pending.isEmpty)
     }
 
     /// The last complete record, read from the end of the file.

@@ -15,24 +15,7 @@ public final class BackgroundProcess: @unchecked Sendable {
     /// Starts `executable` with `arguments`, output appended to `logPath`.
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], logPath: String) throws {
         self.logPath = logPath
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw ProcessError.spawn(executable, result) }
-        pid = child
+        pid = try ProcessRunner.spawn(executable, arguments, environment: environment, stdin: "/dev/null", stdout: logPath, stderr: nil)
     }
 
     /// Sends `signal` (SIGTERM, SIGKILL …).
