@@ -68,9 +68,6 @@ public final class ArchiveReader {
         guard code == ARCHIVE_OK else { throw readError(code, "archive_read_data_skip") }
     }
 
-    /// The format libarchive recognised (for example `"POSIX pax interchange format"`), once a header was read.
-    public var formatName: String? { archive_format_name(archive).map { String(cString: $0) } }
-
     private func check(_ code: Int32, _ operation: String) throws {
         guard code == ARCHIVE_OK else { throw readError(code, operation) }
     }

@@ -22,14 +22,6 @@ public struct Drop: Sendable, Equatable {
         case .folder(let name), .single(let name): [name]
         }
     }
-
-    /// The name a clerk knows the drop by: the sidecar's stem, or the folder's name.
-    public var displayName: String {
-        switch shape {
-        case .pair(let sidecar, _): String(sidecar.description.dropLast(5))
-        case .folder(let name), .single(let name): name.description
-        }
-    }
 }
 
 /// An outbox entry that can never become part of a packet, or has waited too long for its other half.
