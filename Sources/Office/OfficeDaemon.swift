@@ -73,7 +73,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let roster = try AgencyRoster(spool: spool, logger: logger)
         let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock, logger: logger)
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
-        let watcher = try startWatcher(roster)
+        let watcher = try startWatcher()
         defer { watcher?.stop() }
         try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
                                                     ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
@@ -88,7 +88,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 if busy == nil { break }
             } catch {
                 // One bad step must not stop the office: log, pause, look again (the claims stay on disk).
-                logger.error("office pass failed; retrying", metadata: ["error": "\(error)"])
+                // A one-off run (`--once`, from cron) reports it instead, with a non-zero exit.
+                logger.error("office pass failed", metadata: ["error": "\(error)"])
+                if mode == .once { throw error }
                 control.wait(max(config.watch.pollInterval, .seconds(1)))
             }
         }
@@ -165,7 +167,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     }
 
     /// inotify unless office.yaml says poll; under `auto`, outboxes on network file systems are polled too.
-    private func startWatcher(_ roster: AgencyRoster) throws -> InotifyWatcher? {
+    private func startWatcher() throws -> InotifyWatcher? {
         guard config.watch.mode != .poll else { return nil }
         let watcher = try InotifyWatcher(control: control, logger: logger)
         watcher.start()
