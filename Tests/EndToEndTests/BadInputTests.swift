@@ -135,12 +135,9 @@ import TestSupport
         #expect(try spool.verifyJournal().status == 0)
     }
 
-    @Test func aTwoGiBDocumentIsDelivered() throws {
+    @Test(.enabled(if: Disk.freeForTemporaryFiles > 8 << 30, "needs 8 GiB free for a 2 GiB document archived and delivered"))
+    func aTwoGiBDocumentIsDelivered() throws {
         let spool = try OfficeSpool(label: "huge")
-        var info = statvfs()
-        #expect(statvfs(spool.root, &info) == 0)
-        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
-        try #require(free > 8 << 30, "needs 8 GiB free for a 2 GiB document archived and delivered, has \(free >> 20) MiB")
         let document = spool.outbox() + "/Bản đồ.tif"
         let fd = open(document, O_WRONLY | O_CREAT, 0o644)
         #expect(ftruncate(fd, off_t(2) << 30) == 0)

@@ -11,12 +11,9 @@ import TestSupport
     static let size: Int64 = 2 << 30
     static let limit = 64 << 20
 
-    @Test func packAndVerifyA2GiBDocumentInFlatMemory() throws {
+    @Test(.enabled(if: Disk.freeForTemporaryFiles > size + (1 << 30), "needs 3 GiB free for a 2 GiB packet"))
+    func packAndVerifyA2GiBDocumentInFlatMemory() throws {
         let directory = TemporaryDirectory("lienthong-memory")
-        var info = statvfs()
-        #expect(statvfs(directory.path, &info) == 0)
-        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
-        try #require(free > Self.size + (1 << 30), "needs \(Self.size >> 30) GiB free in \(directory.path), has \(free >> 20) MiB")
 
         let pki = try TestPKI()
         let code = "000.00.00.H53"

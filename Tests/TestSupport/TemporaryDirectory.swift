@@ -37,3 +37,13 @@ public final class TemporaryDirectory: @unchecked Sendable {
         return target
     }
 }
+
+/// Free space where temporary folders are made.
+public enum Disk {
+    /// Bytes free to an unprivileged user under the system's temporary directory.
+    public static var freeForTemporaryFiles: Int64 {
+        var info = statvfs()
+        guard statvfs(NSTemporaryDirectory(), &info) == 0 else { return 0 }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
+    }
+}
