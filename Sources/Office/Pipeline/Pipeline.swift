@@ -16,10 +16,11 @@ final class Pipeline {
     let spool: SpoolLayout
     let config: OfficeConfig
     let roster: AgencyRoster
-    let journal: Journal
     let index: LedgerIndex
     let paths: WorkPaths
     let recorder: Recorder
+    /// The delivery step, with what it needs and nothing of the loop's.
+    let deliveries: DeliveryStage
     let clock: OfficeClock
     let logger: Logger
     /// Jobs whose packet is archived but whose delivery to some recipient failed; retried later.
@@ -30,10 +31,10 @@ final class Pipeline {
         self.spool = spool
         self.config = config
         self.roster = roster
-        self.journal = journal
         self.index = index
         self.paths = WorkPaths(spool: spool)
         self.recorder = Recorder(journal: journal, index: index)
+        self.deliveries = DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger)
         self.clock = clock
         self.logger = logger
     }
@@ -85,8 +86,4 @@ final class Pipeline {
     /// Appends events to the journal and brings the index up to date.
     func record(_ events: [JournalEvent]) throws { try recorder.record(events) }
 
-    /// The delivery step, with what it needs and nothing of the loop's.
-    var deliveries: DeliveryStage {
-        DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger)
-    }
 }
