@@ -28,6 +28,11 @@ public struct OfficeConfig: Sendable, Equatable {
     public struct WorkingSpan: Sendable, Equatable {
         public let start: Int
         public let end: Int
+
+        public init(start: Int, end: Int) {
+            self.start = start
+            self.end = end
+        }
     }
 
     public struct Calendar: Sendable, Equatable {

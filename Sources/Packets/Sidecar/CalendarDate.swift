@@ -52,6 +52,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         Timestamp.pad(day, 2) + "/" + Timestamp.pad(month, 2) + "/" + Timestamp.pad(year, 4)
     }
 
+    /// Seconds from 1970-01-01 to the start of this day in UTC.
+    public var secondsSinceEpoch: Int64 { CivilTime.secondsSinceEpoch(year: year, month: month, day: day) }
+
+    /// The day `days` later (or earlier, when negative).
+    public func adding(days: Int) -> CalendarDate {
+        let civil = CivilTime(secondsSinceEpoch: secondsSinceEpoch + Int64(days) * 86_400)
+        return CalendarDate(year: civil.year, month: civil.month, day: civil.day)!
+    }
+
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
