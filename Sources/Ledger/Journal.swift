@@ -50,9 +50,18 @@ public final class Journal: @unchecked Sendable {
     /// Appends `events` in order as one durable batch; returns the records written.
     @discardableResult
     public func append(_ events: [JournalEvent]) throws -> [JournalRecord] {
-        guard !events.isEmpty else { return [] }
+        try append { events }
+    }
+
+    /// Appends the events `compute` returns, computed while the journal is locked: nothing else is appended
+    /// between what `compute` reads (the index, caught up inside it) and what it writes. Numbers handed out this
+    /// way (arrival numbers) have neither gaps nor repeats, whatever process appends and whenever one crashes.
+    @discardableResult
+    public func append(computing compute: () throws -> [JournalEvent]) throws -> [JournalRecord] {
         let lock = try FileLock.acquire(lockPath)
         defer { withExtendedLifetime(lock) {} }
+        let events = try compute()
+        guard !events.isEmpty else { return [] }
         let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_APPEND, mode: 0o600)
         let last = try Self.lastRecord(file)
         var previous = last?.hash ?? JournalRecord.genesis

@@ -50,6 +50,20 @@ public final class LedgerIndex: Sendable {
                 CREATE INDEX rejectionPacket ON rejection(packetId);
                 """)
         }
+        migrator.registerMigration("v2-receiving") { db in
+            try db.execute(sql: """
+                CREATE TABLE arrival (
+                    packetId TEXT NOT NULL, agency TEXT NOT NULL, year INTEGER NOT NULL, series TEXT NOT NULL,
+                    number INTEGER NOT NULL, registeredAt TEXT NOT NULL, late INTEGER NOT NULL DEFAULT 0, legal TEXT,
+                    PRIMARY KEY (packetId, agency), UNIQUE (agency, year, series, number));
+                CREATE TABLE status (
+                    packetId TEXT NOT NULL, agency TEXT NOT NULL, code TEXT NOT NULL, at TEXT NOT NULL,
+                    late INTEGER NOT NULL DEFAULT 0, reason TEXT, PRIMARY KEY (packetId, agency, code));
+                CREATE TABLE refusal (
+                    packetId TEXT NOT NULL, agency TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL,
+                    PRIMARY KEY (packetId, agency));
+                """)
+        }
         return migrator
     }
 
@@ -119,6 +133,21 @@ public final class LedgerIndex: Sendable {
         case "completed":
             guard let id = record.string("packetId") else { return }
             try db.execute(sql: "UPDATE packet SET completed = 1 WHERE packetId = ?", arguments: [id])
+        case "registered":
+            guard let id = record.string("packetId"), let agency = record.string("recipient"),
+                  let year = record["year"]?.integerValue, let number = record["number"]?.integerValue else { return }
+            let legal = record["documents"].map { String(decoding: JSONWriter.compactBytes($0), as: UTF8.self) }
+            try db.execute(sql: "INSERT OR IGNORE INTO arrival VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, agency, year, record.string("series") ?? "thuong", number, record.at,
+                                       record["late"] == .bool(true), legal])
+        case "status":
+            guard let id = record.string("packetId"), let agency = record.string("recipient"), let code = record.string("code") else { return }
+            try db.execute(sql: "INSERT OR IGNORE INTO status VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, agency, code, record.at, record["late"] == .bool(true), record.string("reason")])
+        case "refused":
+            guard let id = record.string("packetId"), let agency = record.string("recipient") else { return }
+            try db.execute(sql: "INSERT OR IGNORE INTO refusal VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, agency, record.at, record.string("reason") ?? "", record.string("message") ?? ""])
         case "rejected":
             let names = record["names"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
             try db.execute(sql: "INSERT OR IGNORE INTO rejection VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -163,6 +192,34 @@ public final class LedgerIndex: Sendable {
     /// Whether a rejection of the claim `packetId` is recorded.
     public func hasRejection(packetId: String) throws -> Bool {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rejection WHERE packetId = ?)", arguments: [packetId]) ?? false }
+    }
+
+    /// The last arrival number an agency gave in a year and series (0 before the first).
+    public func lastArrivalNumber(agency: String, year: Int, series: String) throws -> Int64 {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM arrival WHERE agency = ? AND year = ? AND series = ?",
+                               arguments: [agency, year, series]) ?? 0
+        }
+    }
+
+    /// The arrival number a packet got at an agency, if it is registered there.
+    public func arrivalNumber(packetId: String, agency: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT number FROM arrival WHERE packetId = ? AND agency = ?", arguments: [packetId, agency])
+        }
+    }
+
+    /// Whether a status with `code` about a packet from `agency` is recorded.
+    public func hasStatus(packetId: String, agency: String, code: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM status WHERE packetId = ? AND agency = ? AND code = ?)",
+                              arguments: [packetId, agency, code]) ?? false
+        }
+    }
+
+    /// The agencies whose receiving check refused a packet.
+    public func refusals(_ packetId: String) throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT agency FROM refusal WHERE packetId = ?", arguments: [packetId])) }
     }
 
     /// Whether a packet's originals are recorded as filed under sent/.

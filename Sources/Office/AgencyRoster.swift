@@ -14,19 +14,42 @@ final class AgencyRoster {
     private var configTimes: [AgencyCode: Int64] = [:]
     private var signers: [AgencyCode: CMSSigner] = [:]
     private var reportedProblems: Set<String> = []
+    private var certificates: [AgencyCode: [Certificate]] = [:]
+    /// The spool's trust anchors and revocation lists, re-read when their folders change.
+    private(set) var trust: TrustStore
+    private var trustStamp: String = ""
 
     /// Reads every agency; any error is fatal here (a bad configuration is refused at start).
     init(spool: SpoolLayout, logger: Logger) throws {
         self.spool = spool
         self.logger = logger
         let directory = try AgencyDirectory.load(spool)
+        trust = try TrustStore(anchors: [])
         agencies = directory.agencies
         for code in agencies.keys { configTimes[code] = modified(spool.agencyConfig(code)) }
+        reloadTrust()
+    }
+
+    /// Reads trust/ca and trust/crl again when a file in them changed; a broken file is logged and the last good
+    /// store kept.
+    private func reloadTrust() {
+        let stamp = [spool.trustAnchors, spool.revocationLists].map { folder in
+            ((try? Directory.entries(folder)) ?? []).map { "\($0.name):\($0.modified):\($0.size)" }.joined(separator: ",")
+        }.joined(separator: "|")
+        guard stamp != trustStamp else { return }
+        do {
+            trust = try TrustStore.load(anchorPaths: [spool.trustAnchors], revocationListPaths: [spool.revocationLists])
+            trustStamp = stamp
+            logger.info("trust store loaded", metadata: ["anchors": "\(trust.anchors.count)", "crls": "\(trust.revocationLists.count)"])
+        } catch {
+            report("trust \(stamp.hashValue)", "trust store refused, keeping the previous one: \(error)", nil)
+        }
     }
 
     /// Picks up added, removed and edited agencies. A broken agency.yaml is logged (once) and skipped, keeping
     /// the last good configuration, so the daemon keeps serving the others.
     func refresh() {
+        reloadTrust()
         guard let entries = try? Directory.entries(spool.agencies) else { return }
         var seen: Set<AgencyCode> = []
         for entry in entries where entry.kind == .directory && !entry.name.isHidden {
@@ -40,6 +63,7 @@ final class AgencyRoster {
                 agencies[code] = config
                 configTimes[code] = time
                 signers[code] = nil
+                certificates[code] = nil
             } catch {
                 report("config \(code) \(time ?? 0)", "agency configuration refused: \(error)", code)
             }
@@ -48,6 +72,7 @@ final class AgencyRoster {
             logger.info("agency removed", metadata: ["agency": "\(code)"])
             agencies[code] = nil
             signers[code] = nil
+            certificates[code] = nil
         }
     }
 
@@ -62,9 +87,16 @@ final class AgencyRoster {
 
     /// Inboxes and names as they are now, for a batch handed to the delivery worker.
     var routes: Routes {
-        Routes(inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
-               configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
-               names: agencies.mapValues(\.name))
+        for (code, config) in agencies where certificates[code] == nil {
+            do {
+                certificates[code] = try config.certificates()
+            } catch {
+                report("certificates \(code)", "the agency's certificates cannot be read; packets it sends are refused: \(error)", code)
+            }
+        }
+        return Routes(inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
+                      configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
+                      names: agencies.mapValues(\.name), certificates: certificates, trust: trust)
     }
 
     /// The signer for `code`, loading its key and certificate on first use.
@@ -84,9 +116,9 @@ final class AgencyRoster {
     }
 
     /// Logs a problem once per `key`.
-    func report(_ key: String, _ message: String, _ code: AgencyCode) {
+    func report(_ key: String, _ message: String, _ code: AgencyCode?) {
         guard reportedProblems.insert(key).inserted else { return }
-        logger.error("\(message)", metadata: ["agency": "\(code)"])
+        logger.error("\(message)", metadata: code.map { ["agency": "\($0)"] } ?? [:])
     }
 
     private func modified(_ path: String) -> Int64? {

@@ -18,11 +18,22 @@ struct DeliveryStage: Sendable {
     let clock: OfficeClock
     let logger: Logger
 
+    var calendar: WorkingCalendar { WorkingCalendar(config.calendar) }
+
+    /// What assembling one delivery gave: a staging folder ready to rename into the inbox, or a refusal.
+    enum Staged {
+        case ready(String)
+        case refused(VerificationReport)
+    }
+
     /// Delivers each job to every recipient still pending: `inbox/<packet-id>/` with the documents ready to open,
-    /// metadata.json, its signature and the packet file, assembled in the inbox's hidden staging folder and renamed
-    /// into place. A recipient whose inbox cannot be reached stays pending, with a growing wait before the next try.
+    /// metadata.json, its signature and the packet file. Each recipient's side first verifies the packet (chain to
+    /// trust/ca, revocation, validity at signing time, the signer registered for the sender, BagIt and payload
+    /// hashes) while extracting it into the inbox's hidden staging folder; a packet that fails is refused (02), one
+    /// that passes lands (01) and is registered with its arrival number (03). A recipient whose inbox cannot be
+    /// reached stays pending, with a growing wait before the next try.
     func deliver(_ jobs: [Job], routes: Routes) throws {
-        var staged: [(Job, AgencyCode, String, String)] = []  // job, recipient, staging folder, final folder
+        var landed: [(Job, AgencyCode, String, String)] = []  // job, recipient, staging folder ("" if already there), final folder
         var toStage: [(Job, AgencyCode, String)] = []
         for job in jobs {
             for recipient in job.pending {
@@ -30,7 +41,7 @@ struct DeliveryStage: Sendable {
                     let inbox = try reachableInbox(recipient, routes: routes)
                     let target = inbox + "/" + job.id.rawValue
                     if FileSystem.exists(RawPath(target)) {
-                        staged.append((job, recipient, "", target))  // delivered before a crash, not yet recorded
+                        landed.append((job, recipient, "", target))  // delivered before a crash, not yet recorded
                         continue
                     }
                     try prepareStagingRoot(inbox)
@@ -40,44 +51,126 @@ struct DeliveryStage: Sendable {
                 }
             }
         }
-        // Each delivery is assembled on its own, in parallel: copies into its own staging folder.
-        let outcomes = toStage.parallelMap { job, _, inbox in Result { try stageDelivery(job, inbox: inbox) } }
+        // Each delivery is verified and assembled on its own, in parallel, in its own staging folder.
+        let outcomes = toStage.parallelMap { job, _, inbox in Result { try stageDelivery(job, inbox: inbox, routes: routes) } }
+        var refused: [(Job, AgencyCode, VerificationReport)] = []
         for ((job, recipient, inbox), outcome) in zip(toStage, outcomes) {
             switch outcome {
-            case .success(let staging): staged.append((job, recipient, staging, inbox + "/" + job.id.rawValue))
+            case .success(.ready(let staging)): landed.append((job, recipient, staging, inbox + "/" + job.id.rawValue))
+            case .success(.refused(let report)): refused.append((job, recipient, report))
             case .failure(let error): deferDelivery(job, to: recipient, because: error)
             }
         }
-        guard !staged.isEmpty else { return }
-        var written: [String] = []
-        for (_, _, staging, _) in staged where !staging.isEmpty {
-            written.append(staging)
-            written += (try FileManager.default.contentsOfDirectory(atPath: staging)).map { staging + "/" + $0 }
-        }
-        try Durable.syncAll(written)
-        var inboxes: Set<String> = []
         var events: [JournalEvent] = []
-        let now = clock.now()
-        for (job, recipient, staging, target) in staged {
-            if !staging.isEmpty {
-                do {
-                    try FileSystem.renameNoReplace(RawPath(staging), RawPath(target))
-                } catch let error as FileError where error.code == EEXIST || error.code == ENOTEMPTY {
-                    try FileSystem.removeTree(RawPath(staging))
-                } catch {
-                    deferDelivery(job, to: recipient, because: error)
-                    continue
-                }
+        var statuses: [StatusRecord] = []
+        var arrivals: [Arrival] = []
+        if !landed.isEmpty {
+            var written: [String] = []
+            for (_, _, staging, _) in landed where !staging.isEmpty {
+                written.append(staging)
+                written += (try FileManager.default.contentsOfDirectory(atPath: staging)).map { staging + "/" + $0 }
             }
-            inboxes.insert((target as NSString).deletingLastPathComponent)
-            job.pending.removeAll { $0 == recipient }
-            job.delivered.append((recipient, now))
-            job.lastFailure[recipient] = nil
-            events.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                                     ("path", .string(paths.spoolRelative(target)))]))
+            try Durable.syncAll(written)
+            var inboxes: Set<String> = []
+            let now = clock.now()
+            for (job, recipient, staging, target) in landed {
+                if !staging.isEmpty {
+                    do {
+                        try FileSystem.renameNoReplace(RawPath(staging), RawPath(target))
+                    } catch let error as FileError where error.code == EEXIST || error.code == ENOTEMPTY {
+                        try FileSystem.removeTree(RawPath(staging))
+                    } catch {
+                        deferDelivery(job, to: recipient, because: error)
+                        continue
+                    }
+                }
+                inboxes.insert((target as NSString).deletingLastPathComponent)
+                job.pending.removeAll { $0 == recipient }
+                job.delivered.append((recipient, now))
+                job.lastFailure[recipient] = nil
+                // After a crash, what already reached the journal is not recorded again.
+                let index = recorder.index
+                if try staging.isEmpty == false || index.deliveries(job.id.rawValue)[recipient.rawValue] == nil {
+                    events.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
+                                                             ("path", .string(paths.spoolRelative(target)))]))
+                }
+                if try staging.isEmpty == false || !index.hasStatus(packetId: job.id.rawValue, agency: recipient.rawValue, code: "01") {
+                    statuses.append(status(.arrived, job, recipient, routes: routes, at: now))
+                }
+                arrivals.append(Arrival(packetId: job.id.rawValue, recipient: recipient, secrecy: job.metadata?.document.secrecy,
+                                        arrivedAt: now, documents: .array([])))
+            }
+            try Durable.syncAll(Array(inboxes))
         }
-        try Durable.syncAll(Array(inboxes))
+        for (job, recipient, report) in refused {
+            try refuse(job, at: recipient, report: report)
+            let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
+            events.append(JournalEvent("refused", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
+                                                   ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en))]))
+            statuses.append(status(.refused, job, recipient, routes: routes, at: clock.now(), reason: reason))
+        }
         try recorder.record(events)
+        let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register(arrivals)
+        for (job, recipient, _, _) in landed where !job.pending.contains(recipient) {
+            guard let receipt = numbers["\(job.id.rawValue) \(recipient)"] else { continue }
+            job.receipts[recipient] = Job.Receipt(number: receipt.number, at: receipt.at, late: receipt.late)
+            if try !recorder.index.hasStatus(packetId: job.id.rawValue, agency: recipient.rawValue, code: "03") {
+                statuses.append(status(.accepted, job, recipient, routes: routes, at: receipt.at, number: receipt.number, late: receipt.late))
+            }
+        }
+        try send(statuses)
+    }
+
+    /// A status record about `job` from `recipient`.
+    private func status(_ code: StatusRecord.Code, _ job: Job, _ recipient: AgencyCode, routes: Routes, at: Date,
+                        reason: Bilingual? = nil, number: Int64? = nil, late: Bool = false) -> StatusRecord {
+        let document = job.metadata?.document ?? job.document
+        return StatusRecord(code: code, packetId: job.id.rawValue, sender: job.agency, numberAndNotation: document?.numberAndNotation,
+                            issuedDate: document?.issuedDate, recipient: recipient, recipientName: routes.names[recipient] ?? "",
+                            at: at, arrivalNumber: number, reason: reason, late: late)
+    }
+
+    /// Writes each status record into the sender's `status/` folder and records it in the journal.
+    func send(_ statuses: [StatusRecord]) throws {
+        guard !statuses.isEmpty else { return }
+        var written: [String] = []
+        var events: [JournalEvent] = []
+        for record in statuses {
+            let folder = spool.agency(record.sender) + "/status"
+            if FileSystem.exists(RawPath(spool.agency(record.sender))) {
+                if !FileSystem.exists(RawPath(folder)) { try Durable.makeDirectories(folder) }
+                let path = folder + "/" + record.fileName
+                try Durable.writeUnsynced(at: path, bytes: Array(record.xml(timeZone: calendar.timeZone).utf8))
+                written.append(path)
+            }
+            var fields: [(String, JSONValue)] = [("packetId", .string(record.packetId)), ("sender", .string(record.sender.rawValue)),
+                                                 ("recipient", .string(record.recipient.rawValue)), ("code", .string(record.code.rawValue)),
+                                                 ("late", .bool(record.late))]
+            if let reason = record.reason { fields.append(("reason", .string(reason.en))) }
+            if let number = record.arrivalNumber { fields.append(("arrivalNumber", .integer(number))) }
+            events.append(JournalEvent("status", fields))
+        }
+        try Durable.syncAll(written + Set(written.map { ($0 as NSString).deletingLastPathComponent }))
+        try recorder.record(events)
+    }
+
+    /// A refused delivery: the packet file goes to the recipient's rejected/ with a reason file; nothing of it is
+    /// extracted anywhere else.
+    private func refuse(_ job: Job, at recipient: AgencyCode, report: VerificationReport) throws {
+        job.pending.removeAll { $0 == recipient }
+        job.refusals[recipient] = report.reason?.message
+        logger.error("delivery refused by the receiving check", metadata: ["packet": "\(job.id)", "recipient": "\(recipient)",
+                                                                           "reason": "\(report.reason?.code ?? "")"])
+        guard let archive = job.archivePath else { return }
+        let rejected = spool.rejected(recipient)
+        if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
+        let name = (archive as NSString).lastPathComponent
+        if !FileSystem.exists(RawPath(rejected + "/" + name)) {
+            try FileSystem.copyFile(from: RawPath(archive), to: RawPath(rejected + "/" + name))
+        }
+        let text = RefusalNote.text(report, packet: name, sender: job.agency, at: clock.now(), timeZone: calendar.timeZone)
+        try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: name), bytes: Array(text.utf8), replace: true)
+        try Durable.syncAll([rejected + "/" + name, rejected])
     }
 
     /// The recipient's inbox, created when it is the agency's own folder; a configured path (a mounted share)
@@ -97,30 +190,27 @@ struct DeliveryStage: Sendable {
         try FileSystem.makeDirectory(RawPath(paths.deliveryStaging(inbox: inbox)), mode: 0o700)
     }
 
-    /// Assembles one delivery in `<inbox>/.lienthong/staging/<packet-id>`; returns that folder.
-    private func stageDelivery(_ job: Job, inbox: String) throws -> String {
+    /// Verifies the archived packet as its recipient must, extracting its documents into
+    /// `<inbox>/.lienthong/staging/<packet-id>` as they stream past; then adds metadata.json, its signature and the
+    /// packet file. A packet that fails leaves nothing behind.
+    private func stageDelivery(_ job: Job, inbox: String, routes: Routes) throws -> Staged {
         let root = paths.deliveryStaging(inbox: inbox)
         let staging = root + "/" + job.id.rawValue
         try FileSystem.removeTree(RawPath(staging))  // a half-made earlier attempt
         try FileSystem.makeDirectory(RawPath(staging), mode: 0o755)
         guard let archive = job.archivePath else { throw FileError("deliver (not archived)", path: job.id.rawValue, code: EINVAL) }
-        if job.sources.isEmpty {
-            // Recovery: the originals' names may differ from the packet's (NFC); take the documents from the packet.
-            try extractDocuments(from: archive, into: staging)
-        } else {
-            for source in job.sources {
-                try FileSystem.copyFile(from: RawPath(source.path), to: RawPath(staging + "/" + source.name))
-            }
+        let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
+                                      senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
+        let report = verifier.verify(try FileDescriptor.openRegularFileForReading(archive), displayPath: archive,
+                                     sink: FolderPayloadSink(directory: staging))
+        guard report.valid else {
+            try FileSystem.removeTree(RawPath(staging))
+            return .refused(report)
         }
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.metadataName, bytes: job.metadataBytes)
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.signatureName, bytes: job.signature)
         try FileSystem.copyFile(from: RawPath(archive), to: RawPath(staging + "/" + (archive as NSString).lastPathComponent))
-        return staging
-    }
-
-    /// Writes the documents of an archived packet into `directory`, streaming, with the archive safety rules.
-    private func extractDocuments(from archive: String, into directory: String) throws {
-        _ = try ArchivedPacket.read(archive, sink: FolderPayloadSink(directory: directory))
+        return .ready(staging)
     }
 
     private func deferDelivery(_ job: Job, to recipient: AgencyCode, because error: Error) {

@@ -28,6 +28,18 @@ final class Job {
     var retryDelay: Duration?
     /// Why the last delivery attempt failed, per recipient.
     var lastFailure: [AgencyCode: String] = [:]
+    /// Recipients that registered the packet, with the arrival number they gave and when.
+    var receipts: [AgencyCode: Receipt] = [:]
+    /// Recipients whose receiving check refused the packet, with why.
+    var refusals: [AgencyCode: Bilingual] = [:]
+
+    /// A recipient's registration of the packet.
+    struct Receipt {
+        let number: Int64
+        let at: Date
+        /// Given after the end of the working day the packet arrived on.
+        let late: Bool
+    }
 
     init(claim: Claim) {
         self.claim = claim

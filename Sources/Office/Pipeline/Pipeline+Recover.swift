@@ -93,23 +93,16 @@ extension Pipeline {
             }
             try record([packedEvent(job, archive: archive, sha256: hasher.finalize().hexString, size: size)])
         }
-        let recorded = try index.deliveries(job.id.rawValue)
-        var found: [JournalEvent] = []
-        for recipient in packet.metadata.document.to {
-            if let date = recorded[recipient.rawValue] {
-                job.delivered.append((recipient, date))
-                continue
-            }
-            let target = roster.inbox(recipient) + "/" + job.id.rawValue
-            if FileSystem.exists(RawPath(target)) {
-                job.delivered.append((recipient, clock.now()))
-                found.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)),
-                                                        ("recipient", .string(recipient.rawValue)), ("path", .string(spoolRelative(target)))]))
-            } else {
+        // What is left: every recipient not yet both delivered to and registered at, and not refused. Delivery
+        // finds what already landed in an inbox and records only what the journal lacks.
+        let refused = try index.refusals(job.id.rawValue)
+        for recipient in packet.metadata.document.to where !refused.contains(recipient.rawValue) {
+            if try index.arrivalNumber(packetId: job.id.rawValue, agency: recipient.rawValue) == nil {
                 job.pending.append(recipient)
+            } else if let date = try index.deliveries(job.id.rawValue)[recipient.rawValue] {
+                job.delivered.append((recipient, date))
             }
         }
-        try record(found)
         return true
     }
 

@@ -2,6 +2,7 @@ import DurableIO
 import Foundation
 import Ledger
 import Packets
+import Signing
 import Spool
 
 /// Appends to the journal and keeps the index up to date with it. Sendable: the journal serialises appends with a
@@ -26,6 +27,10 @@ struct Routes: Sendable {
     /// Agencies whose inbox is a configured path (a mounted share) that must never be created.
     let configured: Set<AgencyCode>
     let names: [AgencyCode: String]
+    /// The certificates registered for each agency (its current one and those it used before).
+    let certificates: [AgencyCode: [Certificate]]
+    /// The spool's trust anchors and revocation lists, against which every arriving packet is verified.
+    let trust: TrustStore
 }
 
 /// Moving what the office files away (originals to sent/ or rejected/).

@@ -27,14 +27,29 @@ enum SentStatus {
         if let packedAt = job.metadata?.packedAtDate { lines.append("Đóng gói và ký số lúc: \(when(packedAt))") }
         lines.append("Nơi nhận:")
         for (recipient, date) in job.delivered {
-            lines.append("  - \(recipient) \(names[recipient] ?? ""): đã chuyển đến hộp thư đến lúc \(when(date))")
+            var line = "  - \(recipient) \(names[recipient] ?? ""): đã chuyển đến hộp thư đến lúc \(when(date))"
+            if let receipt = job.receipts[recipient] {
+                line += "; đã tiếp nhận, số đến \(receipt.number), lúc \(when(receipt.at))" + (receipt.late ? " (sau giờ làm việc của ngày nhận)" : "")
+            }
+            lines.append(line)
+        }
+        for (recipient, reason) in job.refusals.sorted(by: { $0.key < $1.key }) {
+            lines.append("  - \(recipient) \(names[recipient] ?? ""): TỪ CHỐI TIẾP NHẬN — \(reason.vi)")
         }
         lines += ["", "---", "SENT — LienThong"]
         if let document { lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)") }
         lines.append("Packet: \(job.id)")
         lines.append("Recipients:")
         for (recipient, date) in job.delivered {
-            lines.append("  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))")
+            var line = "  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))"
+            if let receipt = job.receipts[recipient] {
+                line += "; registered as arrival number \(receipt.number) at \(Timestamp.string(receipt.at, in: timeZone))"
+                    + (receipt.late ? " (after the end of that working day)" : "")
+            }
+            lines.append(line)
+        }
+        for (recipient, reason) in job.refusals.sorted(by: { $0.key < $1.key }) {
+            lines.append("  - \(recipient) \(names[recipient] ?? ""): REFUSED — \(reason.en)")
         }
         return (lines + [""]).joined(separator: "\n").precomposedNFC
     }

@@ -1,0 +1,62 @@
+import Foundation
+import Ledger
+import Packets
+
+/// One delivered packet to register at one recipient.
+struct Arrival {
+    let packetId: String
+    let recipient: AgencyCode
+    let secrecy: Secrecy?
+    /// When it arrived in the inbox.
+    let arrivedAt: Date
+    /// What the legal check found for each document.
+    let documents: JSONValue
+}
+
+/// Gives arrival numbers (số đến): per receiving agency and year, from 1, restarting on 1 January in the office's
+/// time zone; secret documents in a series of their own. The number is decided while the journal is locked and
+/// written in the same record that registers the packet, so a crash can neither skip nor repeat one.
+struct Registrar {
+    let recorder: Recorder
+    let calendar: WorkingCalendar
+    let clock: OfficeClock
+
+    /// The series a document's arrival number belongs to.
+    static func series(_ secrecy: Secrecy?) -> String { secrecy == nil ? "thuong" : "mat" }
+
+    /// Registers every arrival not registered yet; returns the arrival numbers given (and those given before).
+    func register(_ arrivals: [Arrival]) throws -> [String: (number: Int64, at: Date, late: Bool)] {
+        guard !arrivals.isEmpty else { return [:] }
+        let index = recorder.index
+        var given: [String: (number: Int64, at: Date, late: Bool)] = [:]
+        let now = clock.now()
+        let year = CalendarDate(now, in: calendar.timeZone).year
+        try recorder.journal.append {
+            try index.catchUp(with: recorder.journal)
+            var next: [String: Int64] = [:]
+            var events: [JournalEvent] = []
+            for arrival in arrivals {
+                let key = "\(arrival.packetId) \(arrival.recipient)"
+                if let existing = try index.arrivalNumber(packetId: arrival.packetId, agency: arrival.recipient.rawValue) {
+                    given[key] = (existing, now, false)
+                    continue
+                }
+                let series = Self.series(arrival.secrecy)
+                let counter = "\(arrival.recipient) \(year) \(series)"
+                let number = try next[counter] ?? index.lastArrivalNumber(agency: arrival.recipient.rawValue, year: year, series: series) + 1
+                next[counter] = number + 1
+                // Decree 30/2020 Art 21.2: receipt is confirmed the same (working) day it arrives.
+                let late = now > calendar.endOfWorkingDay(containing: arrival.arrivedAt)
+                given[key] = (number, now, late)
+                events.append(JournalEvent("registered", [
+                    ("packetId", .string(arrival.packetId)), ("recipient", .string(arrival.recipient.rawValue)),
+                    ("year", .integer(Int64(year))), ("series", .string(series)), ("number", .integer(number)),
+                    ("late", .bool(late)), ("documents", arrival.documents),
+                ]))
+            }
+            return events
+        }
+        try index.catchUp(with: recorder.journal)
+        return given
+    }
+}
