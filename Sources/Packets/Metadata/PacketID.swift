@@ -46,10 +46,37 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
     /// Crockford's base 32: no I, L, O or U, so an identifier read aloud or retyped stays unambiguous.
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    private static let last = Mutex<(millisecond: Int64, random: UInt64)>((0, 0))
+    /// The generator `make(at:)` uses: one per process.
+    public static let generator = PacketIDGenerator()
 
     /// A new identifier for a packet made at `date`.
     public static func make(at date: Date = Date()) -> PacketID {
+        generator.make(at: date)
+    }
+
+    /// The identifier for `millisecond` and `random` (50 bits).
+    static func format(millisecond: Int64, random: UInt64) -> PacketID {
+        let utc = CivilTime(secondsSinceEpoch: Timestamp.floorDivide(millisecond, 1000))
+        let stamp = Timestamp.pad(utc.year, 4) + Timestamp.pad(utc.month, 2) + Timestamp.pad(utc.day, 2) + "-"
+            + Timestamp.pad(utc.hour, 2) + Timestamp.pad(utc.minute, 2) + Timestamp.pad(utc.second, 2) + "-"
+            + Timestamp.pad(Int(millisecond - Timestamp.floorDivide(millisecond, 1000) * 1000), 3)
+        var suffix: [UInt8] = []
+        for shift in stride(from: 45, through: 0, by: -5) {
+            suffix.append(alphabet[Int((random >> UInt64(shift)) & 31)])
+        }
+        return PacketID(raw: stamp + "-" + String(decoding: suffix, as: UTF8.self))
+    }
+}
+
+/// Makes packet identifiers that are strictly increasing within one millisecond: the random part of the first is
+/// drawn, the next ones count up from it.
+public final class PacketIDGenerator: Sendable {
+    private let last = Mutex<(millisecond: Int64, random: UInt64)>((0, 0))
+
+    public init() {}
+
+    /// A new identifier for a packet made at `date`.
+    public func make(at date: Date = Date()) -> PacketID {
         let wanted = Timestamp.milliseconds(date)
         let (millisecond, random) = last.withLock { state -> (Int64, UInt64) in
             let mask: UInt64 = (1 << 50) - 1
@@ -61,14 +88,6 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
             }
             return state
         }
-        let utc = CivilTime(secondsSinceEpoch: Timestamp.floorDivide(millisecond, 1000))
-        let stamp = Timestamp.pad(utc.year, 4) + Timestamp.pad(utc.month, 2) + Timestamp.pad(utc.day, 2) + "-"
-            + Timestamp.pad(utc.hour, 2) + Timestamp.pad(utc.minute, 2) + Timestamp.pad(utc.second, 2) + "-"
-            + Timestamp.pad(Int(millisecond - Timestamp.floorDivide(millisecond, 1000) * 1000), 3)
-        var suffix: [UInt8] = []
-        for shift in stride(from: 45, through: 0, by: -5) {
-            suffix.append(alphabet[Int((random >> UInt64(shift)) & 31)])
-        }
-        return PacketID(raw: stamp + "-" + String(decoding: suffix, as: UTF8.self))
+        return PacketID.format(millisecond: millisecond, random: random)
     }
 }
