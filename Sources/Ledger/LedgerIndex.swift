@@ -107,7 +107,7 @@ public final class LedgerIndex: Sendable {
 
     private static func apply(_ record: JournalRecord, _ db: Database) throws {
         switch record.event {
-        case "packed":
+        case "packed", "received":
             guard let id = record.string("packetId"), let sender = record.string("sender") else { return }
             try db.execute(sql: """
                 INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
@@ -121,7 +121,8 @@ public final class LedgerIndex: Sendable {
             for recipient in record["to"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                 try db.execute(sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [id, recipient])
             }
-            if let number = record.string("codeNumber"), let notation = record.string("codeNotation"),
+            // Only this office's own outgoing documents take numbers in its agencies' series.
+            if record.event == "packed", let number = record.string("codeNumber"), let notation = record.string("codeNotation"),
                let issued = record.string("issuedDate"), let year = Int(issued.prefix(4)) {
                 try db.execute(sql: "INSERT OR IGNORE INTO documentNumber VALUES (?, ?, ?, ?, ?)",
                                arguments: [sender, year, DocumentNumber.key(number), DocumentNumber.key(notation: notation), id])

@@ -126,7 +126,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         roster.refresh()
         if let watcher { watchOutboxes(roster, watcher) }
         let looked = ContinuousClock.now
-        let look = monitor.look(roster.agencies.keys.sorted(), watcher: watcher)
+        let routes = roster.routes
+        let look = monitor.look(roster.agencies.keys.sorted(), inboxes: routes.inboxes, watcher: watcher)
         logger.debug("looked", metadata: ["ready": "\(look.ready.count)", "settling": "\(look.settling)",
                                           "ms": "\(Int((ContinuousClock.now - looked).seconds * 1000))"])
         for stray in look.strays where !control.isStopping {
@@ -142,20 +143,21 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             queue = queue.dropFirst(batchSize)
             try pipeline.process(batch)
         }
+        if !look.arrivals.isEmpty { pipeline.deliveries.receive(look.arrivals, routes: routes) }
         try retryDeliveries(pipeline, roster)
         let now = clock.instant()
         if now >= nextRescan || watcher?.takeOverflow() == true {
             try pipeline.recover()  // claims left by a daemon that stopped
             nextRescan = now + config.watch.rescanInterval
         }
-        if mode == .once, look.ready.isEmpty, look.settling == 0 {
+        if mode == .once, look.ready.isEmpty, look.arrivals.isEmpty, look.settling == 0 {
             if !pipeline.waiting.isEmpty {
                 logger.warning("deliveries still deferred at exit; they are retried on the next run",
                                metadata: ["packets": "\(pipeline.waiting.count)"])
             }
             return nil
         }
-        if !look.ready.isEmpty { return true }  // more may have come meanwhile: look again at once
+        if !look.ready.isEmpty || !look.arrivals.isEmpty { return true }  // more may have come meanwhile: look again at once
         var wake = nextRescan
         if let deadline = look.nextDeadline { wake = min(wake, deadline) }
         if watcher == nil || usesPolling(roster) { wake = min(wake, now + config.watch.pollInterval) }

@@ -9,7 +9,7 @@ enum CLI {
 
     static func tamper(_ arguments: [String]) throws {
         let result = try ProcessRunner.run("python3", [Project.file("Tests/Tools/tamper.py")] + arguments)
-        guard result.status == 0 else { throw ProcessError.spawn("tamper.py \(arguments.first ?? ""): \(result.output)", result.status) }
+        guard result.status == 0 else { throw ProcessError.failed("tamper.py \(arguments.joined(separator: " "))", result) }
     }
 
     /// The reason code `lienthong verify --json` gives, with its exit status.

@@ -116,11 +116,14 @@ public enum ProcessRunner {
 public enum ProcessError: Error, CustomStringConvertible {
     case notFound(String)
     case spawn(String, Int32)
+    /// A program ran and failed: what it was asked, and what it printed.
+    case failed(String, ProcessResult)
 
     public var description: String {
         switch self {
         case .notFound(let name): "\(name) is not installed (run the README's test command, which installs it)"
         case let .spawn(name, code): "cannot start \(name): \(String(cString: strerror(code)))"
+        case let .failed(what, result): "\(what) failed: \(result.output)"
         }
     }
 }

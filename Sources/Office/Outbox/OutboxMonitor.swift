@@ -9,6 +9,8 @@ struct OutboxLook {
     var ready: [Drop] = []
     /// Entries to return at once (links, FIFOs, devices) or after waiting too long for their other half.
     var strays: [Stray] = []
+    /// Packet files placed into inboxes from outside (another office, a USB stick), settled: (agency, inbox, name).
+    var arrivals: [(AgencyCode, String, RawName)] = []
     /// Whether anything is still settling (`--once` waits for it).
     var settling = 0
     /// When the next entry settles, at the earliest.
@@ -29,7 +31,7 @@ final class OutboxMonitor {
         tracker = SettleTracker(settle: config.watch.settle)
     }
 
-    func look(_ agencies: [AgencyCode], watcher: InotifyWatcher?) -> OutboxLook {
+    func look(_ agencies: [AgencyCode], inboxes: [AgencyCode: String] = [:], watcher: InotifyWatcher?) -> OutboxLook {
         var look = OutboxLook()
         var seen: Set<SettleTracker.Key> = []
         var ready: [(Drop, Priority, Int64)] = []
@@ -82,9 +84,31 @@ final class OutboxMonitor {
                 }
             }
         }
+        // Packet files placed into an inbox from outside: `*.tar` or `*.zip` at its top level, once settled.
+        for agency in agencies {
+            let inbox = inboxes[agency] ?? spool.inbox(agency)
+            guard let entries = try? Directory.entries(inbox) else { continue }
+            for entry in entries where entry.kind == .file && !entry.name.isHidden && Self.isPacketName(entry.name) {
+                let key = SettleTracker.Key(agency: agency.rawValue + "#inbox", name: entry.name)
+                seen.insert(key)
+                let (isSettled, at) = tracker.observe(key, SettleTracker.signature(of: entry, at: ""), now: now)
+                if isSettled {
+                    look.arrivals.append((agency, inbox, entry.name))
+                } else {
+                    look.settling += 1
+                    look.nextDeadline = min(look.nextDeadline ?? at, at)
+                }
+            }
+        }
         tracker.keep(only: seen)
         look.ready = ready.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.2 < b.2 }.map(\.0)
         return look
+    }
+
+    /// Whether an inbox entry's name is a packet's: `*.tar` or `*.zip`, any case.
+    static func isPacketName(_ name: RawName) -> Bool {
+        let lower = name.bytes.suffix(4).map { $0 | 0x20 }
+        return lower.elementsEqual(".tar".utf8) || lower.elementsEqual(".zip".utf8)
     }
 
     /// The drop's priority from its sidecar (ordinary when it cannot be read: it will be rejected anyway), and

@@ -139,7 +139,13 @@ struct DeliveryStage: Sendable {
             let folder = spool.agency(record.sender) + "/status"
             if FileSystem.exists(RawPath(spool.agency(record.sender))) {
                 if !FileSystem.exists(RawPath(folder)) { try Durable.makeDirectories(folder) }
-                let path = folder + "/" + record.fileName
+                // A sender may hear 02 more than once about one packet id (copies refused one by one): never overwrite.
+                var path = folder + "/" + record.fileName
+                var copy = 2
+                while FileSystem.exists(RawPath(path)) {
+                    path = folder + "/" + String(record.fileName.dropLast(4)) + " (\(copy)).xml"
+                    copy += 1
+                }
                 try Durable.writeUnsynced(at: path, bytes: Array(record.xml(timeZone: calendar.timeZone).utf8))
                 written.append(path)
             }

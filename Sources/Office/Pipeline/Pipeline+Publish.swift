@@ -32,25 +32,7 @@ extension Pipeline {
 
     /// The journal record of an archived packet: enough to rebuild the index without opening the archive.
     func packedEvent(_ job: Job, archive: String, sha256: String?, size: Int64?) -> JournalEvent {
-        let metadata = job.metadata
-        let document = metadata?.document ?? job.document
-        var fields: [(String, JSONValue)] = [
-            ("packetId", .string(job.id.rawValue)),
-            ("sender", .string(job.agency.rawValue)),
-            ("codeNumber", .string(document?.codeNumber ?? "")),
-            ("codeNotation", .string(document?.codeNotation ?? "")),
-            ("issuedDate", .string(document?.issuedDate.description ?? "")),
-            ("typeName", .string(document?.typeName ?? "")),
-            ("subject", .string(document?.subject ?? "")),
-            ("priority", .string(document?.priority.rawValue ?? "thuong")),
-        ]
-        if let secrecy = document?.secrecy { fields.append(("secrecy", .string(secrecy.rawValue))) }
-        fields.append(("to", .array((document?.to ?? []).map { .string($0.rawValue) })))
-        fields.append(("files", .array((metadata?.files ?? []).map { .string($0.name) })))
-        if let packedAt = metadata?.packedAt { fields.append(("packedAt", .string(packedAt))) }
-        fields.append(("archive", .string(spoolRelative(archive))))
-        if let sha256 { fields.append(("sha256", .string(sha256))) }
-        if let size { fields.append(("size", .integer(size))) }
-        return JournalEvent("packed", fields)
+        guard let metadata = job.metadata else { return JournalEvent("packed", [("packetId", .string(job.id.rawValue))]) }
+        return PacketRecord.event("packed", metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size)
     }
 }

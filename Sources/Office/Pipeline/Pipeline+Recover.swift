@@ -41,6 +41,7 @@ extension Pipeline {
                 }
             }
         }
+        deliveries.resumeArrivals(roster.routes.inboxes, routes: roster.routes)
         if !fresh.isEmpty { try run(fresh) }
         if !archived.isEmpty {
             let routes = roster.routes
@@ -80,18 +81,8 @@ extension Pipeline {
         let sidecar = paths.archiveMonth(job.id) + "/" + job.id.rawValue + ".json"
         if !FileSystem.exists(RawPath(sidecar)) { try Durable.writeFile(at: sidecar, bytes: packet.metadataBytes) }
         if try !index.hasPacket(job.id.rawValue) {
-            let file = try FileDescriptor.openRegularFileForReading(archive)
-            let hasher = SHA256Hasher()
-            var size: Int64 = 0
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-            defer { buffer.deallocate() }
-            while true {
-                let count = try file.read(into: buffer)
-                if count == 0 { break }
-                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                size += Int64(count)
-            }
-            try record([packedEvent(job, archive: archive, sha256: hasher.finalize().hexString, size: size)])
+            let digest = try PacketRecord.digest(archive)
+            try record([packedEvent(job, archive: archive, sha256: digest.sha256, size: digest.size)])
         }
         // What is left: every recipient not yet both delivered to and registered at, and not refused. Delivery
         // finds what already landed in an inbox and records only what the journal lacks.

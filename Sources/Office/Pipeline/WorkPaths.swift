@@ -23,6 +23,9 @@ struct WorkPaths: Sendable {
     /// `<inbox>/.lienthong/staging`: deliveries being assembled before they are renamed into the inbox.
     func deliveryStaging(inbox: String) -> String { inbox + "/.lienthong/staging" }
 
+    /// `<inbox>/.lienthong/arriving`: packet files placed into an inbox from outside, taken for checking.
+    func arrivals(inbox: String) -> String { inbox + "/.lienthong/arriving" }
+
     /// `archive/YYYY/MM/<id>.<ext>`, the month taken from the packet id (UTC), so the path follows from the id alone.
     func archiveFile(_ id: PacketID, format: String) -> String {
         archiveMonth(id) + "/" + id.rawValue + "." + format

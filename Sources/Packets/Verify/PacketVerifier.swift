@@ -65,6 +65,8 @@ public struct PacketVerifier: Sendable {
         }
         report.record("archive", layout)
         report.packetId = packet.root
+        report.metadataBytes = packet.tagFiles[PacketLayout.metadataName]
+        report.signatureBytes = packet.tagFiles[PacketLayout.signatureName]
         guard let metadataBytes = packet.tagFiles[PacketLayout.metadataName],
               let signatureBytes = packet.tagFiles[PacketLayout.signatureName] else { return report }
 
@@ -79,6 +81,7 @@ public struct PacketVerifier: Sendable {
         do {
             let parsed = try PacketMetadata.parse(metadataBytes)
             metadata = parsed
+            report.metadata = parsed
             report.sender = parsed.from
             report.numberAndNotation = parsed.document.numberAndNotation
             report.subject = parsed.document.subject

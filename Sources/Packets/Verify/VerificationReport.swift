@@ -36,6 +36,11 @@ public struct VerificationReport: Sendable, Codable {
     /// The signer's certificate and the signing time it claimed.
     public var signer: Signer?
     public var signingTime: String?
+    /// metadata.json's and metadata.json.p7s's exact bytes, when the packet held them (not part of `--json`).
+    public var metadataBytes: [UInt8]?
+    public var signatureBytes: [UInt8]?
+    /// The metadata, when it could be read (not part of `--json`: its fields are).
+    public var metadata: PacketMetadata?
 
     public init(packet: String) {
         self.packet = packet
