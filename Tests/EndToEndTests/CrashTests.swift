@@ -104,6 +104,14 @@ import TestSupport
         let delivered = records.filter { ($0["event"] as? String) == "delivered" }.map { "\($0["packetId"] ?? "")>\($0["recipient"] ?? "")" }
         #expect(packed.count == Self.documents && Set(packed).count == Self.documents)
         #expect(delivered.count == 2 * Self.documents && Set(delivered).count == 2 * Self.documents)
+        // Arrival numbers: each delivery registered once, numbered 1…n at each recipient without gaps or repeats.
+        let registered = records.filter { ($0["event"] as? String) == "registered" }
+        #expect(Set(registered.map { "\($0["packetId"] ?? "")>\($0["recipient"] ?? "")" }).count == registered.count)
+        #expect(registered.count == 2 * Self.documents)
+        for agency in Self.agencies {
+            let numbers = registered.filter { ($0["recipient"] as? String) == agency }.compactMap { $0["number"] as? Int }
+            #expect(numbers.sorted() == Array(1...max(1, numbers.count)), "\(agency): \(numbers.sorted().prefix(20))…")
+        }
         let completed = records.filter { ($0["event"] as? String) == "completed" }.compactMap { $0["packetId"] as? String }
         #expect(completed.count == Self.documents && Set(completed).count == Self.documents)
 
