@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "Signing", dependencies: ["COpenSSL"]),
         .target(name: "Archiving", dependencies: ["CArchive"]),
         .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
+        .target(name: "Documents", dependencies: ["Packets", "Signing", "DurableIO"]),
         .target(name: "Ledger", dependencies: ["Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Spool",
@@ -42,7 +43,7 @@ let package = Package(
         .target(
             name: "Office",
             dependencies: [
-                "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool",
+                "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool", "Documents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -76,6 +77,7 @@ let package = Package(
         .testTarget(name: "ArchivingTests", dependencies: ["Archiving", "TestSupport"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "DurableIO", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "OfficeTests", dependencies: ["Office", "Spool", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),

@@ -27,7 +27,7 @@ public enum SignatureProblem: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A parsed detached CMS signature.
 public final class CMSSignature {
-    private let cms: OpaquePointer
+    let cms: OpaquePointer
 
     /// Parses a DER-encoded CMS SignedData.
     public init(der: [UInt8]) throws(SignatureProblem) {

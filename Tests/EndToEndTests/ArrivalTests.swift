@@ -87,7 +87,7 @@ import TestSupport
         #expect(landed.count == 1, "\(landed)")
         let id = try #require(landed.first)
         #expect(Set(spool.visible(inbox + "/" + id)) == Set(["Quyết định 125.pdf", "Phụ lục 50% kinh phí.docx", "metadata.json",
-                                                               "metadata.json.p7s", "\(id).tar"]))
+                                                               "metadata.json.p7s", "\(id).tar", "GIÁ TRỊ PHÁP LÝ.txt".precomposedStringWithCanonicalMapping]))
         #expect(spool.archived()[id] != nil)
         let registered = spool.journal().filter { ($0["event"] as? String) == "registered" }
         #expect(registered.count == 1 && (registered.first?["number"] as? Int) == 1)

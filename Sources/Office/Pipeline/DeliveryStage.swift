@@ -1,11 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Documents
 import DurableIO
 import Foundation
 import Ledger
 import Logging
 import Packets
+import Signing
 import Spool
 
 /// Delivering archived packets into the recipients' inboxes and filing the originals under sent/: a value holding
@@ -22,7 +24,7 @@ struct DeliveryStage: Sendable {
 
     /// What assembling one delivery gave: a staging folder ready to rename into the inbox, or a refusal.
     enum Staged {
-        case ready(String)
+        case ready(String, [DocumentLegality])
         case refused(VerificationReport)
     }
 
@@ -34,6 +36,7 @@ struct DeliveryStage: Sendable {
     /// reached stays pending, with a growing wait before the next try.
     func deliver(_ jobs: [Job], routes: Routes) throws {
         var landed: [(Job, AgencyCode, String, String)] = []  // job, recipient, staging folder ("" if already there), final folder
+        var legal: [String: [DocumentLegality]] = [:]  // by "<packet> <recipient>"
         var toStage: [(Job, AgencyCode, String)] = []
         for job in jobs {
             for recipient in job.pending {
@@ -56,7 +59,9 @@ struct DeliveryStage: Sendable {
         var refused: [(Job, AgencyCode, VerificationReport)] = []
         for ((job, recipient, inbox), outcome) in zip(toStage, outcomes) {
             switch outcome {
-            case .success(.ready(let staging)): landed.append((job, recipient, staging, inbox + "/" + job.id.rawValue))
+            case .success(.ready(let staging, let documents)):
+                landed.append((job, recipient, staging, inbox + "/" + job.id.rawValue))
+                legal["\(job.id) \(recipient)"] = documents
             case .success(.refused(let report)): refused.append((job, recipient, report))
             case .failure(let error): deferDelivery(job, to: recipient, because: error)
             }
@@ -98,7 +103,7 @@ struct DeliveryStage: Sendable {
                     statuses.append(status(.arrived, job, recipient, routes: routes, at: now))
                 }
                 arrivals.append(Arrival(packetId: job.id.rawValue, recipient: recipient, secrecy: job.metadata?.document.secrecy,
-                                        arrivedAt: now, documents: .array([])))
+                                        arrivedAt: now, documents: .array((legal["\(job.id) \(recipient)"] ?? []).map(\.json))))
             }
             try Durable.syncAll(Array(inboxes))
         }
@@ -213,10 +218,19 @@ struct DeliveryStage: Sendable {
             try FileSystem.removeTree(RawPath(staging))
             return .refused(report)
         }
+        let documents = inspect(report.files ?? [], in: staging, trust: routes.trust)
+        try Durable.writeUnsynced(at: staging + "/" + LegalNotice.fileName,
+                                  bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.metadataName, bytes: job.metadataBytes)
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.signatureName, bytes: job.signature)
         try FileSystem.copyFile(from: RawPath(archive), to: RawPath(staging + "/" + (archive as NSString).lastPathComponent))
-        return .ready(staging)
+        return .ready(staging, documents)
+    }
+
+    /// The legal value of each document extracted into `folder` (Decision 17/2019 Art 4.1).
+    func inspect(_ files: [PayloadFile], in folder: String, trust: TrustStore) -> [DocumentLegality] {
+        let inspector = LegalInspector(trust: trust)
+        return files.map { inspector.inspect(path: folder + "/" + $0.name, name: $0.name) }
     }
 
     private func deferDelivery(_ job: Job, to recipient: AgencyCode, because error: Error) {

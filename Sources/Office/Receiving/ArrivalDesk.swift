@@ -108,6 +108,9 @@ extension DeliveryStage {
             }
             try Durable.writeFile(at: month + "/" + id + ".json", bytes: metadataBytes, replace: true)
         }
+        let documents = inspect(metadata.files, in: staging, trust: routes.trust)
+        try Durable.writeUnsynced(at: staging + "/" + LegalNotice.fileName,
+                                  bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.metadataName, bytes: metadataBytes)
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.signatureName, bytes: signature)
         try FileSystem.rename(packet, RawPath(staging + "/" + id + "." + ext))
@@ -126,7 +129,8 @@ extension DeliveryStage {
                                                  ("path", .string(paths.spoolRelative(target)))]))
         try recorder.record(events)
         let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register([
-            Arrival(packetId: id, recipient: recipient, secrecy: metadata.document.secrecy, arrivedAt: now, documents: .array([]))])
+            Arrival(packetId: id, recipient: recipient, secrecy: metadata.document.secrecy, arrivedAt: now,
+                    documents: .array(documents.map(\.json)))])
         var statuses = [arrivalStatus(.arrived, metadata, recipient, routes: routes, at: now)]
         if let receipt = numbers["\(id) \(recipient)"] {
             statuses.append(arrivalStatus(.accepted, metadata, recipient, routes: routes, at: receipt.at, number: receipt.number,
