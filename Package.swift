@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, behind a modulemap and a shim that wraps only macros and variadics.
@@ -48,10 +49,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "Registers",
+            dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "lienthong",
             dependencies: [
-                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office",
+                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office", "Registers",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +86,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "OfficeTests", dependencies: ["Office", "Spool", "Packets", "DurableIO", "TestSupport"]),
+        .testTarget(name: "RegistersTests", dependencies: ["Registers", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

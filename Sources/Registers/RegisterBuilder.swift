@@ -1,0 +1,123 @@
+import DurableIO
+import Foundation
+import GRDB
+import Ledger
+import Office
+import Packets
+import Spool
+
+/// Builds the registers of Decree 30/2020 App. IV from the index and the archive's sidecars.
+public struct RegisterBuilder: Sendable {
+    public let spool: SpoolLayout
+    public let index: LedgerIndex
+    public let calendar: WorkingCalendar
+    /// Agency names by code.
+    public let names: [AgencyCode: String]
+
+    public init(spool: SpoolLayout, index: LedgerIndex, calendar: WorkingCalendar, names: [AgencyCode: String]) {
+        self.spool = spool
+        self.index = index
+        self.calendar = calendar
+        self.names = names
+    }
+
+    /// The outgoing register of `agency` for documents dated in `year`, in the order they were sent: the ordinary
+    /// register, or with `secret` the separate register of documents with a secrecy level (Decree 30/2020 App. IV).
+    public func outgoing(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [OutgoingRow] {
+        let packets = try index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT packetId, archivePath, packedAt FROM packet
+                WHERE sender = ? AND substr(issuedDate, 1, 4) = ? AND packetId NOT IN (SELECT packetId FROM refusal WHERE agency = sender)
+                ORDER BY packedAt, packetId
+                """, arguments: [agency.rawValue, String(format: "%04d", year)])
+                .map { (packetId: $0["packetId"] as String, archivePath: $0["archivePath"] as String, packedAt: $0["packedAt"] as String) }
+        }
+        return try packets.compactMap { packet in
+            guard let metadata = sidecar(packet.archivePath), (metadata.document.secrecy != nil) == secret else { return nil }
+            let document = metadata.document
+            let receipts = try index.read { db in
+                try Row.fetchAll(db, sql: "SELECT agency, number FROM arrival WHERE packetId = ? ORDER BY agency", arguments: [packet.packetId])
+                    .map { (agency: $0["agency"] as String, number: $0["number"] as Int64) }
+            }
+            let refused = try index.refusals(packet.packetId)
+            let sentAt = Timestamp.parse(packet.packedAt) ?? Date()
+            let late = sentAt > calendar.sendingDeadline(issued: document.issuedDate)
+            var notes: [String] = []
+            if document.priority.isUrgent { notes.append(document.priority.label) }
+            if let secrecy = document.secrecy { notes.append(secrecy.label) }
+            if late { notes.append("Gửi muộn (sau buổi sáng ngày làm việc kế tiếp ngày ban hành)") }
+            if !refused.isEmpty { notes.append("Bị từ chối: " + refused.sorted().joined(separator: ", ")) }
+            return OutgoingRow(
+                numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
+                typeAndSubject: "\(document.typeName): \(document.subject)", signer: signer(document.signerInfo),
+                recipients: document.to.map { names[$0] ?? $0.rawValue }.joined(separator: "; "),
+                archiveCopy: "Văn thư (bản điện tử trong kho lưu trữ)",
+                copies: document.extra.first { $0.0 == "issuedAmount" }?.1.integerValue.map(String.init) ?? "",
+                sent: localDateTime(sentAt),
+                receipts: receipts.map { "\(names[AgencyCode($0.agency)!] ?? $0.agency): số đến \($0.number)" }.joined(separator: "; "),
+                notes: notes.joined(separator: ". "), late: late, packetId: packet.packetId)
+        }
+    }
+
+    /// The incoming register of `agency` for `year` (the year of arrival) in arrival-number order: the ordinary
+    /// series, or with `secret` the separate series of documents with a secrecy level.
+    public func incoming(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [IncomingRow] {
+        let arrivals = try index.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT arrival.packetId, arrival.series, arrival.number, arrival.registeredAt, arrival.late, arrival.legal,
+                       packet.archivePath
+                FROM arrival JOIN packet ON packet.packetId = arrival.packetId
+                WHERE arrival.agency = ? AND arrival.year = ? AND arrival.series = ?
+                ORDER BY arrival.number
+                """, arguments: [agency.rawValue, year, secret ? "mat" : "thuong"])
+                .map { row in
+                    (packetId: row["packetId"] as String, series: row["series"] as String, number: row["number"] as Int64,
+                     registeredAt: row["registeredAt"] as String, late: row["late"] as Bool, legal: row["legal"] as String?,
+                     archivePath: row["archivePath"] as String)
+                }
+        }
+        return arrivals.compactMap { arrival in
+            guard let metadata = sidecar(arrival.archivePath) else { return nil }
+            let document = metadata.document
+            let legal = arrival.legal.flatMap { try? JSONParser().parse(Array($0.utf8)) }?.arrayValue ?? []
+            let referenceOnly = legal.contains { $0["status"]?.stringValue == "reference-only" } || legal.isEmpty
+            var notes: [String] = []
+            for item in legal {
+                guard let name = item["name"]?.stringValue else { continue }
+                if item["status"]?.stringValue == "signed" {
+                    notes.append("\(name): có giá trị pháp lý (ký số: \(item["signer"]?.stringValue ?? ""))")
+                } else {
+                    notes.append("\(name): chỉ có giá trị tham khảo")
+                }
+            }
+            if let secrecy = document.secrecy { notes.insert(secrecy.label, at: 0) }
+            if document.priority.isUrgent { notes.insert(document.priority.label, at: 0) }
+            if arrival.late { notes.append("Vào sổ sau giờ làm việc của ngày nhận") }
+            return IncomingRow(
+                arrived: localDateTime(Timestamp.parse(arrival.registeredAt) ?? Date()),
+                arrivalNumber: "\(arrival.number)",
+                author: metadata.from.organName, numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
+                typeAndSubject: "\(document.typeName): \(document.subject)", recipient: names[agency] ?? agency.rawValue,
+                forwarded: "", receipt: "", notes: notes.joined(separator: ". "), referenceOnly: referenceOnly, packetId: arrival.packetId)
+        }
+    }
+
+    /// The archived metadata of a packet (its `.json` sidecar beside the packet file).
+    private func sidecar(_ archivePath: String) -> PacketMetadata? {
+        let path = spool.path(archivePath)
+        let json = (path as NSString).deletingPathExtension + ".json"
+        guard let bytes = try? Durable.readSmallFile(json, limit: 16 << 20) else { return nil }
+        return try? PacketMetadata.parse(bytes)
+    }
+
+    private func signer(_ info: SignerInfo?) -> String {
+        guard let info else { return "" }
+        let role = [info.competence, info.position].compactMap { $0 }.joined(separator: " ")
+        return [info.fullName, role.isEmpty ? nil : "(\(role))"].compactMap { $0 }.joined(separator: " ")
+    }
+
+    private func localDateTime(_ date: Date) -> String {
+        let local = Timestamp.string(date, in: calendar.timeZone)
+        return "\(CalendarDate(date, in: calendar.timeZone).vietnamese) \(local.dropFirst(11).prefix(5))"
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import DurableIO
+import Foundation
+import Ledger
+import Office
+import Packets
+import Registers
+import Spool
+
+/// `lienthong register outgoing|incoming`: the registers clerks keep (Decree 30/2020 App. IV).
+struct RegisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Print the outgoing or incoming register of an agency for a year (Decree 30/2020 App. IV).",
+        discussion: """
+            CSV is UTF-8 with a byte order mark (spreadsheets open it with Vietnamese intact); HTML is rendered from \
+            Templates/register-<kind>.html.mustache and prints on A4 landscape. The outgoing register lists the \
+            documents dated in the year and marks those sent later than the next working morning (Decision 17/2019 \
+            Art 4.2); the incoming register lists the documents that arrived in the year by arrival number. Documents \
+            with a secrecy level are kept in a separate register: --secret.
+            """
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case outgoing, incoming
+    }
+
+    @Argument(help: "outgoing (sổ văn bản đi) or incoming (sổ văn bản đến).")
+    var kind: Kind
+
+    @Option(help: "The agency whose register it is (its 13-character code).")
+    var agency: String
+
+    @Option(help: "The year (default: the current year in the office's time zone).")
+    var year: Int?
+
+    @Flag(help: "The separate register of documents with a secrecy level (sổ văn bản mật) instead of the ordinary one.")
+    var secret = false
+
+    @Option(help: "csv or html.")
+    var format: Format = .csv
+
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+    var spool: String?
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, html
+    }
+
+    func run() throws {
+        let layout = SpoolLayout.resolve(spool)
+        guard let code = AgencyCode(agency) else {
+            throw CommandFailure("--agency \(agency) is not an agency code NNN.NN.NN.Xnn", code: 2)
+        }
+        guard FileManager.default.fileExists(atPath: layout.agencies) else {
+            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
+        }
+        let directory: AgencyDirectory
+        let config: OfficeConfig
+        do {
+            directory = try AgencyDirectory.load(layout)
+            config = FileManager.default.fileExists(atPath: layout.officeConfig) ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
+        } catch {
+            throw CommandFailure("\(error)", code: 2)
+        }
+        guard let agencyConfig = directory.agencies[code] else {
+            throw CommandFailure("agency \(code) is not registered in \(layout.agencies)", code: 2)
+        }
+        let calendar = WorkingCalendar(config.calendar)
+        let year = self.year ?? CalendarDate(Date(), in: calendar.timeZone).year
+        guard (1900...9999).contains(year) else { throw CommandFailure("--year \(year) is out of range", code: 2) }
+
+        let index = try openIndex(layout)
+        let builder = RegisterBuilder(spool: layout, index: index, calendar: calendar,
+                                      names: directory.agencies.mapValues(\.name))
+        let bytes: [UInt8]
+        switch (kind, format) {
+        case (.outgoing, .csv):
+            bytes = RegisterWriter.csv(headings: OutgoingRow.headings, rows: try builder.outgoing(agency: code, year: year, secret: secret).map(\.columns))
+        case (.incoming, .csv):
+            bytes = RegisterWriter.csv(headings: IncomingRow.headings, rows: try builder.incoming(agency: code, year: year, secret: secret).map(\.columns))
+        case (.outgoing, .html):
+            let rows = try builder.outgoing(agency: code, year: year, secret: secret)
+            bytes = try page("register-outgoing.html", layout, agencyConfig, year, rows.map(\.context))
+        case (.incoming, .html):
+            let rows = try builder.incoming(agency: code, year: year, secret: secret)
+            bytes = try page("register-incoming.html", layout, agencyConfig, year, rows.map(\.context))
+        }
+        if let output {
+            try Durable.writeFile(at: output, bytes: bytes, replace: true)
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+
+    /// The index, brought up to date with the journal (the daemon may have stopped before applying its last records).
+    private func openIndex(_ layout: SpoolLayout) throws -> LedgerIndex {
+        let indexPath = layout.state + "/index.sqlite"
+        let journalPath = layout.state + "/journal.jsonl"
+        do {
+            let index = try LedgerIndex(path: indexPath)
+            if FileManager.default.fileExists(atPath: journalPath) {
+                try index.catchUp(with: try Journal(path: journalPath, repairing: false))
+            }
+            return index
+        } catch {
+            throw CommandFailure("the index \(indexPath) cannot be read (\(error)); run `lienthong index rebuild`")
+        }
+    }
+
+    private func page(_ template: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
+                      _ rows: [[String: Any]]) throws -> [UInt8] {
+        guard let templates = TemplateDirectory.locate(spool: layout) else {
+            throw CommandFailure("no Templates folder found (set LIENTHONG_TEMPLATES to the folder holding \(template).mustache)", code: 2)
+        }
+        let title = "Sổ đăng ký văn bản \(secret ? "mật " : "")\(kind == .outgoing ? "đi" : "đến")"
+        let context: [String: Any] = ["title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name, "year": year,
+                                      "count": rows.count, "rows": rows]
+        let html = try RegisterWriter.html(template: template, in: templates, context: context)
+        return Array(html.precomposedStringWithCanonicalMapping.utf8)
+    }
+}
