@@ -21,14 +21,18 @@ public enum RegisterWriter {
         return [0xEF, 0xBB, 0xBF] + Array(text.precomposedStringWithCanonicalMapping.utf8)
     }
 
-    /// HTML from the template `name` in `directory`.
-    public static func html(template name: String, in directory: String, context: [String: Any]) throws -> String {
-        let path = directory + "/" + name + ".mustache"
+    /// HTML from the Mustache template file at `path`.
+    public static func html(template path: String, context: [String: Any]) throws -> String {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw RegisterError.templateMissing(path)
         }
+        let name = (path as NSString).lastPathComponent
         var library = MustacheLibrary()
-        try library.register(text, named: name)
+        do {
+            try library.register(text, named: name)
+        } catch {
+            throw RegisterError.templateInvalid(path, "\(error)")
+        }
         guard let page = library.render(context, withTemplate: name) else { throw RegisterError.templateMissing(path) }
         return page
     }
@@ -37,10 +41,12 @@ public enum RegisterWriter {
 /// Why a register cannot be made.
 public enum RegisterError: Error, CustomStringConvertible {
     case templateMissing(String)
+    case templateInvalid(String, String)
 
     public var description: String {
         switch self {
         case .templateMissing(let path): "template \(path) is missing or unreadable (set LIENTHONG_TEMPLATES to the Templates folder)"
+        case let .templateInvalid(path, reason): "template \(path) is not valid Mustache: \(reason)"
         }
     }
 }

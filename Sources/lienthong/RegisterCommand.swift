@@ -113,13 +113,13 @@ struct RegisterCommand: ParsableCommand {
 
     private func page(_ template: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
                       _ rows: [[String: Any]]) throws -> [UInt8] {
-        guard let templates = TemplateDirectory.locate(spool: layout) else {
-            throw CommandFailure("no Templates folder found (set LIENTHONG_TEMPLATES to the folder holding \(template).mustache)", code: 2)
+        guard let path = TemplateDirectory.locate(template + ".mustache", spool: layout) else {
+            throw CommandFailure("no template \(template).mustache found (set LIENTHONG_TEMPLATES to the folder holding it)", code: 2)
         }
         let title = "Sổ đăng ký văn bản \(secret ? "mật " : "")\(kind == .outgoing ? "đi" : "đến")"
         let context: [String: Any] = ["title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name, "year": year,
                                       "count": rows.count, "rows": rows]
-        let html = try RegisterWriter.html(template: template, in: templates, context: context)
+        let html = try RegisterWriter.html(template: path, context: context)
         return Array(html.precomposedStringWithCanonicalMapping.utf8)
     }
 }

@@ -177,7 +177,7 @@ import TestSupport
         #expect(!html.contains("<script>"))
     }
 
-    @Test func registerRefusesUnknownAgenciesAndBadYears() throws {
+    @Test func registerRefusesUnknownAgenciesAndBadYearsAndUsesTheOfficesOwnTemplates() throws {
         let spool = try OfficeSpool(label: "registers-usage")
         let unknown = try CLI.lienthong(["register", "incoming", "--agency", "000.00.09.H53", "--spool", spool.root])
         #expect(unknown.status == 2 && unknown.stderr.contains("not registered"), "\(unknown.output)")
@@ -187,5 +187,19 @@ import TestSupport
         #expect(kind.status == 2, "\(kind.output)")
         let year = try CLI.lienthong(["register", "outgoing", "--agency", Self.sender, "--year", "99999", "--spool", spool.root])
         #expect(year.status == 2, "\(year.output)")
+
+        // An office's own template in the spool's templates/ is used instead of the shipped one; a broken one is named.
+        try FileManager.default.createDirectory(atPath: spool.root + "/templates", withIntermediateDirectories: true)
+        let shipped = try String(contentsOfFile: Project.file("Templates/register-incoming.html.mustache"), encoding: .utf8)
+        try shipped.replacingOccurrences(of: "<h1>{{title}}</h1>", with: "<h1>{{agencyName}} — {{title}}</h1>")
+            .write(toFile: spool.root + "/templates/register-incoming.html.mustache", atomically: true, encoding: .utf8)
+        let local = try CLI.lienthong(["register", "incoming", "--agency", Self.recipient, "--format", "html", "--spool", spool.root])
+        #expect(local.status == 0 && local.stdout.contains("<h1>Văn phòng Ủy ban nhân dân tỉnh Thái Bình — Sổ đăng ký văn bản đến</h1>"),
+                "\(local.output)")
+        let outgoing = try CLI.lienthong(["register", "outgoing", "--agency", Self.sender, "--format", "html", "--spool", spool.root])
+        #expect(outgoing.status == 0 && outgoing.stdout.contains("<h1>Sổ đăng ký văn bản đi</h1>"), "the other template is still the shipped one")
+        try "<h1>{{#rows}}</h1>".write(toFile: spool.root + "/templates/register-incoming.html.mustache", atomically: true, encoding: .utf8)
+        let broken = try CLI.lienthong(["register", "incoming", "--agency", Self.recipient, "--format", "html", "--spool", spool.root])
+        #expect(broken.status != 0 && broken.stderr.contains("register-incoming.html.mustache"), "\(broken.output)")
     }
 }
