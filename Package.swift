@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Spool",
-            dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(
             name: "Office",
@@ -51,8 +52,7 @@ let package = Package(
         ),
         .target(
             name: "Registers",
-            dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "lienthong",
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "OfficeTests", dependencies: ["Office", "Spool", "Packets", "DurableIO", "TestSupport"]),
-        .testTarget(name: "RegistersTests", dependencies: ["Registers", "TestSupport"]),
+        .testTarget(name: "RegistersTests", dependencies: ["Registers", "Spool", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

@@ -111,15 +111,18 @@ struct RegisterCommand: ParsableCommand {
         }
     }
 
-    private func page(_ template: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
+    private func page(_ name: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
                       _ rows: [[String: Any]]) throws -> [UInt8] {
-        guard let path = TemplateDirectory.locate(template + ".mustache", spool: layout) else {
-            throw CommandFailure("no template \(template).mustache found (set LIENTHONG_TEMPLATES to the folder holding it)", code: 2)
+        let template: PageTemplate
+        do {
+            template = try PageTemplate.load(name + ".mustache", spool: layout)
+        } catch {
+            throw CommandFailure("\(error)", code: 2)
         }
         let title = "Sổ đăng ký văn bản \(secret ? "mật " : "")\(kind == .outgoing ? "đi" : "đến")"
-        let context: [String: Any] = ["title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name, "year": year,
-                                      "count": rows.count, "rows": rows]
-        let html = try RegisterWriter.html(template: path, context: context)
+        let context: [String: Any] = ["title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name,
+                                      "year": year, "count": rows.count, "rows": rows]
+        let html = template.render(context)
         return Array(html.precomposedStringWithCanonicalMapping.utf8)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Registers
+import Spool
 import Testing
 import TestSupport
 
@@ -18,18 +19,18 @@ import TestSupport
         let row: [String: Any] = ["numberAndNotation": "1/QĐ-UBND", "issued": "02/01/2026", "typeAndSubject": "<b>Về việc</b> & thử",
                                   "signer": "", "recipients": "", "archiveCopy": "", "copies": "", "sent": "", "receipts": "",
                                   "notes": "Gửi muộn", "late": true, "packetId": "20260102-000000-000-AAAAAAAAAA"]
-        let html = try RegisterWriter.html(template: Project.file("Templates/register-outgoing.html.mustache"),
-                                           context: ["title": "Sổ đăng ký văn bản đi", "agency": "000.00.00.H53", "agencyName": "UBND",
-                                                     "year": 2026, "count": 1, "rows": [row], "secret": false])
+        let outgoing = try PageTemplate(path: Project.file("Templates/register-outgoing.html.mustache"))
+        let html = outgoing.render(["title": "Sổ đăng ký văn bản đi", "agency": "000.00.00.H53", "agencyName": "UBND",
+                                    "year": 2026, "count": 1, "rows": [row], "secret": false])
         #expect(html.contains("<td>&lt;b&gt;Về việc&lt;/b&gt; &amp; thử</td>"))
         #expect(html.contains("<td class=\"late\">Gửi muộn"))
         #expect(html.contains("@page { size: A4 landscape"))
-        let empty = try RegisterWriter.html(template: Project.file("Templates/register-incoming.html.mustache"),
-                                            context: ["title": "Sổ đăng ký văn bản mật đến", "agency": "000.00.00.H53", "agencyName": "UBND",
-                                                      "year": 2026, "count": 0, "rows": [[String: Any]](), "secret": true])
+        let incoming = try PageTemplate(path: Project.file("Templates/register-incoming.html.mustache"))
+        let empty = incoming.render(["title": "Sổ đăng ký văn bản mật đến", "agency": "000.00.00.H53", "agencyName": "UBND",
+                                     "year": 2026, "count": 0, "rows": [[String: Any]](), "secret": true])
         #expect(empty.contains("Chưa có văn bản mật đến trong năm 2026."))
-        #expect(throws: RegisterError.self) {
-            try RegisterWriter.html(template: Project.file("Templates/register-missing.html.mustache"), context: [:])
+        #expect(throws: TemplateError.missing(Project.file("Templates/register-missing.html.mustache"))) {
+            try PageTemplate(path: Project.file("Templates/register-missing.html.mustache"))
         }
     }
 }
