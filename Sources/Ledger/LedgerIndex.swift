@@ -64,6 +64,14 @@ public final class LedgerIndex: Sendable {
                     PRIMARY KEY (packetId, agency));
                 """)
         }
+        migrator.registerMigration("v3-paper") { db in
+            // An arrival registered when its paper copy was handed over during an outage (Decision 17/2019 Art 8.1).
+            try db.execute(sql: """
+                ALTER TABLE arrival ADD COLUMN medium TEXT NOT NULL DEFAULT 'electronic';
+                ALTER TABLE arrival ADD COLUMN receivedAt TEXT;
+                ALTER TABLE arrival ADD COLUMN receivedBy TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -138,9 +146,11 @@ public final class LedgerIndex: Sendable {
             guard let id = record.string("packetId"), let agency = record.string("recipient"),
                   let year = record["year"]?.integerValue, let number = record["number"]?.integerValue else { return }
             let legal = record["documents"].map { String(decoding: JSONWriter.compactBytes($0), as: UTF8.self) }
-            try db.execute(sql: "INSERT OR IGNORE INTO arrival VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [id, agency, year, record.string("series") ?? "thuong", number, record.at,
-                                       record["late"] == .bool(true), legal])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO arrival (packetId, agency, year, series, number, registeredAt, late, legal, medium, receivedAt, receivedBy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, agency, year, record.string("series") ?? "thuong", number, record.at, record["late"] == .bool(true),
+                                 legal, record.string("medium") ?? "electronic", record.string("receivedAt"), record.string("receivedBy")])
         case "status":
             guard let id = record.string("packetId"), let agency = record.string("recipient"), let code = record.string("code") else { return }
             try db.execute(sql: "INSERT OR IGNORE INTO status VALUES (?, ?, ?, ?, ?, ?)",
@@ -207,6 +217,16 @@ public final class LedgerIndex: Sendable {
     public func arrivalNumber(packetId: String, agency: String) throws -> Int64? {
         try pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT number FROM arrival WHERE packetId = ? AND agency = ?", arguments: [packetId, agency])
+        }
+    }
+
+    /// How a packet was registered at an agency when that was on paper: the arrival number, when the paper copy
+    /// came and who took it; nil when it is not registered or was registered as it arrived electronically.
+    public func paperArrival(packetId: String, agency: String) throws -> (number: Int64, receivedAt: String?, receivedBy: String?)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT number, receivedAt, receivedBy FROM arrival WHERE packetId = ? AND agency = ? AND medium = 'paper'",
+                             arguments: [packetId, agency])
+                .map { ($0["number"], $0["receivedAt"], $0["receivedBy"]) }
         }
     }
 

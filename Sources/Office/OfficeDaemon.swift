@@ -71,7 +71,15 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now)
         let index = try openIndex(journal)
         let roster = try AgencyRoster(spool: spool, logger: logger)
-        let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock, logger: logger)
+        let outage = OutageMonitor(spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: clock, logger: logger)
+        outage.start()
+        // The office's own downtime: a heartbeat older than the threshold, while documents waited, is an outage.
+        var downtime = outage.downtimeStart()
+        let startedAt = clock.now()
+        outage.heartbeat()
+        let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock,
+                                logger: logger, observer: outage)
+        if downtime != nil { pipeline.collected = [] }
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
         let watcher = try startWatcher()
         defer { watcher?.stop() }
@@ -79,17 +87,37 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                                                     ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
         logger.info("office started", metadata: ["spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
                                                  "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")"])
-        try pipeline.recover()
+        /// After each pass, before waiting: the outage monitor sees what delivery did (it depends on nothing the pass
+        /// may have found broken, so it runs after a failed pass too).
+        func watchOutages(backlogDone: Bool) {
+            outage.heartbeat()
+            if let since = downtime, backlogDone {
+                outage.recordDowntime(since: since, until: startedAt, jobs: pipeline.collected ?? [], names: roster.routes.names)
+                pipeline.collected = nil
+                downtime = nil
+            }
+            outage.evaluate(waiting: pipeline.waiting, names: roster.routes.names)
+            pipeline.expedite(outage.takeRestored())
+        }
+
+        do {
+            try pipeline.recover()
+        } catch {
+            watchOutages(backlogDone: false)
+            throw error
+        }
         var nextRescan = clock.instant() + config.watch.rescanInterval
 
         while !control.isStopping {
             do {
-                let busy = try pass(roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan)
+                let busy = try pass(roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan,
+                                    outage: outage, afterWork: watchOutages)
                 if busy == nil { break }
             } catch {
                 // One bad step must not stop the office: log, pause, look again (the claims stay on disk).
                 // A one-off run (`--once`, from cron) reports it instead, with a non-zero exit.
                 logger.error("office pass failed", metadata: ["error": "\(error)"])
+                watchOutages(backlogDone: false)
                 if mode == .once { throw error }
                 control.wait(max(config.watch.pollInterval, .seconds(1)))
             }
@@ -122,7 +150,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
 
     /// One look at every outbox and the work it finds; returns nil when `--once` is done, else after waiting.
     private func pass(roster: AgencyRoster, pipeline: Pipeline, monitor: OutboxMonitor, watcher: InotifyWatcher?,
-                      nextRescan: inout ContinuousClock.Instant) throws -> Bool? {
+                      nextRescan: inout ContinuousClock.Instant, outage: OutageMonitor,
+                      afterWork: (_ backlogDone: Bool) -> Void) throws -> Bool? {
         roster.refresh()
         if let watcher { watchOutboxes(roster, watcher) }
         let looked = ContinuousClock.now
@@ -150,6 +179,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             try pipeline.recover()  // claims left by a daemon that stopped
             nextRescan = now + config.watch.rescanInterval
         }
+        afterWork(look.ready.isEmpty && look.arrivals.isEmpty && look.settling == 0)
         if mode == .once, look.ready.isEmpty, look.arrivals.isEmpty, look.settling == 0 {
             if !pipeline.waiting.isEmpty {
                 logger.warning("deliveries still deferred at exit; they are retried on the next run",
@@ -161,8 +191,12 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         var wake = nextRescan
         if let deadline = look.nextDeadline { wake = min(wake, deadline) }
         if watcher == nil || usesPolling(roster) { wake = min(wake, now + config.watch.pollInterval) }
-        if let retry = pipeline.waiting.compactMap(\.retryAt).min() {
-            wake = min(wake, now + .milliseconds(max(0, Int64(retry.timeIntervalSince(clock.now()) * 1000))))
+        let wall = clock.now()
+        // A deferred delivery's next try (at once for a route that works again), and the next outage threshold.
+        // (A threshold already passed whose incident could not be written is looked at again a second later.)
+        let threshold = outage.nextDeadline().map { max($0, wall.addingTimeInterval(1)) }
+        for deadline in [pipeline.waiting.map { $0.retryAt ?? wall }.min(), threshold].compactMap({ $0 }) {
+            wake = min(wake, now + .milliseconds(max(0, Int64((deadline.timeIntervalSince(wall) * 1000).rounded(.up)))))
         }
         control.wait(max(.zero, clock.instant().duration(to: wake)))
         return true
@@ -219,7 +253,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
 
     private func retryDeliveries(_ pipeline: Pipeline, _ roster: AgencyRoster) throws {
         let now = clock.now()
-        let due = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }
+        // The backlog goes most urgent first.
+        let due = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }.sorted(by: OutageMonitor.urgentFirst)
         guard !due.isEmpty else { return }
         pipeline.waiting.removeAll { job in due.contains { $0 === job } }
         let routes = roster.routes

@@ -49,7 +49,7 @@ public struct RegisterBuilder: Sendable {
             if !refused.isEmpty { notes.append("Bị từ chối: " + refused.sorted().joined(separator: ", ")) }
             return OutgoingRow(
                 numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
-                typeAndSubject: "\(document.typeName): \(document.subject)", signer: signer(document.signerInfo),
+                typeAndSubject: "\(document.typeName): \(document.subject)", signer: document.signerInfo?.displayName ?? "",
                 recipients: document.to.map { names[$0] ?? $0.rawValue }.joined(separator: "; "),
                 archiveCopy: "Văn thư (bản điện tử trong kho lưu trữ)",
                 copies: document.extra.first { $0.0 == "issuedAmount" }?.1.integerValue.map(String.init) ?? "",
@@ -110,14 +110,7 @@ public struct RegisterBuilder: Sendable {
         return try? PacketMetadata.parse(bytes)
     }
 
-    private func signer(_ info: SignerInfo?) -> String {
-        guard let info else { return "" }
-        let role = [info.competence, info.position].compactMap { $0 }.joined(separator: " ")
-        return [info.fullName, role.isEmpty ? nil : "(\(role))"].compactMap { $0 }.joined(separator: " ")
-    }
-
     private func localDateTime(_ date: Date) -> String {
-        let local = Timestamp.string(date, in: calendar.timeZone)
-        return "\(CalendarDate(date, in: calendar.timeZone).vietnamese) \(local.dropFirst(11).prefix(5))"
+        "\(CalendarDate(date, in: calendar.timeZone).vietnamese) \(Timestamp.clock(date, in: calendar.timeZone))"
     }
 }

@@ -51,6 +51,11 @@ public struct OfficeConfig: Sendable, Equatable {
         public var fallbackDirectory: String = "fallback"
         public var retryInitial: Duration = .seconds(30)
         public var retryMax: Duration = .seconds(15 * 60)
+
+        /// The fallback folder of `spool`: `fallbackDir` itself when absolute, else inside the spool.
+        public func fallbackPath(_ spool: SpoolLayout) -> String {
+            fallbackDirectory.hasPrefix("/") ? fallbackDirectory : spool.path(fallbackDirectory)
+        }
     }
 
     public var watch = Watch()

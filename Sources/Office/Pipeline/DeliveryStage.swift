@@ -19,6 +19,8 @@ struct DeliveryStage: Sendable {
     let recorder: Recorder
     let clock: OfficeClock
     let logger: Logger
+    /// Told of every delivery that lands or fails (the outage monitor), on the calling thread.
+    var observer: (any DeliveryObserver)?
 
     var calendar: WorkingCalendar { WorkingCalendar(config.calendar) }
 
@@ -55,7 +57,9 @@ struct DeliveryStage: Sendable {
             }
         }
         // Each delivery is verified and assembled on its own, in parallel, in its own staging folder.
-        let outcomes = toStage.parallelMap { job, _, inbox in Result { try stageDelivery(job, inbox: inbox, routes: routes) } }
+        let outcomes = toStage.parallelMap { job, recipient, inbox in
+            Result { try stageDelivery(job, to: recipient, inbox: inbox, routes: routes) }
+        }
         var refused: [(Job, AgencyCode, VerificationReport)] = []
         for ((job, recipient, inbox), outcome) in zip(toStage, outcomes) {
             switch outcome {
@@ -93,6 +97,7 @@ struct DeliveryStage: Sendable {
                 job.pending.removeAll { $0 == recipient }
                 job.delivered.append((recipient, now))
                 job.lastFailure[recipient] = nil
+                observer?.delivered(job, to: recipient, at: now)
                 // After a crash, what already reached the journal is not recorded again.
                 let index = recorder.index
                 if try staging.isEmpty == false || index.deliveries(job.id.rawValue)[recipient.rawValue] == nil {
@@ -204,7 +209,7 @@ struct DeliveryStage: Sendable {
     /// Verifies the archived packet as its recipient must, extracting its documents into
     /// `<inbox>/.lienthong/staging/<packet-id>` as they stream past; then adds metadata.json, its signature and the
     /// packet file. A packet that fails leaves nothing behind.
-    private func stageDelivery(_ job: Job, inbox: String, routes: Routes) throws -> Staged {
+    private func stageDelivery(_ job: Job, to recipient: AgencyCode, inbox: String, routes: Routes) throws -> Staged {
         let root = paths.deliveryStaging(inbox: inbox)
         let staging = root + "/" + job.id.rawValue
         try FileSystem.removeTree(RawPath(staging))  // a half-made earlier attempt
@@ -221,6 +226,12 @@ struct DeliveryStage: Sendable {
         let documents = inspect(report.files ?? [], in: staging, trust: routes.trust)
         try Durable.writeUnsynced(at: staging + "/" + LegalNotice.fileName,
                                   bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
+        // Its paper copy came during an outage and was registered then: the clerk must not register it again.
+        if let paper = try? recorder.index.paperArrival(packetId: job.id.rawValue, agency: recipient.rawValue) {
+            let text = PaperCopyNote.text(number: paper.number, receivedAt: paper.receivedAt.flatMap(Timestamp.parse),
+                                          receivedBy: paper.receivedBy, timeZone: calendar.timeZone)
+            try Durable.writeUnsynced(at: staging + "/" + PaperCopyNote.fileName, bytes: Array(text.utf8))
+        }
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.metadataName, bytes: job.metadataBytes)
         try Durable.writeUnsynced(at: staging + "/" + PacketLayout.signatureName, bytes: job.signature)
         try FileSystem.copyFile(from: RawPath(archive), to: RawPath(staging + "/" + (archive as NSString).lastPathComponent))
@@ -242,5 +253,12 @@ struct DeliveryStage: Sendable {
                                                             "retry": "\(DurationText.format(delay))"])
         }
         job.lastFailure[recipient] = "\(error)"
+        observer?.deliveryFailed(job, to: recipient, error: "\(error)", at: clock.now())
     }
+}
+
+/// Told of each delivery's outcome, on the thread that delivers (the daemon's loop).
+protocol DeliveryObserver: AnyObject, Sendable {
+    func deliveryFailed(_ job: Job, to recipient: AgencyCode, error: String, at: Date)
+    func delivered(_ job: Job, to recipient: AgencyCode, at: Date)
 }

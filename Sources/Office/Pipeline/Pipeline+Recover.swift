@@ -48,6 +48,7 @@ extension Pipeline {
             try deliveries.deliver(archived, routes: routes)
             try deliveries.complete(archived.filter { $0.pending.isEmpty }, routes: routes)
             waiting += archived.filter { !$0.pending.isEmpty }
+            collected? += archived
         }
     }
 

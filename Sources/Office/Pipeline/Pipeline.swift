@@ -25,16 +25,20 @@ final class Pipeline {
     let logger: Logger
     /// Jobs whose packet is archived but whose delivery to some recipient failed; retried later.
     var waiting: [Job] = []
+    /// When set, every job taken through (recovered or new) is added: the backlog found at start after the office
+    /// itself was down.
+    var collected: [Job]?
 
     init(spool: SpoolLayout, config: OfficeConfig, roster: AgencyRoster, journal: Journal, index: LedgerIndex,
-         clock: OfficeClock, logger: Logger) {
+         clock: OfficeClock, logger: Logger, observer: (any DeliveryObserver)? = nil) {
         self.spool = spool
         self.config = config
         self.roster = roster
         self.index = index
         self.paths = WorkPaths(spool: spool)
         self.recorder = Recorder(journal: journal, index: index)
-        self.deliveries = DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger)
+        self.deliveries = DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger,
+                                        observer: observer)
         self.clock = clock
         self.logger = logger
     }
@@ -76,8 +80,18 @@ final class Pipeline {
         try step("deliver") { try deliveries.deliver(built, routes: routes) }
         try step("complete") { try deliveries.complete(built.filter { $0.pending.isEmpty }, routes: routes) }
         waiting += built.filter { !$0.pending.isEmpty }
+        collected? += built
         logger.debug("batch", metadata: ["jobs": "\(jobs.count)", "packed": "\(built.count)",
                                          "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))"])
+    }
+
+    /// Deliveries waiting for `routes` (which work again) are tried at the next pass instead of after their backoff.
+    func expedite(_ routes: Set<AgencyCode>) {
+        guard !routes.isEmpty else { return }
+        for job in waiting where job.pending.contains(where: routes.contains) {
+            job.retryAt = nil
+            job.retryDelay = nil
+        }
     }
 
     /// `path` relative to the spool when it lies inside it.

@@ -18,17 +18,15 @@ enum ReasonFile {
 
     /// The text of the reason file.
     static func text(_ rejection: Rejection, names: [String], agency: AgencyCode, at date: Date, timeZone: TimeZone) -> String {
-        let local = Timestamp.string(date, in: timeZone)
-        let time = String(local.dropFirst(11).prefix(5))
-        let day = CalendarDate(date, in: timeZone).vietnamese
         let files = names.joined(separator: ", ")
-        var lines = ["KHÔNG GỬI ĐƯỢC — LienThong", "Tệp: \(files)", "Cơ quan gửi: \(agency)", "Thời điểm: \(time) ngày \(day)", "", "Lý do:"]
+        var lines = ["KHÔNG GỬI ĐƯỢC — LienThong", "Tệp: \(files)", "Cơ quan gửi: \(agency)",
+                     "Thời điểm: \(Timestamp.vietnamese(date, in: timeZone))", "", "Lý do:"]
         for issue in rejection.issues {
             lines.append("  - " + (issue.field.map { "[\($0)] " } ?? "") + issue.problem.vi)
             lines.append("    Cách xử lý: " + issue.action.vi)
         }
         lines += ["", "Các tệp được giữ nguyên trong thư mục rejected/. Sau khi sửa, đặt lại tất cả các tệp vào thư mục outbox.",
-                  "", "---", "COULD NOT BE SENT — LienThong", "Files: \(files)", "Sending agency: \(agency)", "Time: \(local)", "",
+                  "", "---", "COULD NOT BE SENT — LienThong", "Files: \(files)", "Sending agency: \(agency)", "Time: \(Timestamp.string(date, in: timeZone))", "",
                   "Reason:"]
         for issue in rejection.issues {
             lines.append("  - " + (issue.field.map { "[\($0)] " } ?? "") + issue.problem.en)

@@ -13,10 +13,7 @@ enum SentStatus {
     }
 
     static func text(_ job: Job, names: [AgencyCode: String], timeZone: TimeZone) -> String {
-        func when(_ date: Date) -> String {
-            let local = Timestamp.string(date, in: timeZone)
-            return String(local.dropFirst(11).prefix(5)) + " ngày " + CalendarDate(date, in: timeZone).vietnamese
-        }
+        func when(_ date: Date) -> String { Timestamp.vietnamese(date, in: timeZone) }
         let document = job.metadata?.document ?? job.document
         var lines = ["ĐÃ GỬI — LienThong"]
         if let document {

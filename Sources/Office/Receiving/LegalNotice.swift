@@ -10,8 +10,7 @@ enum LegalNotice {
     static func text(_ documents: [DocumentLegality], timeZone: TimeZone) -> String {
         func when(_ iso: String?) -> String {
             guard let iso, let date = Timestamp.parse(iso) else { return "" }
-            let local = Timestamp.string(date, in: timeZone)
-            return " lúc \(local.dropFirst(11).prefix(5)) ngày \(CalendarDate(date, in: timeZone).vietnamese)"
+            return " lúc " + Timestamp.vietnamese(date, in: timeZone)
         }
         var lines = ["GIÁ TRỊ PHÁP LÝ CỦA VĂN BẢN — LienThong", ""]
         for document in documents {

@@ -11,6 +11,14 @@ struct Arrival {
     let arrivedAt: Date
     /// What the legal check found for each document.
     let documents: JSONValue
+    /// Set when the paper copy was handed over during an outage and is registered before the electronic one comes.
+    var paper: PaperReceipt?
+}
+
+/// A paper copy handed over to the recipient during an outage.
+struct PaperReceipt {
+    let receivedAt: Date
+    let receivedBy: String?
 }
 
 /// Gives arrival numbers (số đến): per receiving agency and year, from 1, restarting on 1 January in the office's
@@ -48,11 +56,16 @@ struct Registrar {
                 // Decree 30/2020 Art 21.2: receipt is confirmed the same (working) day it arrives.
                 let late = now > calendar.endOfWorkingDay(containing: arrival.arrivedAt)
                 given[key] = (number, now, late)
-                events.append(JournalEvent("registered", [
+                var fields: [(String, JSONValue)] = [
                     ("packetId", .string(arrival.packetId)), ("recipient", .string(arrival.recipient.rawValue)),
                     ("year", .integer(Int64(year))), ("series", .string(series)), ("number", .integer(number)),
                     ("late", .bool(late)), ("documents", arrival.documents),
-                ]))
+                ]
+                if let paper = arrival.paper {
+                    fields += [("medium", .string("paper")), ("receivedAt", .string(Timestamp.string(paper.receivedAt, in: calendar.timeZone)))]
+                    if let by = paper.receivedBy { fields.append(("receivedBy", .string(by))) }
+                }
+                events.append(JournalEvent("registered", fields))
             }
             return events
         }

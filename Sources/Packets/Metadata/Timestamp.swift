@@ -23,6 +23,16 @@ public enum Timestamp {
         return text + sign + pad(abs(offset) / 3600, 2) + ":" + pad(abs(offset) % 3600 / 60, 2)
     }
 
+    /// `15:42 ngày 24/11/2026`: an instant as clerks read it, in the office's zone.
+    public static func vietnamese(_ date: Date, in timeZone: TimeZone = vietnam) -> String {
+        clock(date, in: timeZone) + " ngày " + CalendarDate(date, in: timeZone).vietnamese
+    }
+
+    /// `15:42`: the local hour and minute.
+    public static func clock(_ date: Date, in timeZone: TimeZone = vietnam) -> String {
+        String(string(date, in: timeZone).dropFirst(11).prefix(5))
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)

@@ -12,4 +12,10 @@ public struct SignerInfo: Sendable, Equatable, Codable {
         self.position = position
         self.fullName = fullName
     }
+
+    /// `Nguyễn Văn A (TM. Chủ tịch)`: the signer as registers and logs name them.
+    public var displayName: String {
+        let role = [competence, position].compactMap { $0 }.joined(separator: " ")
+        return [fullName, role.isEmpty ? nil : "(\(role))"].compactMap { $0 }.joined(separator: " ")
+    }
 }

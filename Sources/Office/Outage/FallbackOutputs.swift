@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DurableIO
+import Foundation
+import Logging
+import Packets
+import Spool
+
+/// What the paper fallback log shows people: the printable log (`Sổ chuyển giao văn bản giấy.html`), one incident
+/// report per incident (`Biên bản sự cố <id>.html`), both from Mustache templates read once at start, and the notice
+/// in the folder of each agency concerned (`THÔNG BÁO SỰ CỐ.txt`), removed once nothing concerns it.
+final class FallbackOutputs: @unchecked Sendable {
+    // Sendable: used on one thread at a time (the daemon's loop, or a command).
+    let spool: SpoolLayout
+    let directory: String
+    let timeZone: TimeZone
+    let logger: Logger
+    private let logTemplate: PageTemplate?
+    private let reportTemplate: PageTemplate?
+    /// What was last written to each page or notice, so unchanged ones are not written again.
+    private var written: [String: [UInt8]] = [:]
+
+    static let logPageName = "Sổ chuyển giao văn bản giấy.html".precomposedNFC
+    static let noticeName = "THÔNG BÁO SỰ CỐ.txt".precomposedNFC
+    static func reportName(_ incident: String) -> String { "Biên bản sự cố \(incident).html".precomposedNFC }
+
+    init(spool: SpoolLayout, directory: String, timeZone: TimeZone, logger: Logger) {
+        self.spool = spool
+        self.directory = directory
+        self.timeZone = timeZone
+        self.logger = logger
+        func load(_ name: String) -> PageTemplate? {
+            do {
+                return try PageTemplate.load(name, spool: spool)
+            } catch {
+                logger.error("paper fallback page template unavailable; the log (fallback-log.jsonl) is still kept",
+                             metadata: ["template": "\(name)", "error": "\(error)"])
+                return nil
+            }
+        }
+        logTemplate = load("fallback-log.html.mustache")
+        reportTemplate = load("incident-report.html.mustache")
+    }
+
+    /// Writes the pages and notices for `state`; false when some could not be written (tried again next time).
+    @discardableResult
+    func refresh(_ state: FallbackState, names: [AgencyCode: String], now: Date) -> Bool {
+        var ok = true
+        let context = FallbackContext(state: state, timeZone: timeZone, now: now)
+        if let logTemplate {
+            ok = write(directory + "/" + Self.logPageName, logTemplate.render(context.log())) && ok
+        }
+        if let reportTemplate {
+            for incident in state.incidents {
+                ok = write(directory + "/" + Self.reportName(incident.id), reportTemplate.render(context.report(incident))) && ok
+            }
+        }
+        for code in Set(names.keys).union(state.entries.compactMap { AgencyCode($0.document.sender) }).sorted(by: { $0.rawValue < $1.rawValue }) {
+            let folder = spool.agency(code)
+            guard FileSystem.exists(RawPath(folder)) else { continue }
+            let path = folder + "/" + Self.noticeName
+            if let text = OutageNotice.text(for: code, state: state, names: names, fallbackDirectory: directory, timeZone: timeZone) {
+                ok = write(path, text) && ok
+            } else if FileSystem.exists(RawPath(path)) {
+                if unlink(path) != 0, errno != ENOENT {
+                    logger.error("cannot remove an outage notice", metadata: ["path": "\(path)", "errno": "\(errno)"])
+                    ok = false
+                } else {
+                    written[path] = nil
+                    try? Durable.syncDirectory(folder)
+                }
+            }
+        }
+        return ok
+    }
+
+    private func write(_ path: String, _ text: String) -> Bool {
+        let bytes = Array(text.precomposedStringWithCanonicalMapping.utf8)
+        if written[path] == bytes, FileSystem.exists(RawPath(path)) { return true }
+        do {
+            if !FileSystem.exists(RawPath(directory)) { try Durable.makeDirectories(directory) }
+            try Durable.writeFile(at: path, bytes: bytes, replace: true)
+            written[path] = bytes
+            return true
+        } catch {
+            logger.error("cannot write a paper fallback page", metadata: ["path": "\(path)", "error": "\(error)"])
+            return false
+        }
+    }
+}
