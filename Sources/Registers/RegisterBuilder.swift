@@ -45,7 +45,7 @@ public struct RegisterBuilder: Sendable {
             var notes: [String] = []
             if document.priority.isUrgent { notes.append(document.priority.label) }
             if let secrecy = document.secrecy { notes.append(secrecy.label) }
-            if late { notes.append("Gửi muộn (sau buổi sáng ngày làm việc kế tiếp ngày ban hành)") }
+            if let clerkNotes = Self.clerkNotes(document) { notes.append(clerkNotes) }
             if !refused.isEmpty { notes.append("Bị từ chối: " + refused.sorted().joined(separator: ", ")) }
             return OutgoingRow(
                 numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
@@ -65,7 +65,7 @@ public struct RegisterBuilder: Sendable {
         let arrivals = try index.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT arrival.packetId, arrival.series, arrival.number, arrival.registeredAt, arrival.late, arrival.legal,
-                       packet.archivePath
+                       arrival.medium, arrival.receivedAt, arrival.receivedBy, packet.archivePath
                 FROM arrival JOIN packet ON packet.packetId = arrival.packetId
                 WHERE arrival.agency = ? AND arrival.year = ? AND arrival.series = ?
                 ORDER BY arrival.number
@@ -73,7 +73,8 @@ public struct RegisterBuilder: Sendable {
                 .map { row in
                     (packetId: row["packetId"] as String, series: row["series"] as String, number: row["number"] as Int64,
                      registeredAt: row["registeredAt"] as String, late: row["late"] as Bool, legal: row["legal"] as String?,
-                     archivePath: row["archivePath"] as String)
+                     paper: (row["medium"] as String?) == "paper", receivedAt: row["receivedAt"] as String?,
+                     receivedBy: row["receivedBy"] as String?, archivePath: row["archivePath"] as String)
                 }
         }
         return arrivals.compactMap { arrival in
@@ -93,13 +94,25 @@ public struct RegisterBuilder: Sendable {
             if let secrecy = document.secrecy { notes.insert(secrecy.label, at: 0) }
             if document.priority.isUrgent { notes.insert(document.priority.label, at: 0) }
             if arrival.late { notes.append("Vào sổ sau giờ làm việc của ngày nhận") }
+            if arrival.paper {
+                notes.insert("Nhận bản giấy trong thời gian sự cố" + (arrival.receivedBy.map { " (người nhận: \($0))" } ?? ""), at: 0)
+            }
+            if let clerkNotes = Self.clerkNotes(document) { notes.append(clerkNotes) }
+            let arrived = (arrival.paper ? arrival.receivedAt.flatMap(Timestamp.parse) : nil) ?? Timestamp.parse(arrival.registeredAt) ?? Date()
             return IncomingRow(
-                arrived: localDateTime(Timestamp.parse(arrival.registeredAt) ?? Date()),
+                arrived: localDateTime(arrived),
                 arrivalNumber: "\(arrival.number)",
                 author: metadata.from.organName, numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
-                typeAndSubject: "\(document.typeName): \(document.subject)", recipient: names[agency] ?? agency.rawValue,
+                typeAndSubject: "\(document.typeName): \(document.subject)", recipient: "",
                 forwarded: "", receipt: "", notes: notes.joined(separator: ". "), referenceOnly: referenceOnly, packetId: arrival.packetId)
         }
+    }
+
+    /// The sender clerk's own `notes` (Decree 30 App. VI "Ghi chú"), if any.
+    static func clerkNotes(_ document: ClerkSidecar) -> String? {
+        guard let text = document.extra.first(where: { $0.0 == "notes" })?.1.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !text.isEmpty else { return nil }
+        return text
     }
 
     /// The archived metadata of a packet (its `.json` sidecar beside the packet file).

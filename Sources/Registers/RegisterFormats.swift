@@ -12,7 +12,9 @@ public enum RegisterFormat: String, Sendable, CaseIterable {
 public enum RegisterWriter {
     /// CSV: BOM, a heading row, CRLF, every field quoted when it holds a comma, a quote or a line break.
     public static func csv(headings: [String], rows: [[String]]) -> [UInt8] {
-        func field(_ value: String) -> String {
+        func field(_ raw: String) -> String {
+            // A cell a spreadsheet would take for a formula (`=…`, `+84…`, `@…`) starts with an apostrophe instead.
+            let value = raw.first.map { "=+-@\t\r".contains($0) } == true ? "'" + raw : raw
             let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             return needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
         }

@@ -18,8 +18,11 @@ public struct OutgoingRow: Sendable, Equatable {
     /// The columns, in the order of the register.
     public var columns: [String] {
         [numberAndNotation, issued, typeAndSubject, signer, recipients, archiveCopy, copies, sent, receipts,
-         RegisterNotes.withPacket(notes, packetId)]
+         RegisterNotes.withPacket((late ? [Self.lateMark, notes] : [notes]).filter { !$0.isEmpty }.joined(separator: ". "), packetId)]
     }
+
+    /// What the notes say of a document sent late.
+    public static let lateMark = "Gửi muộn (sau buổi sáng ngày làm việc kế tiếp ngày ban hành)"
 
     public static let headings = ["Số, ký hiệu", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận",
                                   "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"]

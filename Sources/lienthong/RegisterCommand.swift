@@ -37,8 +37,8 @@ struct RegisterCommand: ParsableCommand {
     @Flag(help: "The separate register of documents with a secrecy level (sổ văn bản mật) instead of the ordinary one.")
     var secret = false
 
-    @Option(help: "csv or html.")
-    var format: Format = .csv
+    @Option(help: "csv or html (default: from the -o file's extension, else csv).")
+    var format: Format?
 
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
     var output: String?
@@ -71,7 +71,18 @@ struct RegisterCommand: ParsableCommand {
         }
         let calendar = WorkingCalendar(config.calendar)
         let year = self.year ?? CalendarDate(Date(), in: calendar.timeZone).year
-        guard (1900...9999).contains(year) else { throw CommandFailure("--year \(year) is out of range", code: 2) }
+        guard (1900...9999).contains(year) else { throw CommandFailure("--year \(year) is out of range (1900 to 9999)", code: 2) }
+        let format = self.format ?? inferredFormat()
+        if let output {
+            var isDirectory: ObjCBool = false
+            let parent = (output as NSString).deletingLastPathComponent
+            if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw CommandFailure("-o \(output) is a folder; give a file name", code: 2)
+            }
+            if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw CommandFailure("-o \(output): the folder \(parent) does not exist", code: 2)
+            }
+        }
 
         let index = try openIndex(layout)
         let builder = RegisterBuilder(spool: layout, index: index, calendar: calendar,
@@ -90,9 +101,21 @@ struct RegisterCommand: ParsableCommand {
             bytes = try page("register-incoming.html", layout, agencyConfig, year, rows.map(\.context))
         }
         if let output {
-            try Durable.writeFile(at: output, bytes: bytes, replace: true)
+            do {
+                try Durable.writeFile(at: output, bytes: bytes, replace: true)
+            } catch {
+                throw CommandFailure("cannot write \(output): \(error)")
+            }
         } else {
             FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+
+    /// The format the -o file's name asks for (csv when it says nothing).
+    private func inferredFormat() -> Format {
+        switch (output.map { ($0 as NSString).pathExtension.lowercased() } ?? "") {
+        case "html", "htm": return .html
+        default: return .csv
         }
     }
 

@@ -26,6 +26,9 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         let layout = SpoolLayout.resolve(spool)
         let logger = Logger(label: "lienthong.office")
+        guard FileManager.default.fileExists(atPath: layout.agencies) else {
+            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init --spool \(layout.root)` first)", code: 2)
+        }
         let daemon: OfficeDaemon
         do {
             daemon = try OfficeDaemon(spool: layout, mode: once ? .once : .daemon, logger: logger)

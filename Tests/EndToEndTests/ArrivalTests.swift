@@ -126,7 +126,30 @@ import TestSupport
         #expect(try spool.once().status == 0)
         #expect(spool.visible(spool.inbox(Self.recipient)).count == 1)
         let note = (try? String(contentsOfFile: spool.rejected(Self.recipient) + "/b.tar.reason.txt", encoding: .utf8)) ?? ""
-        #expect(note.contains("already-received"), "\(note)")
+        #expect(note.contains("already-received") && note.contains("(số đến 1)"), "\(note)")
+        #expect(note.contains("GÓI TIN ĐỂ RIÊNG") && note.contains("bản trùng"), "\(note)")
+        // A copy is not the sender's fault: no refusal (02) goes back, and the document stays registered once.
+        let statuses = spool.visible(spool.root + "/agencies/\(Self.sender)/status")
+        #expect(!statuses.contains { $0.hasSuffix(" 02.xml") }, "\(statuses)")
+        #expect(spool.journal().filter { ($0["event"] as? String) == "registered" }.count == 1)
+        #expect(spool.journal().filter { ($0["event"] as? String) == "refused" }.isEmpty)
+    }
+
+    @Test func aPacketForAnotherAgencyIsSetAsideNotRegistered() throws {
+        let spool = try OfficeSpool(label: "misaddressed")
+        let packet = spool.directory.file("for-02.tar")
+        // Valid and signed, but addressed to 000.00.02.H53 only; a secret one, so opening it by mistake matters.
+        let sidecar = Fixtures.sidecar(to: ["000.00.02.H53"]).replacingOccurrences(of: "\"priority\"", with: "\"secrecy\": \"mat\", \"priority\"")
+        #expect(try PackInput.make(in: spool.directory, sidecar: sidecar)
+            .pack(from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
+                  cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: packet).status == 0)
+        try FileManager.default.copyItem(atPath: packet, toPath: spool.inbox(Self.recipient) + "/lạc.tar")
+        #expect(try spool.once().status == 0)
+        #expect(spool.visible(spool.inbox(Self.recipient)).isEmpty, "nothing extracted into the wrong inbox")
+        let note = (try? String(contentsOfFile: spool.rejected(Self.recipient) + "/lạc.tar.reason.txt", encoding: .utf8)) ?? ""
+        #expect(note.contains("code: not-addressed-here") && note.contains("không gửi cho cơ quan này"), "\(note)")
+        #expect(spool.journal().filter { ($0["event"] as? String) == "registered" }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: spool.root + "/agencies/\(Self.sender)/status"), "no status from a non-recipient")
     }
 
     /// Another demo agency's genuine key and certificate.

@@ -47,6 +47,22 @@ import TestSupport
         #expect(try spool.verifyJournal().status == 0)
     }
 
+    @Test func aDocumentNamedLikeAnOfficeFileKeepsItsNameInTheInbox() throws {
+        let spool = try OfficeSpool(label: "reserved")
+        let folder = spool.outbox() + "/Công văn 8"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(OfficeSpool.pdf("công văn")).write(to: URL(fileURLWithPath: folder + "/Công văn 8.pdf"))
+        try Data("ghi chú của văn thư".utf8).write(to: URL(fileURLWithPath: folder + "/GIÁ TRỊ PHÁP LÝ.txt"))
+        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "8").write(toFile: folder + "/metadata.json", atomically: true, encoding: .utf8)
+        let result = try spool.once()
+        #expect(result.status == 0, "\(result.output)")
+        let id = try #require(spool.archived().keys.first)
+        let delivered = spool.inbox("000.00.01.H53") + "/\(id)"
+        #expect(try String(contentsOfFile: delivered + "/GIÁ TRỊ PHÁP LÝ.txt", encoding: .utf8) == "ghi chú của văn thư")
+        let notice = try String(contentsOfFile: delivered + "/GIÁ TRỊ PHÁP LÝ (LienThong).txt", encoding: .utf8)
+        #expect(notice.contains("THAM KHẢO"), "\(notice)")
+    }
+
     @Test func urgentDocumentsGoFirst() throws {
         let spool = try OfficeSpool(label: "urgent")
         for index in 0..<6 {

@@ -15,7 +15,7 @@ import TestSupport
     }
 
     @Test func readsTheContractExample() throws {
-        let sidecar = try parse(Fixtures.sidecar())
+        let sidecar = try parse(Fixtures.sidecar(issued: "2026-11-24"))
         #expect(sidecar.numberAndNotation == "125/QĐ-UBND")
         #expect(sidecar.issuedDate == CalendarDate(year: 2026, month: 11, day: 24))
         #expect(sidecar.to.map(\.rawValue) == ["000.00.01.H53", "000.00.02.H53"])

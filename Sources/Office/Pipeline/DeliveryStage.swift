@@ -184,7 +184,8 @@ struct DeliveryStage: Sendable {
         if !FileSystem.exists(RawPath(rejected + "/" + name)) {
             try FileSystem.copyFile(from: RawPath(archive), to: RawPath(rejected + "/" + name))
         }
-        let text = RefusalNote.text(report, packet: name, sender: job.agency, at: clock.now(), timeZone: calendar.timeZone)
+        let text = RefusalNote.text(report, packet: name, sender: job.agency, notified: true, at: clock.now(),
+                                    timeZone: calendar.timeZone)
         try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: name), bytes: Array(text.utf8), replace: true)
         try Durable.syncAll([rejected + "/" + name, rejected])
     }
@@ -224,17 +225,17 @@ struct DeliveryStage: Sendable {
             return .refused(report)
         }
         let documents = inspect(report.files ?? [], in: staging, trust: routes.trust)
-        try Durable.writeUnsynced(at: staging + "/" + LegalNotice.fileName,
+        try Durable.writeUnsynced(at: InboxFiles.path(LegalNotice.fileName, in: staging),
                                   bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
         // Its paper copy came during an outage and was registered then: the clerk must not register it again.
         if let paper = try? recorder.index.paperArrival(packetId: job.id.rawValue, agency: recipient.rawValue) {
             let text = PaperCopyNote.text(number: paper.number, receivedAt: paper.receivedAt.flatMap(Timestamp.parse),
                                           receivedBy: paper.receivedBy, timeZone: calendar.timeZone)
-            try Durable.writeUnsynced(at: staging + "/" + PaperCopyNote.fileName, bytes: Array(text.utf8))
+            try Durable.writeUnsynced(at: InboxFiles.path(PaperCopyNote.fileName, in: staging), bytes: Array(text.utf8))
         }
-        try Durable.writeUnsynced(at: staging + "/" + PacketLayout.metadataName, bytes: job.metadataBytes)
-        try Durable.writeUnsynced(at: staging + "/" + PacketLayout.signatureName, bytes: job.signature)
-        try FileSystem.copyFile(from: RawPath(archive), to: RawPath(staging + "/" + (archive as NSString).lastPathComponent))
+        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.metadataName, in: staging), bytes: job.metadataBytes)
+        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.signatureName, in: staging), bytes: job.signature)
+        try FileSystem.copyFile(from: RawPath(archive), to: RawPath(InboxFiles.path((archive as NSString).lastPathComponent, in: staging)))
         return .ready(staging, documents)
     }
 

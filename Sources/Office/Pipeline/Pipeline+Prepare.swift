@@ -51,6 +51,12 @@ extension Pipeline {
                 returnToClerk(job, .recipientIsSender(job.agency))
                 return false
             }
+            // A document cannot be sent before it is issued; a mistyped year would also hide it from the register.
+            let today = CalendarDate(clock.now(), in: config.calendar.timeZone)
+            if document.issuedDate > today {
+                returnToClerk(job, .issuedInFuture(document.issuedDate, today: today))
+                return false
+            }
             return true
         } catch let error as FileError where error.isTransient {
             logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])

@@ -49,6 +49,14 @@ struct Rejection: Error, Sendable {
                   doEn: "Remove your own agency from `to`; the archive keeps the office copy.")
     }
 
+    static func issuedInFuture(_ date: CalendarDate, today: CalendarDate) -> Rejection {
+        Rejection("issued-in-future",
+                  vi: "Ngày ban hành \(date.vietnamese) (trường `issuedDate`) sau ngày hôm nay (\(today.vietnamese)).",
+                  en: "The issue date \(date) (`issuedDate`) is after today (\(today)).",
+                  doVi: "Sửa ngày ban hành (dạng năm-tháng-ngày, ví dụ \(today)), rồi đặt lại vào thư mục outbox.",
+                  doEn: "Correct the issue date (year-month-day, e.g. \(today)) and put the files back into the outbox.")
+    }
+
     static func numberUsed(_ number: String, year: Int, by packetId: String) -> Rejection {
         Rejection("number-already-used",
                   vi: "Số, ký hiệu \(number) đã được cơ quan dùng trong năm \(year) (gói tin \(packetId)).",

@@ -26,7 +26,8 @@ enum SentStatus {
         for (recipient, date) in job.delivered {
             var line = "  - \(recipient) \(names[recipient] ?? ""): đã chuyển đến hộp thư đến lúc \(when(date))"
             if let receipt = job.receipts[recipient] {
-                line += "; đã tiếp nhận, số đến \(receipt.number), lúc \(when(receipt.at))" + (receipt.late ? " (sau giờ làm việc của ngày nhận)" : "")
+                let series = document?.secrecy == nil ? "" : " (sổ văn bản mật đến)"
+                line += "; đã tiếp nhận, số đến \(receipt.number)\(series), lúc \(when(receipt.at))" + (receipt.late ? " (sau giờ làm việc của ngày nhận)" : "")
             }
             lines.append(line)
         }
@@ -34,13 +35,18 @@ enum SentStatus {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): TỪ CHỐI TIẾP NHẬN — \(reason.vi)")
         }
         lines += ["", "---", "SENT — LienThong"]
-        if let document { lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)") }
+        if let document {
+            lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
+            lines.append("Urgency: \(document.priority.rawValue)" + (document.secrecy.map { "; secrecy: \($0.rawValue)" } ?? ""))
+        }
         lines.append("Packet: \(job.id)")
+        if let packedAt = job.metadata?.packedAtDate { lines.append("Packed and signed at: \(Timestamp.string(packedAt, in: timeZone))") }
         lines.append("Recipients:")
         for (recipient, date) in job.delivered {
             var line = "  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))"
             if let receipt = job.receipts[recipient] {
-                line += "; registered as arrival number \(receipt.number) at \(Timestamp.string(receipt.at, in: timeZone))"
+                let series = document?.secrecy == nil ? "" : " (secret series)"
+                line += "; registered as arrival number \(receipt.number)\(series) at \(Timestamp.string(receipt.at, in: timeZone))"
                     + (receipt.late ? " (after the end of that working day)" : "")
             }
             lines.append(line)

@@ -10,7 +10,8 @@ import Packets
 /// taken by an atomic rename into `inbox/.lienthong/arriving/`, verified while extracted into a hidden staging
 /// folder, and then either landed as `inbox/<packet-id>/` (archived, registered, 01 and 03 to the sender) or moved
 /// to the agency's rejected/ with a reason (02 to the sender, where the packet says who it is); nothing of a refused
-/// packet is extracted anywhere else.
+/// packet is extracted anywhere else. A valid packet not addressed to the agency, or a second copy of one already
+/// received, is set aside the same way but without a 02: the sender did nothing wrong.
 extension DeliveryStage {
     /// Takes and receives each settled packet file; one that fails for a reason that may pass stays for the next try.
     func receive(_ arrivals: [(AgencyCode, String, RawName)], routes: Routes) {
@@ -77,11 +78,19 @@ extension DeliveryStage {
                                       senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
         var report = verifier.verify(try FileDescriptor.openRegularFileForReading(packet.string ?? ""),
                                      displayPath: packetName.description, sink: FolderPayloadSink(directory: staging))
-        if report.valid, let id = report.packetId,
-           try FileSystem.exists(RawPath(inbox + "/" + id)) || recorder.index.deliveries(id)[recipient.rawValue] != nil {
+        if report.valid, let metadata = report.metadata, !metadata.document.to.contains(recipient) {
+            let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
             report.problems.append(PacketProblem(
-                "already-received", check: "receiving", vi: "Gói tin \(id) đã được nhận trước đây.",
-                en: "The packet \(id) was received before."))
+                "not-addressed-here", check: "receiving",
+                vi: "Văn bản \(metadata.document.numberAndNotation) không gửi cho cơ quan này (nơi nhận: \(addressees.joined(separator: "; "))).",
+                en: "The document \(metadata.document.numberAndNotation) is not addressed to this agency (recipients: \(metadata.document.to.map(\.rawValue).joined(separator: ", ")))."))
+        } else if report.valid, let id = report.packetId,
+                  try FileSystem.exists(RawPath(inbox + "/" + id)) || recorder.index.deliveries(id)[recipient.rawValue] != nil {
+            let number = try recorder.index.arrivalNumber(packetId: id, agency: recipient.rawValue)
+            report.problems.append(PacketProblem(
+                "already-received", check: "receiving",
+                vi: "Gói tin \(id) đã được nhận trước đây\(number.map { " (số đến \($0))" } ?? "").",
+                en: "The packet \(id) was received before\(number.map { " (arrival number \($0))" } ?? "")."))
         }
         guard report.valid, let id = report.packetId, let metadata = report.metadata, let metadataBytes = report.metadataBytes,
               let signature = report.signatureBytes, let packetId = PacketID(id) else {
@@ -109,11 +118,11 @@ extension DeliveryStage {
             try Durable.writeFile(at: month + "/" + id + ".json", bytes: metadataBytes, replace: true)
         }
         let documents = inspect(metadata.files, in: staging, trust: routes.trust)
-        try Durable.writeUnsynced(at: staging + "/" + LegalNotice.fileName,
+        try Durable.writeUnsynced(at: InboxFiles.path(LegalNotice.fileName, in: staging),
                                   bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
-        try Durable.writeUnsynced(at: staging + "/" + PacketLayout.metadataName, bytes: metadataBytes)
-        try Durable.writeUnsynced(at: staging + "/" + PacketLayout.signatureName, bytes: signature)
-        try FileSystem.rename(packet, RawPath(staging + "/" + id + "." + ext))
+        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.metadataName, in: staging), bytes: metadataBytes)
+        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.signatureName, in: staging), bytes: signature)
+        try FileSystem.rename(packet, RawPath(InboxFiles.path(id + "." + ext, in: staging)))
         let files = try FileManager.default.contentsOfDirectory(atPath: staging).map { staging + "/" + $0 }
         try Durable.syncAll(files + [staging, claim])
         let target = inbox + "/" + id
@@ -151,17 +160,22 @@ extension DeliveryStage {
         let target = Directory.join(rejected, names[name] ?? name)
         try Mover.move(packet, to: target)
         let sender = report.sender?.organId
-        let text = RefusalNote.text(report, packet: (names[name] ?? name).description, sender: sender, at: clock.now(),
-                                    timeZone: calendar.timeZone)
+        let code = report.reason?.code ?? "invalid"
+        let setAside = RefusalNote.setAsideCodes.contains(code)
+        let text = RefusalNote.text(report, packet: (names[name] ?? name).description, sender: sender,
+                                    notified: sender != nil && !setAside, at: clock.now(), timeZone: calendar.timeZone)
         try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: reasonBase), bytes: Array(text.utf8), replace: true)
         try Durable.syncAll([rejected, claim])
         let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
-        try recorder.record([JournalEvent("refused", [
+        // Set aside (a copy, or not for this agency): recorded, but not as a refusal of the document by its recipient.
+        try recorder.record([JournalEvent(setAside ? "set-aside" : "refused", [
             ("packetId", .string(report.packetId ?? "")), ("recipient", .string(recipient.rawValue)),
             ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en)),
             ("file", .string(paths.spoolRelative(target.string ?? ""))),
         ])])
-        if let sender, let metadata = report.metadata {
+        if setAside {
+            // No 02: the sender did nothing wrong.
+        } else if let sender, let metadata = report.metadata {
             try send([StatusRecord(code: .refused, packetId: metadata.packetId.rawValue, sender: sender,
                                    numberAndNotation: metadata.document.numberAndNotation, issuedDate: metadata.document.issuedDate,
                                    recipient: recipient, recipientName: routes.names[recipient] ?? "", at: clock.now(), reason: reason)])
