@@ -122,6 +122,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 control.wait(max(config.watch.pollInterval, .seconds(1)))
             }
         }
+        outage.heartbeat(final: true)
         try journal.append(JournalEvent("stopped", []))
         logger.info("office stopped")
     }

@@ -20,14 +20,14 @@ final class OfficeSpool: @unchecked Sendable {
         try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait)
     }
 
-    func writeOfficeYAML(mode: String, settle: String, sidecarWait: String, format: String = "tar") throws {
+    func writeOfficeYAML(mode: String, settle: String, sidecarWait: String, format: String = "tar", threshold: String = "4h") throws {
         try """
         watch: { mode: \(mode), pollInterval: 100ms, settle: \(settle), rescanInterval: 2s, sidecarWait: \(sidecarWait) }
         calendar:
           timeZone: Asia/Ho_Chi_Minh
           workingDays: [mon, tue, wed, thu, fri, sat, sun]
           workingHours: ["00:00-24:00"]
-        outage: { threshold: 4h, fallbackDir: fallback, retry: { initial: 200ms, max: 1s } }
+        outage: { threshold: \(threshold), fallbackDir: fallback, retry: { initial: 200ms, max: 1s } }
         archive: { format: \(format) }
         """.write(toFile: root + "/office.yaml", atomically: true, encoding: .utf8)
     }

@@ -29,6 +29,11 @@ import Testing
         #expect(calendar.instant(after: threshold, from: at("2026-11-30T10:00:00")) == at("2026-11-30T16:00:00"))
         // Monday 15:00 → 2 h Monday, Tuesday is a holiday, 2 h Wednesday: 09:30.
         #expect(calendar.instant(after: threshold, from: at("2026-11-30T15:00:00")) == at("2026-12-02T09:30:00"))
+        // One second before, the threshold is not reached; at the instant it is, and nothing counts over lunch.
+        #expect(calendar.workingTime(from: at("2026-11-27T16:00:00"), to: at("2026-11-30T10:29:59")) == threshold - .seconds(1))
+        #expect(calendar.workingTime(from: at("2026-11-27T16:00:00"), to: at("2026-11-30T10:30:00")) == threshold)
+        #expect(calendar.workingTime(from: at("2026-11-30T10:00:00"), to: at("2026-11-30T13:30:00")) == .seconds(5400))
+        #expect(calendar.workingTime(from: at("2026-11-30T15:00:00"), to: at("2026-12-02T07:30:00")) == .seconds(7200))
         // Starting at night counts from the next span.
         #expect(calendar.instant(after: .seconds(60), from: at("2026-11-24T22:00:00")) == at("2026-11-25T07:31:00"))
     }

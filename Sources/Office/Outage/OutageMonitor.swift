@@ -235,10 +235,12 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         }
     }
 
-    /// Notes that the office is running (at most every ten seconds).
-    func heartbeat() {
+    /// Notes that the office is running: every ten seconds at most (more often with a threshold under 30 s, so a
+    /// quick restart never looks like an outage), and always when `final` (a clean stop).
+    func heartbeat(final: Bool = false) {
         let now = clock.now()
-        if let last = lastHeartbeat, now.timeIntervalSince(last) < 10, now >= last { return }
+        let interval = min(10, threshold.seconds / 3)
+        if !final, let last = lastHeartbeat, now.timeIntervalSince(last) < interval, now >= last { return }
         do {
             try Heartbeat.write(log.directory, at: now)
             lastHeartbeat = now
