@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "Archivist", dependencies: ["Ledger", "Packets", "Signing", "Spool", "DurableIO"]),
         .target(
             name: "Registers",
             dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
@@ -57,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "lienthong",
             dependencies: [
-                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office", "Registers",
+                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office", "Registers", "Archivist",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

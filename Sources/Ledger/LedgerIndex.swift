@@ -72,6 +72,7 @@ public final class LedgerIndex: Sendable {
                 ALTER TABLE arrival ADD COLUMN receivedBy TEXT;
                 """)
         }
+        registerCatalog(&migrator)
         return migrator
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import Packets
+
+extension LedgerIndex {
+    /// Searches the catalog (call `syncCatalog` first for packets archived since). Newest first.
+    public func search(_ query: ArchiveQuery) throws -> ArchiveResults {
+        var joins = "FROM catalog c JOIN packet p ON p.packetId = c.packetId"
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let fts = query.ftsQuery {
+            joins = "FROM packetText t JOIN catalog c ON c.id = t.rowid JOIN packet p ON p.packetId = c.packetId"
+            conditions.append("packetText MATCH ?")
+            arguments.append(fts)
+        }
+        if let sender = query.sender?.trimmingCharacters(in: .whitespaces), !sender.isEmpty {
+            if let code = AgencyCode(sender) {
+                conditions.append("p.sender = ?")
+                arguments.append(code.rawValue)
+            } else {
+                conditions.append("c.senderFolded LIKE ? ESCAPE '\\'")
+                arguments.append("%" + Self.likeEscaped(VietnameseFolding.fold(sender)) + "%")
+            }
+        }
+        if let recipient = query.recipient?.trimmingCharacters(in: .whitespaces), !recipient.isEmpty {
+            conditions.append("EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = p.packetId AND r.agency = ?)")
+            arguments.append(AgencyCode(recipient)?.rawValue ?? recipient)
+        }
+        if let type = query.typeName.map(VietnameseFolding.fold), !type.isEmpty {
+            conditions.append("c.typeFolded = ?")
+            arguments.append(type)
+        }
+        if let from = query.issuedFrom {
+            conditions.append("p.issuedDate >= ?")
+            arguments.append(from.description)
+        }
+        if let to = query.issuedTo {
+            conditions.append("p.issuedDate <= ?")
+            arguments.append(to.description)
+        }
+        if let priority = query.priority, !priority.isEmpty {
+            conditions.append("p.priority = ?")
+            arguments.append(priority)
+        }
+        if let secrecy = query.secrecy, !secrecy.isEmpty {
+            if secrecy == "none" {
+                conditions.append("p.secrecy IS NULL")
+            } else {
+                conditions.append("p.secrecy = ?")
+                arguments.append(secrecy)
+            }
+        }
+        if let number = query.number.map(VietnameseFolding.fold), !number.isEmpty {
+            conditions.append("(c.numberFolded = ? OR c.numberFolded LIKE ? ESCAPE '\\')")
+            arguments += [number, Self.likeEscaped(number) + "/%"]
+        }
+        if let scope = query.agencyScope {
+            conditions.append("(p.sender = ? OR EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = p.packetId AND r.agency = ?))")
+            arguments += [scope, scope]
+        }
+        if let allowed = query.allowedSecrecy {
+            let levels = allowed.sorted()
+            conditions.append(levels.isEmpty ? "p.secrecy IS NULL" : "(p.secrecy IS NULL OR p.secrecy IN (\(levels.map { _ in "?" }.joined(separator: ", "))))")
+            arguments += levels
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let statementArguments = StatementArguments(arguments.map { $0?.databaseValue ?? .null })
+        return try pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(joins) \(whereClause)", arguments: statementArguments) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT p.packetId, p.sender, c.senderName, p.codeNumber, p.codeNotation, p.issuedDate, p.typeName, p.subject, c.signer,
+                       p.priority, p.secrecy, p.packedAt,
+                       (SELECT group_concat(agency, ' ') FROM (SELECT agency FROM recipient r WHERE r.packetId = p.packetId ORDER BY agency)) AS recipients
+                \(joins) \(whereClause) ORDER BY p.packedAt DESC, p.packetId DESC LIMIT ? OFFSET ?
+                """, arguments: statementArguments + [max(0, query.limit), max(0, query.offset)])
+            return ArchiveResults(total: total, hits: rows.map(Self.hit))
+        }
+    }
+
+    static func hit(_ row: Row) -> ArchiveHit {
+        let recipients: String? = row["recipients"]
+        return ArchiveHit(packetId: row["packetId"], sender: row["sender"], senderName: row["senderName"],
+                          recipients: recipients?.split(separator: " ").map(String.init) ?? [],
+                          numberAndNotation: "\(row["codeNumber"] as String)/\(row["codeNotation"] as String)",
+                          issuedDate: row["issuedDate"], typeName: row["typeName"], subject: row["subject"], signer: row["signer"],
+                          priority: row["priority"], secrecy: row["secrecy"], packedAt: row["packedAt"])
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
