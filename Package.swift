@@ -78,6 +78,12 @@ let package = Package(
             path: "Benchmarks/WatchBenchmark"
         ),
 
+        .executableTarget(
+            name: "lienthong-search-bench",
+            dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/SearchBenchmark"
+        ),
+
         // Tests mirror modules; TestSupport holds what several suites share.
         .target(name: "TestSupport", dependencies: ["Signing"], path: "Tests/TestSupport"),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),

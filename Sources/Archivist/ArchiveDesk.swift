@@ -53,6 +53,7 @@ public struct ArchiveDesk: Sendable {
         case unknown(String)
         case exists(String)
         case invalid(VerificationReport)
+        case changed(String, expected: String)
 
         public var description: String {
             switch self {
@@ -60,11 +61,12 @@ public struct ArchiveDesk: Sendable {
             case let .exists(path): "\(path) exists already; choose another folder"
             case let .invalid(report): "the packet fails verification [\(report.reason?.code ?? "invalid")]: "
                 + (report.reason?.message.en ?? "invalid") + " — nothing was extracted"
+            case let .changed(actual, expected): "the packet file changed since it was archived (SHA-256 \(actual), archived as \(expected)) — nothing was extracted"
             }
         }
     }
 
-    /// Verifies the packet while extracting its documents into `<folder>/<packet-id>/` (through a hidden partial
+    /// Checks the packet file against the SHA-256 recorded when it was archived, then verifies it while extracting its documents into `<folder>/<packet-id>/` (through a hidden partial
     /// folder renamed into place once the whole packet proved valid), with metadata.json and its signature.
     /// Names are checked (no absolute paths, no `..`, no links) before anything is written; an invalid packet
     /// leaves nothing behind.
@@ -76,6 +78,11 @@ public struct ArchiveDesk: Sendable {
         let partial = folder + "/.\(packetId).partial"
         try FileSystem.removeTree(RawPath(partial))
         try FileSystem.makeDirectory(RawPath(partial), mode: 0o755)
+        // Fixity first: the file must be the one archived, byte for byte (tar padding included).
+        if let expected = record.sha256 {
+            let actual = try FileDigest.sha256(packetPath(record)).sha256
+            guard actual == expected else { throw ExtractError.changed(actual, expected: expected) }
+        }
         let report = try verifier().verify(try FileDescriptor.openRegularFileForReading(packetPath(record)), displayPath: record.archivePath,
                                            sink: FolderPayloadSink(directory: partial))
         guard report.valid else {
