@@ -10,10 +10,12 @@ extension LedgerIndex {
     static func registerCatalog(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4-catalog") { db in
             try db.execute(sql: """
+                -- What search filters on is kept here too (not only in packet), so a search touches one table
+                -- besides the full-text index; rows are in the order packets were archived (newest: highest id).
                 CREATE TABLE catalog (
-                    id INTEGER PRIMARY KEY, packetId TEXT NOT NULL UNIQUE, metadata TEXT NOT NULL, senderName TEXT NOT NULL,
-                    senderFolded TEXT NOT NULL, typeFolded TEXT NOT NULL, numberFolded TEXT NOT NULL, signer TEXT NOT NULL,
-                    recipientNames TEXT NOT NULL);
+                    id INTEGER PRIMARY KEY, packetId TEXT NOT NULL UNIQUE, metadata TEXT NOT NULL, sender TEXT NOT NULL,
+                    senderName TEXT NOT NULL, senderFolded TEXT NOT NULL, typeFolded TEXT NOT NULL, numberFolded TEXT NOT NULL,
+                    issuedDate TEXT NOT NULL, priority TEXT NOT NULL, secrecy TEXT, signer TEXT NOT NULL, recipientNames TEXT NOT NULL);
                 CREATE TABLE file (
                     packetId TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, mediaType TEXT NOT NULL,
                     PRIMARY KEY (packetId, name));
@@ -31,6 +33,7 @@ extension LedgerIndex {
         let missing = try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT packetId, archivePath FROM packet WHERE packetId NOT IN (SELECT packetId FROM catalog) AND archivePath != ''
+                ORDER BY packedAt, packetId
                 """).map { (String($0["packetId"] as String), String($0["archivePath"] as String)) }
         }
         guard !missing.isEmpty else { return 0 }
@@ -62,11 +65,13 @@ extension LedgerIndex {
                 let signer = document.signerInfo?.displayName ?? ""
                 let json = String(decoding: metadata.bytes, as: UTF8.self)
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO catalog (packetId, metadata, senderName, senderFolded, typeFolded, numberFolded, signer, recipientNames)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, json, metadata.from.organName, VietnameseFolding.fold(metadata.from.organName),
-                                     VietnameseFolding.fold(document.typeName), VietnameseFolding.fold(document.numberAndNotation),
-                                     signer, recipientNames.joined(separator: "\n")])
+                    INSERT OR IGNORE INTO catalog (packetId, metadata, sender, senderName, senderFolded, typeFolded, numberFolded,
+                                                   issuedDate, priority, secrecy, signer, recipientNames)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, json, metadata.from.organId.rawValue, metadata.from.organName,
+                                     VietnameseFolding.fold(metadata.from.organName), VietnameseFolding.fold(document.typeName),
+                                     VietnameseFolding.fold(document.numberAndNotation), document.issuedDate.description,
+                                     document.priority.rawValue, document.secrecy?.rawValue, signer, recipientNames.joined(separator: "\n")])
                 guard db.changesCount > 0 else { continue }
                 let row = db.lastInsertedRowID
                 for file in metadata.files {

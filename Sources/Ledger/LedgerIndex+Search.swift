@@ -3,19 +3,19 @@ import GRDB
 import Packets
 
 extension LedgerIndex {
-    /// Searches the catalog (call `syncCatalog` first for packets archived since). Newest first.
+    /// Searches the catalog (call `syncCatalog` first for packets archived since). Newest first (in archiving order).
     public func search(_ query: ArchiveQuery) throws -> ArchiveResults {
-        var joins = "FROM catalog c JOIN packet p ON p.packetId = c.packetId"
+        var joins = "FROM catalog c"
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let fts = query.ftsQuery {
-            joins = "FROM packetText t JOIN catalog c ON c.id = t.rowid JOIN packet p ON p.packetId = c.packetId"
+            joins = "FROM packetText t JOIN catalog c ON c.id = t.rowid"
             conditions.append("packetText MATCH ?")
             arguments.append(fts)
         }
         if let sender = query.sender?.trimmingCharacters(in: .whitespaces), !sender.isEmpty {
             if let code = AgencyCode(sender) {
-                conditions.append("p.sender = ?")
+                conditions.append("c.sender = ?")
                 arguments.append(code.rawValue)
             } else {
                 conditions.append("c.senderFolded LIKE ? ESCAPE '\\'")
@@ -23,7 +23,7 @@ extension LedgerIndex {
             }
         }
         if let recipient = query.recipient?.trimmingCharacters(in: .whitespaces), !recipient.isEmpty {
-            conditions.append("EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = p.packetId AND r.agency = ?)")
+            conditions.append("EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?)")
             arguments.append(AgencyCode(recipient)?.rawValue ?? recipient)
         }
         if let type = query.typeName.map(VietnameseFolding.fold), !type.isEmpty {
@@ -31,22 +31,22 @@ extension LedgerIndex {
             arguments.append(type)
         }
         if let from = query.issuedFrom {
-            conditions.append("p.issuedDate >= ?")
+            conditions.append("c.issuedDate >= ?")
             arguments.append(from.description)
         }
         if let to = query.issuedTo {
-            conditions.append("p.issuedDate <= ?")
+            conditions.append("c.issuedDate <= ?")
             arguments.append(to.description)
         }
         if let priority = query.priority, !priority.isEmpty {
-            conditions.append("p.priority = ?")
+            conditions.append("c.priority = ?")
             arguments.append(priority)
         }
         if let secrecy = query.secrecy, !secrecy.isEmpty {
             if secrecy == "none" {
-                conditions.append("p.secrecy IS NULL")
+                conditions.append("c.secrecy IS NULL")
             } else {
-                conditions.append("p.secrecy = ?")
+                conditions.append("c.secrecy = ?")
                 arguments.append(secrecy)
             }
         }
@@ -55,24 +55,30 @@ extension LedgerIndex {
             arguments += [number, Self.likeEscaped(number) + "/%"]
         }
         if let scope = query.agencyScope {
-            conditions.append("(p.sender = ? OR EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = p.packetId AND r.agency = ?))")
+            conditions.append("(c.sender = ? OR EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?))")
             arguments += [scope, scope]
         }
         if let allowed = query.allowedSecrecy {
             let levels = allowed.sorted()
-            conditions.append(levels.isEmpty ? "p.secrecy IS NULL" : "(p.secrecy IS NULL OR p.secrecy IN (\(levels.map { _ in "?" }.joined(separator: ", "))))")
+            conditions.append(levels.isEmpty ? "c.secrecy IS NULL" : "(c.secrecy IS NULL OR c.secrecy IN (\(levels.map { _ in "?" }.joined(separator: ", "))))")
             arguments += levels
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let statementArguments = StatementArguments(arguments.map { $0?.databaseValue ?? .null })
         return try pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(joins) \(whereClause)", arguments: statementArguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: """
+            // Newest first is the catalog's own order (descending id), which FTS5 and the table give without a sort.
+            let order = query.ftsQuery == nil ? "c.id DESC" : "t.rowid DESC"
+            let page = try Row.fetchAll(db, sql: "SELECT c.packetId \(joins) \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
+                                        arguments: statementArguments + [max(0, query.limit), max(0, query.offset)])
+            let ids: [String] = page.map { $0["packetId"] }
+            let rows = ids.isEmpty ? [] : try Row.fetchAll(db, sql: """
                 SELECT p.packetId, p.sender, c.senderName, p.codeNumber, p.codeNotation, p.issuedDate, p.typeName, p.subject, c.signer,
                        p.priority, p.secrecy, p.packedAt,
                        (SELECT group_concat(agency, ' ') FROM (SELECT agency FROM recipient r WHERE r.packetId = p.packetId ORDER BY agency)) AS recipients
-                \(joins) \(whereClause) ORDER BY p.packedAt DESC, p.packetId DESC LIMIT ? OFFSET ?
-                """, arguments: statementArguments + [max(0, query.limit), max(0, query.offset)])
+                FROM packet p JOIN catalog c ON c.packetId = p.packetId WHERE p.packetId IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+                ORDER BY c.id DESC
+                """, arguments: StatementArguments(ids))
             return ArchiveResults(total: total, hits: rows.map(Self.hit))
         }
     }

@@ -24,6 +24,7 @@ extension Pipeline {
         }
         try Durable.syncAll(Array(months) + [paths.archiveStaging])
         try record(events)
+        recorder.catalog(jobs.compactMap(\.metadata), names: roster.routes.names, logger: logger)
         for job in jobs {
             logger.info("packed", metadata: ["packet": "\(job.id)", "agency": "\(job.agency)",
                                              "document": "\(job.document?.numberAndNotation ?? "")"])

@@ -1,6 +1,7 @@
 import DurableIO
 import Foundation
 import Ledger
+import Logging
 import Packets
 import Signing
 import Spool
@@ -16,6 +17,16 @@ struct Recorder: Sendable {
         guard !events.isEmpty else { return }
         try journal.append(events)
         try index.catchUp(with: journal)
+    }
+
+    /// Adds archived packets to the archive catalog (search) at once. The catalog is derived data that archive
+    /// commands also bring up to date from the sidecars, so a failure here is logged, not fatal.
+    func catalog(_ packets: [PacketMetadata], names: [AgencyCode: String], logger: Logger) {
+        do {
+            try index.catalog(packets, names: Dictionary(uniqueKeysWithValues: names.map { ($0.key.rawValue, $0.value) }))
+        } catch {
+            logger.warning("archive catalog not updated (archive commands will catch up)", metadata: ["error": "\(error)"])
+        }
     }
 }
 

@@ -137,6 +137,7 @@ extension DeliveryStage {
         events.append(JournalEvent("delivered", [("packetId", .string(id)), ("recipient", .string(recipient.rawValue)),
                                                  ("path", .string(paths.spoolRelative(target)))]))
         try recorder.record(events)
+        recorder.catalog([metadata], names: routes.names, logger: logger)
         let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register([
             Arrival(packetId: id, recipient: recipient, secrecy: metadata.document.secrecy, arrivedAt: now,
                     documents: .array(documents.map(\.json)))])
