@@ -80,6 +80,17 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock,
                                 logger: logger, observer: outage)
         if downtime != nil { pipeline.collected = [] }
+        outage.facts = OutageFacts(
+            outcome: { [clock] packet, recipient in
+                if let date = try? index.deliveries(packet)[recipient.rawValue] { return .delivered(date) }
+                if (try? index.refusals(packet))?.contains(recipient.rawValue) == true { return .refused(clock.now()) }
+                return nil
+            },
+            reachable: { code in
+                let inbox = roster.inbox(code)
+                var info = stat()
+                return stat(inbox, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            })
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
         let watcher = try startWatcher()
         defer { watcher?.stop() }
@@ -254,9 +265,13 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
 
     private func retryDeliveries(_ pipeline: Pipeline, _ roster: AgencyRoster) throws {
         let now = clock.now()
-        // The backlog goes most urgent first.
-        let due = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }.sorted(by: OutageMonitor.urgentFirst)
-        guard !due.isEmpty else { return }
+        // Whatever waits for a route tried now is tried with it, and the backlog goes most urgent first: the
+        // first retry to find a route back must not deliver an ordinary document before a hỏa tốc one.
+        let ready = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }
+        guard !ready.isEmpty else { return }
+        let tried = Set(ready.flatMap(\.pending))
+        let due = pipeline.waiting.filter { job in (job.retryAt ?? now) <= now || job.pending.contains(where: tried.contains) }
+            .sorted(by: OutageMonitor.urgentFirst)
         pipeline.waiting.removeAll { job in due.contains { $0 === job } }
         let routes = roster.routes
         try pipeline.deliveries.deliver(due, routes: routes)

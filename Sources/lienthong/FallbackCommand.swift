@@ -32,7 +32,8 @@ struct FallbackCommand: ParsableCommand {
             discussion: """
                 Reads only the fallback folder (outage.fallbackDir), so it answers while the index or the archive is \
                 unavailable. Document states: waiting (carry it on paper), handed-over (on paper, not yet \
-                electronically), delivered (electronically), reconciled (both; registered once). Exit 0.
+                electronically), delivered (electronically), reconciled (both; registered once), refused (the recipient \
+                refused the packet when its inbox came back: see its rejected/ folder). Exit 0.
                 """
         )
 

@@ -70,6 +70,7 @@ import TestSupport
         let fallback = spool.root + "/fallback"
         #expect(spool.waitUntil(5) { FileManager.default.fileExists(atPath: fallback + "/Sổ chuyển giao văn bản giấy.html") })
         let incident = try #require(opened["incident"] as? String)
+        #expect(spool.waitUntil(5) { FileManager.default.fileExists(atPath: fallback + "/Biên bản sự cố \(incident).html") })
         let report = try String(contentsOfFile: fallback + "/Biên bản sự cố \(incident).html", encoding: .utf8)
         #expect(report.contains("Biên bản sự cố kỹ thuật") && report.contains("2/QĐ-UBND") && report.contains(Self.recipient), "\(report)")
         let noticePath = spool.root + "/agencies/\(OfficeSpool.sender)/THÔNG BÁO SỰ CỐ.txt"
@@ -111,6 +112,17 @@ import TestSupport
         #expect(paperNote.contains("số đến 1") && paperNote.contains("KHÔNG vào sổ lại"), "\(paperNote)")
         let numbers = spool.journal().filter { ($0["event"] as? String) == "registered" }.compactMap { $0["number"] as? Int }
         #expect(numbers.sorted() == [1, 2], "\(numbers)")
+        // The pages print on A4: the completed report on one portrait page, the log in landscape, no incident shown open.
+        let browser = try Browser()
+        let reportPage = fallback + "/Biên bản sự cố \(incident).html"
+        let reportDOM = try browser.dumpDOM("file://" + reportPage)
+        #expect(reportDOM.contains("Kết thúc") && reportDOM.contains("Cơ quan gửi có văn bản bị ảnh hưởng"), "\(reportDOM)")
+        let reportPages = try browser.printToPDF("file://" + reportPage, to: spool.directory.file("report.pdf"))
+        #expect(reportPages.count == 1 && reportPages.allSatisfy { abs($0.width - 595.3) < 2 && abs($0.height - 841.9) < 2 }, "\(reportPages)")
+        let logPage = fallback + "/Sổ chuyển giao văn bản giấy.html"
+        #expect(!(try browser.dumpDOM("file://" + logPage)).contains("đang diễn ra"))
+        let logPages = try browser.printToPDF("file://" + logPage, to: spool.directory.file("log.pdf"))
+        #expect(!logPages.isEmpty && logPages.allSatisfy { abs($0.width - 841.9) < 2 && abs($0.height - 595.3) < 2 }, "\(logPages)")
         let text = try CLI.lienthong(["fallback", "status", "--spool", spool.root])
         #expect(text.status == 0 && text.stdout.contains("No incident open") && text.stdout.contains("reconciled"), "\(text.output)")
         daemon.send(SIGTERM)
@@ -163,7 +175,7 @@ import TestSupport
         #expect(probe.status != 0, "the index is still readable: \(probe.output)")
         #expect(spool.waitUntil(15) { documentRecord(spool, number: "6") != nil }, "\(daemon.log)")
         #expect(try ProcessRunner.run("sqlite3", [index, "SELECT COUNT(*) FROM packet"]).status != 0)
-        #expect(FileManager.default.fileExists(atPath: spool.root + "/agencies/\(OfficeSpool.sender)/THÔNG BÁO SỰ CỐ.txt"))
+        #expect(spool.waitUntil(5) { FileManager.default.fileExists(atPath: spool.root + "/agencies/\(OfficeSpool.sender)/THÔNG BÁO SỰ CỐ.txt") })
         #expect(daemon.poll() == nil, "the daemon stopped: \(daemon.log)")
         daemon.send(SIGTERM)
         _ = daemon.wait(timeout: 20)

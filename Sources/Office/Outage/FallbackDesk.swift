@@ -89,7 +89,7 @@ public struct FallbackDesk: Sendable {
             return [record]
         }
         let names = (try? AgencyDirectory.load(spool))?.agencies.mapValues(\.name) ?? [:]
-        FallbackOutputs(spool: spool, directory: directory, timeZone: calendar.timeZone, logger: logger)
+        FallbackOutputs(spool: spool, directory: directory, timeZone: calendar.timeZone, threshold: config.outage.threshold, logger: logger)
             .refresh(state, names: names, now: clock.now())
         return Handover(entry: state.entry(entry.document.key) ?? entry, arrivalNumber: number, registeredNow: registeredNow,
                         registrationError: registrationError)

@@ -15,6 +15,8 @@ final class FallbackOutputs: @unchecked Sendable {
     let spool: SpoolLayout
     let directory: String
     let timeZone: TimeZone
+    /// `outage.threshold`, as the pages and notices state it.
+    let threshold: Duration
     let logger: Logger
     private let logTemplate: PageTemplate?
     private let reportTemplate: PageTemplate?
@@ -25,10 +27,11 @@ final class FallbackOutputs: @unchecked Sendable {
     static let noticeName = "THÔNG BÁO SỰ CỐ.txt".precomposedNFC
     static func reportName(_ incident: String) -> String { "Biên bản sự cố \(incident).html".precomposedNFC }
 
-    init(spool: SpoolLayout, directory: String, timeZone: TimeZone, logger: Logger) {
+    init(spool: SpoolLayout, directory: String, timeZone: TimeZone, threshold: Duration, logger: Logger) {
         self.spool = spool
         self.directory = directory
         self.timeZone = timeZone
+        self.threshold = threshold
         self.logger = logger
         func load(_ name: String) -> PageTemplate? {
             do {
@@ -47,7 +50,7 @@ final class FallbackOutputs: @unchecked Sendable {
     @discardableResult
     func refresh(_ state: FallbackState, names: [AgencyCode: String], now: Date) -> Bool {
         var ok = true
-        let context = FallbackContext(state: state, timeZone: timeZone, now: now)
+        let context = FallbackContext(state: state, timeZone: timeZone, now: now, threshold: threshold)
         if let logTemplate {
             ok = write(directory + "/" + Self.logPageName, logTemplate.render(context.log())) && ok
         }
@@ -60,7 +63,7 @@ final class FallbackOutputs: @unchecked Sendable {
             let folder = spool.agency(code)
             guard FileSystem.exists(RawPath(folder)) else { continue }
             let path = folder + "/" + Self.noticeName
-            if let text = OutageNotice.text(for: code, state: state, names: names, fallbackDirectory: directory, timeZone: timeZone) {
+            if let text = OutageNotice.text(for: code, state: state, names: names, fallbackDirectory: directory, timeZone: timeZone, threshold: threshold) {
                 ok = write(path, text) && ok
             } else if FileSystem.exists(RawPath(path)) {
                 if unlink(path) != 0, errno != ENOENT {

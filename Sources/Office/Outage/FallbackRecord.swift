@@ -17,6 +17,8 @@ public struct FallbackRecord: Codable, Sendable, Equatable {
         case document
         /// The document reached the recipient electronically after all.
         case delivered
+        /// The recipient's side was reached but refused the packet (02): it will not come electronically.
+        case refused
         /// A clerk recorded the paper copy's hand-over to the recipient.
         case handedOver = "handed-over"
         /// The incident ended (`end`), with its working time.

@@ -41,18 +41,24 @@ public struct FallbackState: Sendable {
         public let addedAt: Date
         public var incidents: [String]
         public var deliveredAt: Date?
+        /// When the recipient's side refused the packet (02), if it did.
+        public var refusedAt: Date?
         public var handover: Handover?
 
         /// `waiting` (to carry on paper), `handed-over` (on paper, not yet electronically), `delivered`
-        /// (electronically, no paper hand-over recorded) or `reconciled` (both, registered once).
+        /// (electronically, no paper hand-over recorded), `reconciled` (both, registered once) or `refused` (the
+        /// recipient refused the packet when the route came back, and no paper copy was recorded).
         public var state: String {
             switch (deliveredAt != nil, handover != nil) {
-            case (false, false): "waiting"
+            case (false, false): refusedAt == nil ? "waiting" : "refused"
             case (false, true): "handed-over"
             case (true, false): "delivered"
             case (true, true): "reconciled"
             }
         }
+
+        /// Whether electronic delivery of it is over (delivered or refused).
+        public var settled: Bool { deliveredAt != nil || refusedAt != nil }
     }
 
     public private(set) var failing: [String: FailingRoute] = [:]
@@ -112,6 +118,10 @@ public struct FallbackState: Sendable {
             guard let packet = record.packetId, let agency = record.agency, let index = entryIndex["\(packet) \(agency)"],
                   entries[index].deliveredAt == nil else { return }
             entries[index].deliveredAt = record.since.flatMap(Timestamp.parse) ?? at
+        case .refused:
+            guard let packet = record.packetId, let agency = record.agency, let index = entryIndex["\(packet) \(agency)"],
+                  entries[index].refusedAt == nil, entries[index].deliveredAt == nil else { return }
+            entries[index].refusedAt = record.since.flatMap(Timestamp.parse) ?? at
         case .handedOver:
             guard let packet = record.packetId, let agency = record.agency, let index = entryIndex["\(packet) \(agency)"],
                   entries[index].handover == nil else { return }

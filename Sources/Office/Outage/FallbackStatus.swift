@@ -47,11 +47,12 @@ public struct FallbackStatus: Encodable, Sendable {
         public let reason: String
         public let incidents: [String]
         public let addedAt: String
-        /// `waiting`, `handed-over`, `delivered` or `reconciled`.
+        /// `waiting`, `handed-over`, `delivered`, `reconciled` or `refused`.
         public let state: String
         /// Still to be carried on paper (waiting and not delivered electronically).
         public let pendingOnPaper: Bool
         public let deliveredAt: String?
+        public let refusedAt: String?
         public let handedOverAt: String?
         public let handedOverBy: String?
         public let arrivalNumber: Int64?
@@ -99,12 +100,12 @@ public struct FallbackStatus: Encodable, Sendable {
                             issuedDate: document.issuedDate, typeName: document.typeName, subject: document.subject,
                             priority: document.priority, secrecy: document.secrecy, immediate: document.immediate,
                             reason: document.reason, incidents: entry.incidents, addedAt: stamp(entry.addedAt), state: entry.state,
-                            pendingOnPaper: entry.state == "waiting", deliveredAt: entry.deliveredAt.map(stamp),
+                            pendingOnPaper: entry.state == "waiting", deliveredAt: entry.deliveredAt.map(stamp), refusedAt: entry.refusedAt.map(stamp),
                             handedOverAt: entry.handover.map { stamp($0.at) }, handedOverBy: entry.handover?.by,
                             arrivalNumber: entry.handover?.arrivalNumber, registered: entry.handover?.registered)
         }
         counts = Dictionary(grouping: state.entries, by: \.state).mapValues(\.count)
-            .merging(["waiting": 0, "handed-over": 0, "delivered": 0, "reconciled": 0]) { present, _ in present }
+            .merging(["waiting": 0, "handed-over": 0, "delivered": 0, "reconciled": 0, "refused": 0]) { present, _ in present }
         pendingOnPaper = state.entries.filter { $0.state == "waiting" }.count
     }
 

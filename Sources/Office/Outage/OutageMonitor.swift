@@ -28,7 +28,10 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     private var offset: Int64 = 0
     /// Route changes and deliveries seen since the last evaluation, written to the log at the next one.
     private var routeChanges: [AgencyCode: RouteChange] = [:]
-    private var deliveries: [(packetId: String, recipient: AgencyCode, at: Date)] = []
+    private var deliveries: [(packetId: String, recipient: AgencyCode, at: Date, refused: Bool)] = []
+    /// What the office knows besides the log: for reconciling what happened while the monitor could not see it
+    /// (a crash between a delivery and the next evaluation).
+    var facts: OutageFacts?
     /// Routes that worked again since the last call to `takeRestored()`: their waiting deliveries go at once.
     private var restored: Set<AgencyCode> = []
     private var lastHeartbeat: Date?
@@ -47,7 +50,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         threshold = config.outage.threshold
         self.clock = clock
         self.logger = logger
-        outputs = FallbackOutputs(spool: spool, directory: directory, timeZone: calendar.timeZone, logger: logger)
+        outputs = FallbackOutputs(spool: spool, directory: directory, timeZone: calendar.timeZone, threshold: config.outage.threshold, logger: logger)
     }
 
     // MARK: Told by delivery
@@ -63,7 +66,16 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
             routeChanges[recipient] = .restored(at: at)
             restored.insert(recipient)
         }
-        deliveries.append((job.id.rawValue, recipient, at))
+        deliveries.append((job.id.rawValue, recipient, at, false))
+    }
+
+    func refused(_ job: Job, to recipient: AgencyCode, at: Date) {
+        // The recipient's side was reached: the route works, even though this packet will not come.
+        if state.failing[recipient.rawValue] != nil || routeChanges[recipient] != nil {
+            routeChanges[recipient] = .restored(at: at)
+            restored.insert(recipient)
+        }
+        deliveries.append((job.id.rawValue, recipient, at, true))
     }
 
     /// The routes that came back since the last call.
@@ -78,6 +90,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     /// the log, refreshes the pages and the notices. `waiting` are the jobs whose delivery is deferred.
     func evaluate(waiting: [Job], names: [AgencyCode: String]) {
         let now = clock.now()
+        reconcile(waiting: waiting)
         deliveries.removeAll { state.entry("\($0.packetId) \($0.recipient)") == nil }
         let quiet = routeChanges.isEmpty && deliveries.isEmpty && state.failing.isEmpty && state.openIncident == nil
         if quiet, !stale, log.size() == offset { return }  // nothing happened, here or in another writer
@@ -101,9 +114,10 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                         break
                     }
                 }
-                for delivery in deliveries where state.entry("\(delivery.packetId) \(delivery.recipient)")?.deliveredAt == nil
-                    && state.entry("\(delivery.packetId) \(delivery.recipient)") != nil {
-                    emit(FallbackRecord(.delivered, at: now, agency: delivery.recipient.rawValue, since: delivery.at, packetId: delivery.packetId))
+                for delivery in deliveries {
+                    guard let entry = state.entry("\(delivery.packetId) \(delivery.recipient)"), !entry.settled else { continue }
+                    emit(FallbackRecord(delivery.refused ? .refused : .delivered, at: now, agency: delivery.recipient.rawValue,
+                                        since: delivery.at, packetId: delivery.packetId))
                 }
                 openIncidents(now: now, emit: emit)
                 addDocuments(waiting, names: names, now: now, emit: emit)
@@ -118,6 +132,31 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
             logger.error("cannot write the paper fallback log", metadata: ["path": "\(log.path)", "error": "\(error)"])
         }
         if stale { stale = !outputs.refresh(state, names: names, now: now) }
+    }
+
+    /// What the log does not know yet but the office does: entries delivered or refused (seen in the index) while
+    /// no evaluation followed — a crash right after a delivery — and failing routes nothing waits for any more
+    /// whose inbox is reachable again. Both end the same way as if the monitor had seen them happen.
+    private func reconcile(waiting: [Job]) {
+        guard let facts else { return }
+        var pending: Set<String> = []
+        for job in waiting { for recipient in job.pending { pending.insert("\(job.id.rawValue) \(recipient)") } }
+        for entry in state.entries where !entry.settled && !pending.contains(entry.document.key) {
+            guard let recipient = AgencyCode(entry.document.recipient), deliveries.allSatisfy({ "\($0.packetId) \($0.recipient)" != entry.document.key }),
+                  let outcome = facts.outcome(entry.document.packetId, recipient) else { continue }
+            switch outcome {
+            case let .delivered(at): deliveries.append((entry.document.packetId, recipient, at, false))
+            case let .refused(at): deliveries.append((entry.document.packetId, recipient, at, true))
+            }
+            if state.failing[recipient.rawValue] != nil, routeChanges[recipient] == nil {
+                routeChanges[recipient] = .restored(at: clock.now())
+            }
+        }
+        let waitedFor = Set(waiting.flatMap { $0.pending.map(\.rawValue) })
+        for route in state.failing.keys where !waitedFor.contains(route) {
+            guard let code = AgencyCode(route), routeChanges[code] == nil, facts.reachable(code) else { continue }
+            routeChanges[code] = .restored(at: clock.now())
+        }
     }
 
     /// Routes whose outage passed the threshold open an incident, or join the one already open.
@@ -278,4 +317,18 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                          priority: document.priority.rawValue, secrecy: document.secrecy?.rawValue,
                          immediate: document.priority >= .hoaToc, reason: reason)
     }
+}
+
+/// What the daemon tells the outage monitor besides delivery events: answers from the index and the file system,
+/// each allowed to fail (then nothing is concluded). Called on the daemon's loop thread only.
+struct OutageFacts {
+    enum Outcome {
+        case delivered(Date)
+        case refused(Date)
+    }
+
+    /// Whether the index records the packet delivered to (or refused by) the recipient.
+    var outcome: (String, AgencyCode) -> Outcome?
+    /// Whether the recipient's inbox can be reached now.
+    var reachable: (AgencyCode) -> Bool
 }

@@ -114,6 +114,7 @@ struct DeliveryStage: Sendable {
         }
         for (job, recipient, report) in refused {
             try refuse(job, at: recipient, report: report)
+            observer?.refused(job, to: recipient, at: clock.now())
             let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
             events.append(JournalEvent("refused", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
                                                    ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en))]))
@@ -249,17 +250,32 @@ struct DeliveryStage: Sendable {
         let delay = job.retryDelay.map { min($0 * 2, config.outage.retryMax) } ?? config.outage.retryInitial
         job.retryDelay = delay
         job.retryAt = clock.now().addingTimeInterval(delay.seconds)
-        if job.lastFailure[recipient] == nil {
-            logger.warning("delivery deferred", metadata: ["packet": "\(job.id)", "recipient": "\(recipient)", "error": "\(error)",
-                                                            "retry": "\(DurationText.format(delay))"])
+        let route = Self.isRouteFailure(error, archive: spool.archive)
+        if job.lastFailure[recipient] == nil || !route {
+            // A failure of this packet itself (its archive file unreadable …) is not an outage of the route: it is
+            // retried the same way, and logged as an error each time, for an admin to look at.
+            let level: Logger.Level = route ? .warning : .error
+            logger.log(level: level, route ? "delivery deferred" : "delivery of this packet failed; retrying",
+                       metadata: ["packet": "\(job.id)", "recipient": "\(recipient)", "error": "\(error)", "retry": "\(DurationText.format(delay))"])
         }
         job.lastFailure[recipient] = "\(error)"
-        observer?.deliveryFailed(job, to: recipient, error: "\(error)", at: clock.now())
+        if route { observer?.deliveryFailed(job, to: recipient, error: "\(error)", at: clock.now()) }
+    }
+
+    /// Whether a delivery error is the destination's (a share not mounted, full, read-only, failing, refusing us)
+    /// rather than the packet's own: errors on the archive's side are the packet's.
+    static func isRouteFailure(_ error: Error, archive: String) -> Bool {
+        guard let error = error as? FileError else { return true }
+        if error.path.hasPrefix(archive + "/") { return false }
+        return true
     }
 }
 
 /// Told of each delivery's outcome, on the thread that delivers (the daemon's loop).
 protocol DeliveryObserver: AnyObject, Sendable {
+    /// The recipient's inbox could not be written (the route is failing).
     func deliveryFailed(_ job: Job, to recipient: AgencyCode, error: String, at: Date)
     func delivered(_ job: Job, to recipient: AgencyCode, at: Date)
+    /// The recipient's side was reached but refused the packet (02): the route works, the document will not come.
+    func refused(_ job: Job, to recipient: AgencyCode, at: Date)
 }
