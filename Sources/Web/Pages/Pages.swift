@@ -30,11 +30,26 @@ struct Pages: Sendable {
     /// The page `name` for `values`, in the layout, as an HTML answer.
     func render(_ name: Name, title: String, _ values: [String: Any], context: WebContext,
                 status: HTTPResponse.Status = .ok) -> Response {
-        var layoutValues: [String: Any] = ["title": title, "body": pages[name.rawValue]?.render(values.merging(common(context)) { a, _ in a }) ?? ""]
+        var layoutValues: [String: Any] = ["title": title, "body": pages[name.rawValue]?.render(Self.withoutEmptyStrings(values.merging(common(context)) { a, _ in a })) ?? ""]
         layoutValues.merge(common(context)) { a, _ in a }
-        let html = layout.render(layoutValues)
+        let html = layout.render(Self.withoutEmptyStrings(layoutValues))
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `values` without empty strings, recursively: Mustache treats "" as true in `{{#section}}`, and a missing
+    /// value renders as nothing anyway.
+    static func withoutEmptyStrings(_ values: [String: Any]) -> [String: Any] {
+        values.compactMapValues(clean)
+    }
+
+    private static func clean(_ value: Any) -> Any? {
+        switch value {
+        case let text as String: text.isEmpty ? nil : text
+        case let dictionary as [String: Any]: withoutEmptyStrings(dictionary)
+        case let array as [Any]: array.compactMap(clean)
+        default: value
+        }
     }
 
     /// What every page may show: the signed-in person and the session's CSRF token for forms.
