@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // C libraries, behind a modulemap and a shim that wraps only macros and variadics.
@@ -52,6 +54,23 @@ let package = Package(
         ),
         .target(name: "Archivist", dependencies: ["Ledger", "Packets", "Signing", "Spool", "DurableIO"]),
         .target(
+            name: "Accounts",
+            dependencies: [
+                "DurableIO", "Packets",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Accounts", "Archivist", "Ledger", "Packets", "Spool", "DurableIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Registers",
             dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
         ),
@@ -59,6 +78,7 @@ let package = Package(
             name: "lienthong",
             dependencies: [
                 "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office", "Registers", "Archivist",
+                "Accounts", "Web", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,6 +114,14 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "OfficeTests", dependencies: ["Office", "Spool", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "RegistersTests", dependencies: ["Registers", "Spool", "TestSupport"]),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Accounts", "Ledger", "Packets", "Spool", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

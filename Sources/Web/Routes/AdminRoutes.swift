@@ -1,0 +1,68 @@
+import Accounts
+import Foundation
+import Hummingbird
+import Packets
+
+/// `/quan-tri`: admins list, add and disable accounts. Anyone else gets 403.
+struct AdminRoutes {
+    let services: WebServices
+
+    func register(on group: RouterGroup<WebContext>) {
+        group.get(.init(WebPaths.admin)) { _, context in try await page(context, message: nil, error: nil) }
+        group.post(.init(WebPaths.admin + "/tai-khoan")) { _, context in try await add(context) }
+        group.post(.init(WebPaths.admin + "/tai-khoan/:name/khoa")) { _, context in try await disable(context) }
+    }
+
+    private func requireAdmin(_ context: WebContext) throws {
+        guard context.account?.role == .admin else { throw HTTPError(.forbidden, message: "Chỉ quản trị viên được quản lý tài khoản") }
+    }
+
+    private func page(_ context: WebContext, message: String?, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try requireAdmin(context)
+        let accounts = services.accounts
+        let list = try await Blocking.run { try accounts.list() }
+        let values: [String: Any] = [
+            "message": message ?? "", "error": error ?? "",
+            "accounts": list.map { account in
+                ["name": account.name, "role": account.role.label, "agency": account.agency ?? "",
+                 "grants": account.grants.sorted().map(\.label).joined(separator: ", "), "disabled": account.disabled,
+                 "createdAt": account.createdAt, "disableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/khoa"] as [String: Any]
+            },
+            "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+            "levels": Secrecy.allCases.map { ["value": $0.rawValue, "label": $0.label] },
+            "addAction": WebPaths.admin + "/tai-khoan",
+        ]
+        return services.pages.render(.admin, title: "Quản lý tài khoản", values, context: context, status: status)
+    }
+
+    private func add(_ context: WebContext) async throws -> Response {
+        try requireAdmin(context)
+        let form = context.form ?? FormFields("")
+        guard let name = form["username"], let role = form["role"].flatMap(Role.init(rawValue:)) else {
+            return try await page(context, message: nil, error: "Cần tên đăng nhập và vai trò.", status: .badRequest)
+        }
+        let agency = form["agency"]
+        let grants = Set(form.all("grant").compactMap(Secrecy.init(rawValue:)))
+        let password = form.raw("password") ?? ""
+        let accounts = services.accounts
+        do {
+            try await Blocking.run { try accounts.add(name: name, role: role, agency: agency, grants: grants, password: password) }
+        } catch let error as AccountError {
+            return try await page(context, message: nil, error: error.description, status: .badRequest)
+        }
+        return try await page(context, message: "Đã tạo tài khoản \(name).", error: nil)
+    }
+
+    private func disable(_ context: WebContext) async throws -> Response {
+        try requireAdmin(context)
+        guard let name = context.parameters.get("name")?.removingPercentEncoding else { throw HTTPError(.notFound) }
+        let accounts = services.accounts
+        do {
+            try await Blocking.run { try accounts.disable(name) }
+        } catch let error as AccountError {
+            return try await page(context, message: nil, error: error.description, status: .notFound)
+        }
+        await services.sessions.removeAll(user: name)
+        return try await page(context, message: "Đã khóa tài khoản \(name).", error: nil)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+import Ledger
+import Packets
+
+/// The packet page (`/packets/:id`) and its verification button (`POST /packets/:id/kiem-tra`).
+struct PacketRoutes {
+    let services: WebServices
+    var access: PacketAccess { PacketAccess(services: services) }
+
+    func register(on group: RouterGroup<WebContext>) {
+        group.get("/packets/:id") { _, context in try await page(context, verdict: nil) }
+        group.post("/packets/:id/kiem-tra") { _, context in
+            let record = try await access.record(context.parameters.get("id"), context)
+            let desk = services.desk
+            let report = try await Blocking.run { try PacketVerification.verify(record, desk: desk) }
+            return try await page(context, verdict: PacketVerification.verdict(report))
+        }
+    }
+
+    private func page(_ context: WebContext, verdict: [String: Any]?) async throws -> Response {
+        let record = try await access.record(context.parameters.get("id"), context)
+        try await access.recordAccess(record, action: "view", file: nil, context)
+        var values = PacketPage.values(record, names: services.desk.names)
+        if let verdict { values["verdict"] = verdict }
+        return services.pages.render(.packet, title: "\(record.hit.typeName) \(record.hit.numberAndNotation)", values, context: context)
+    }
+}

@@ -1,0 +1,119 @@
+import Accounts
+import ArgumentParser
+import Foundation
+import Packets
+import Spool
+import Web
+
+/// `lienthong user add|list|disable|passwd`: the accounts of the archive web UI (`state/accounts.sqlite`).
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage the accounts of the archive web UI.",
+        subcommands: [Add.self, List.self, Disable.self, Passwd.self]
+    )
+
+    static func store(_ spool: String?) throws -> AccountStore {
+        let layout = SpoolLayout.resolve(spool)
+        guard FileManager.default.fileExists(atPath: layout.agencies) else {
+            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
+        }
+        try FileManager.default.createDirectory(atPath: layout.state, withIntermediateDirectories: true)
+        return try AccountStore(path: WebSettings.accountsPath(layout))
+    }
+
+    /// The password: the first line of standard input, never echoed (nothing is printed back).
+    static func readPassword() throws -> String {
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw CommandFailure("no password on standard input (give it as the first line)", code: 2)
+        }
+        let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        do {
+            try PasswordPolicy.check(password)
+        } catch {
+            throw CommandFailure("\(error)", code: 2)
+        }
+        return password
+    }
+
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as AccountError {
+            throw CommandFailure(error.description, code: 1)
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an account; its password is the first line of stdin.")
+
+        @Argument(help: "The login name (letters, digits, '.', '-', '_').")
+        var name: String
+        @Option(help: "clerk (văn thư), archivist (lưu trữ) or admin (quản trị).")
+        var role: Role
+        @Option(help: "The clerk's agency code (required for clerks).")
+        var agency: String?
+        @Option(help: "Secrecy levels the account may see: mat,toi-mat,tuyet-mat.")
+        var grant: String?
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            var grants = Set<Secrecy>()
+            for word in (grant ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+                guard let level = Secrecy(rawValue: word) else {
+                    throw CommandFailure("--grant \(word): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
+                }
+                grants.insert(level)
+            }
+            let store = try UserCommand.store(spool)
+            let password = try UserCommand.readPassword()
+            try UserCommand.run { try store.add(name: name, role: role, agency: agency, grants: grants, password: password) }
+            print("Đã tạo tài khoản \(name) (\(role.label)) — account added")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the accounts.")
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            for account in try UserCommand.store(spool).list() {
+                let grants = account.grantList.isEmpty ? "-" : account.grantList
+                print("\(account.name)\t\(account.role.rawValue)\t\(account.agency ?? "-")\t\(grants)\t\(account.disabled ? "disabled" : "enabled")\t\(account.createdAt)")
+            }
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer sign in.")
+        @Argument(help: "The login name.")
+        var name: String
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            let store = try UserCommand.store(spool)
+            try UserCommand.run { try store.disable(name) }
+            print("Đã khóa tài khoản \(name) — account disabled")
+        }
+    }
+
+    struct Passwd: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set an account's password from the first line of stdin.")
+        @Argument(help: "The login name.")
+        var name: String
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            let store = try UserCommand.store(spool)
+            let password = try UserCommand.readPassword()
+            try UserCommand.run { try store.setPassword(name, to: password) }
+            print("Đã đổi mật khẩu của \(name) — password changed")
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
