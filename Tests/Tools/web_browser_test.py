@@ -14,6 +14,8 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 except ImportError:
     print("selenium is not installed", file=sys.stderr)
     sys.exit(77)
@@ -38,6 +40,9 @@ def main():
     })
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)
+    # A click that submits a form returns before the next page is there: look for elements until they appear.
+    driver.implicitly_wait(20)
+    wait = WebDriverWait(driver, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     try:
         driver.get(base + "/")
         assert "/dang-nhap" in driver.current_url, "no session: expected the login page, got " + driver.current_url
@@ -47,12 +52,13 @@ def main():
         box = driver.find_element(By.ID, "q")
         box.send_keys("quyet dinh")
         driver.find_element(By.ID, "tim").click()
+        wait.until(lambda d: "Tìm thấy" in d.find_element(By.ID, "so-ket-qua").text)
         count = driver.find_element(By.ID, "so-ket-qua").text
         assert "Tìm thấy 1 văn bản" in count, "result count: " + count
         driver.find_element(By.CSS_SELECTOR, "a.van-ban").click()
-        assert "Quyết định" in driver.find_element(By.TAG_NAME, "h1").text
+        wait.until(lambda d: "Quyết định" in d.find_element(By.TAG_NAME, "h1").text)
         driver.find_element(By.ID, "kiem-tra").click()
-        verdict = driver.find_element(By.ID, "ket-qua-kiem-tra").text
+        verdict = wait.until(lambda d: d.find_element(By.ID, "ket-qua-kiem-tra").text)
         assert "Đã kiểm tra: hợp lệ" in verdict, "verification: " + verdict
         driver.find_element(By.CSS_SELECTOR, "a.tai-tep").click()
         target = os.path.join(downloads, name)

@@ -50,9 +50,21 @@ struct AccessTests {
         let spool = try WebSpool()
         let app = Application(router: WebApplication.router(try spool.services()))
         try await app.test(.router) { client in
-            let noToken = try await client.execute(uri: "/dang-nhap", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                   body: ByteBuffer(string: "username=quantri&password=\(WebSpool.password)"))
-            #expect(noToken.status == .forbidden)
+            // A login form posted from another site (its Origin says so) is refused: no login CSRF.
+            let crossSite = try await client.execute(uri: "/dang-nhap", method: .post,
+                                                     headers: [.contentType: "application/x-www-form-urlencoded", .origin: "https://ke-gian.example"],
+                                                     body: ByteBuffer(string: "username=quantri&password=\(WebSpool.password)"))
+            #expect(crossSite.status == .forbidden)
+            // The DESIGN.md contract: a program's plain POST /login (no token, no Origin) signs in, and the cookie
+            // opens /search and /api/search.
+            let plain = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                 body: ByteBuffer(string: "username=luutru&password=\(WebSpool.password)"))
+            #expect(plain.status == .seeOther, "\(String(buffer: plain.body))")
+            let cookie = try #require(plain.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let html = try await client.execute(uri: "/search?q=quyet+dinh", method: .get, headers: [.cookie: cookie])
+            #expect(html.status == .ok && String(buffer: html.body).contains("Quyết định"))
+            let api = try await client.execute(uri: "/api/search?q=quyet+dinh", method: .get, headers: [.cookie: cookie])
+            #expect(api.status == .ok && String(buffer: api.body).contains("packetId"))
             let (admin, _) = try await WebUser.signIn(client, "quantri", WebSpool.password)
             let forged = "csrf=\(String(repeating: "0", count: 64))&username=ke-gian&role=admin&password=12345678910"
             let answer = try await client.execute(uri: "/quan-tri/tai-khoan", method: .post, headers: admin.formHeaders, body: ByteBuffer(string: forged))
