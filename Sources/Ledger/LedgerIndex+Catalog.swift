@@ -8,8 +8,14 @@ import Packets
 /// the archive's sidecars (`archive/YYYY/MM/<id>.json`): `syncCatalog` adds the packets not catalogued yet.
 extension LedgerIndex {
     static func registerCatalog(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v4-catalog") { db in
+        migrator.registerMigration("v5-catalog") { db in
+            // (A first layout of these tables lived briefly under "v4-catalog": replaced, being derived data.)
             try db.execute(sql: """
+                DROP TABLE IF EXISTS packetText;
+                DROP TABLE IF EXISTS file;
+                DROP TABLE IF EXISTS catalog;
+                DROP INDEX IF EXISTS packetIssued;
+                DROP INDEX IF EXISTS recipientAgency;
                 -- What search filters on is kept here too (not only in packet), so a search touches one table
                 -- besides the full-text index; rows are in the order packets were archived (newest: highest id).
                 CREATE TABLE catalog (

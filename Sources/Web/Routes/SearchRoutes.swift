@@ -52,7 +52,7 @@ struct SearchRoutes {
     static func row(_ hit: ArchiveHit) -> [String: Any] {
         [
             "link": WebPaths.packet(hit.packetId), "packetId": hit.packetId, "number": hit.numberAndNotation,
-            "issuedDate": hit.issuedDate, "typeName": hit.typeName, "subject": hit.subject,
+            "issuedDate": PacketPage.day(hit.issuedDate), "typeName": hit.typeName, "subject": hit.subject,
             "sender": hit.senderName.isEmpty ? hit.sender : hit.senderName, "recipients": hit.recipients.joined(separator: ", "),
             "priority": Priority(rawValue: hit.priority)?.label ?? hit.priority, "urgent": hit.priority != Priority.thuong.rawValue,
             "secret": SecrecyMark.mark(hit.secrecy) ?? "",
