@@ -158,3 +158,4 @@ let (b50, b95) = percentiles(baselineTimes)
 print(String(format: "search (FTS5, with filters and count, %d queries, %d hits): p50 %.2f ms, p95 %.2f ms", queries.count, found, p50, p95))
 print(String(format: "baseline full scan (LIKE over the same folded text, %d queries): p50 %.1f ms, p95 %.1f ms", baselineTimes.count, b50, b95))
 print(String(format: "ratio: search is %.0fx faster than the scan at p50 (%.0fx at p95)", b50 / p50, b95 / p95))
+try? FileManager.default.removeItem(atPath: root)  // 100,000 sidecars: do not leave them behind

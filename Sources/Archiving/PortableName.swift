@@ -16,6 +16,8 @@ public enum NameProblem: Sendable, Equatable, CustomStringConvertible {
     case windowsReservedName(String)
     /// Ends in a dot or a space, which Windows silently strips.
     case trailingDotOrSpace
+    /// Holds `%0A` or `%0D`, which BagIt manifests read as a line break (RFC 8493 percent-encoding).
+    case percentLineBreak(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum NameProblem: Sendable, Equatable, CustomStringConvertible {
         case .reservedCharacter(let character): "the name holds the character \(character), which Windows does not allow"
         case .windowsReservedName(let name): "\(name) is a device name reserved by Windows"
         case .trailingDotOrSpace: "the name ends with a dot or a space"
+        case .percentLineBreak(let sequence): "the name holds \(sequence), which BagIt tools read as a line break"
         }
     }
 }
@@ -57,6 +60,7 @@ public enum PortableName {
         }
         if let reserved = name.first(where: { reservedCharacters.contains($0) }) { return .reservedCharacter(reserved) }
         if name.hasSuffix(".") || name.hasSuffix(" ") { return .trailingDotOrSpace }
+        if let range = name.range(of: "%0[AaDd]", options: .regularExpression) { return .percentLineBreak(String(name[range])) }
         let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
         let device = stem.trimmingCharacters(in: .whitespaces).uppercased()
         if reservedDevices.contains(device) { return .windowsReservedName(stem) }

@@ -37,6 +37,31 @@ public struct ArchiveDesk: Sendable {
         try index.syncCatalog(spoolRoot: spool.root, names: names)
     }
 
+    /// Decree 30/2020 App. VI: a view or download of a secret document is written to the journal (`accessed`: who,
+    /// in which role, which packet and file, how) before the document is shown. Documents without a secrecy level
+    /// are not recorded.
+    public func recordAccess(_ record: ArchiveRecord, user: String, role: String, action: String, file: String?, via: String) throws {
+        guard let secrecy = record.hit.secrecy else { return }
+        var fields: [(String, JSONValue)] = [
+            ("user", .string(user)), ("role", .string(role)), ("packetId", .string(record.hit.packetId)),
+            ("secrecy", .string(secrecy)), ("action", .string(action)), ("via", .string(via)),
+        ]
+        if let file { fields.append(("file", .string(file))) }
+        try Journal(path: spool.state + "/journal.jsonl").append(JournalEvent("accessed", fields))
+    }
+
+    /// Records fixity results in the journal (`verified`: packet, result, detail, by which way), one batch, and
+    /// brings the index up to date so the packet page shows the last check.
+    public func recordVerifications(_ results: [(packetId: String, result: String, detail: String)], via: String) throws {
+        guard !results.isEmpty else { return }
+        let journal = try Journal(path: spool.state + "/journal.jsonl")
+        _ = try journal.append(results.map { result in
+            JournalEvent("verified", [("packetId", .string(result.packetId)), ("result", .string(result.result)),
+                                      ("detail", .string(result.detail)), ("via", .string(via))])
+        })
+        try index.catchUp(with: journal)
+    }
+
     /// The packet file's absolute path.
     public func packetPath(_ record: ArchiveRecord) -> String { spool.root + "/" + record.archivePath }
 
@@ -54,22 +79,55 @@ public struct ArchiveDesk: Sendable {
         case exists(String)
         case invalid(VerificationReport)
         case changed(String, expected: String)
+        case missing(String)
+        case wrongPacket(String)
 
         public var description: String {
             switch self {
             case let .unknown(id): "no packet \(id) in the archive index"
             case let .exists(path): "\(path) exists already; choose another folder"
             case let .invalid(report): "the packet fails verification [\(report.reason?.code ?? "invalid")]: "
-                + (report.reason?.message.en ?? "invalid") + " — nothing was extracted"
-            case let .changed(actual, expected): "the packet file changed since it was archived (SHA-256 \(actual), archived as \(expected)) — nothing was extracted"
+                + (report.reason?.message.en ?? "invalid")
+            case let .changed(actual, expected): "the packet file changed since it was archived (SHA-256 \(actual), archived as \(expected))"
+            case let .missing(path): "the packet file \(path) is missing from the archive"
+            case let .wrongPacket(found): "the archive file holds another packet (\(found))"
+            }
+        }
+
+        /// The same in Vietnamese, for pages.
+        public var vietnamese: String {
+            switch self {
+            case .unknown: "Không có văn bản này trong kho."
+            case .exists(let path): "Thư mục \(path) đã có."
+            case .invalid(let report): report.reason?.message.vi ?? "Gói tin không hợp lệ."
+            case .changed: "Tệp gói tin đã bị thay đổi sau khi lưu trữ (mã băm SHA-256 khác với khi lưu)."
+            case .missing: "Tệp gói tin không còn trong kho lưu trữ."
+            case .wrongPacket: "Tệp trong kho là một gói tin khác, không phải văn bản này."
             }
         }
     }
 
-    /// Checks the packet file against the SHA-256 recorded when it was archived, then verifies it while extracting its documents into `<folder>/<packet-id>/` (through a hidden partial
-    /// folder renamed into place once the whole packet proved valid), with metadata.json and its signature.
-    /// Names are checked (no absolute paths, no `..`, no links) before anything is written; an invalid packet
-    /// leaves nothing behind.
+    /// Verifies the archived packet of `record` as the archive's authenticity needs (Decision 17/2019 Art 4.3): the
+    /// file is there, is byte for byte the one archived (the SHA-256 the journal recorded; tar padding included),
+    /// holds this packet, and verifies like an arriving packet (signature, chain, revocation, the registered signer,
+    /// every hash). Documents stream into `sink` on the way. Throws `ExtractError` for all but signature problems,
+    /// which the report gives.
+    public func verifyArchived(_ record: ArchiveRecord, sink: (any PayloadSink)? = nil) throws -> VerificationReport {
+        let path = packetPath(record)
+        guard FileSystem.exists(RawPath(path)) else { throw ExtractError.missing(record.archivePath) }
+        if let expected = record.sha256 {
+            let actual = try FileDigest.sha256(path).sha256
+            guard actual == expected else { throw ExtractError.changed(actual, expected: expected) }
+        }
+        let report = try verifier().verify(try FileDescriptor.openRegularFileForReading(path), displayPath: record.archivePath, sink: sink)
+        if report.valid, let found = report.packetId, found != record.hit.packetId { throw ExtractError.wrongPacket(found) }
+        return report
+    }
+
+    /// Checks and verifies the packet (`verifyArchived`) while extracting its documents into `<folder>/<packet-id>/`
+    /// through a hidden partial folder renamed into place once the whole packet proved valid, with its signed
+    /// metadata.json and metadata.json.p7s. Names are checked (no absolute paths, no `..`, no links) before anything
+    /// is written; a packet that fails leaves nothing behind.
     public func extract(_ packetId: String, to folder: String) throws -> (report: VerificationReport, path: String) {
         guard let record = try index.record(packetId) else { throw ExtractError.unknown(packetId) }
         let target = folder + "/" + packetId
@@ -78,22 +136,17 @@ public struct ArchiveDesk: Sendable {
         let partial = folder + "/.\(packetId).partial"
         try FileSystem.removeTree(RawPath(partial))
         try FileSystem.makeDirectory(RawPath(partial), mode: 0o755)
-        // Fixity first: the file must be the one archived, byte for byte (tar padding included).
-        if let expected = record.sha256 {
-            let actual = try FileDigest.sha256(packetPath(record)).sha256
-            guard actual == expected else { throw ExtractError.changed(actual, expected: expected) }
-        }
-        let report = try verifier().verify(try FileDescriptor.openRegularFileForReading(packetPath(record)), displayPath: record.archivePath,
-                                           sink: FolderPayloadSink(directory: partial))
-        guard report.valid else {
-            try FileSystem.removeTree(RawPath(partial))
-            throw ExtractError.invalid(report)
-        }
-        if let metadata = record.metadata {
-            try Durable.writeUnsynced(at: partial + "/" + PacketLayout.metadataName, bytes: Array(metadata.utf8))
-        }
+        var done = false
+        defer { if !done { try? FileSystem.removeTree(RawPath(partial)) } }
+        let report = try verifyArchived(record, sink: FolderPayloadSink(directory: partial))
+        guard report.valid else { throw ExtractError.invalid(report) }
+        // The metadata as signed, from the packet itself (not the archive's sidecar copy).
+        let packet = try ArchivedPacket.read(packetPath(record))
+        try Durable.writeUnsynced(at: partial + "/" + PacketLayout.metadataName, bytes: packet.metadataBytes)
+        try Durable.writeUnsynced(at: partial + "/" + PacketLayout.signatureName, bytes: packet.signature)
         try Durable.syncAll([partial] + ((try? Directory.entries(partial))?.compactMap { $0.name.string.map { partial + "/" + $0 } } ?? []))
         try FileSystem.renameNoReplace(RawPath(partial), RawPath(target))
+        done = true
         try Durable.syncDirectory(folder)
         return (report, target)
     }

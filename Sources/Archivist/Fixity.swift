@@ -14,7 +14,7 @@ public struct FixityReport: Sendable, Codable {
     public struct Problem: Sendable, Codable, Equatable {
         public let packetId: String
         public let path: String
-        /// `changed`, `invalid`, `missing`, `missing-sidecar`.
+        /// `changed`, `invalid`, `sidecar-changed`, `missing`, `missing-sidecar`.
         public let kind: String
         public let detail: String
     }
@@ -31,8 +31,9 @@ public struct FixityReport: Sendable, Codable {
 extension ArchiveDesk {
     /// Checks `packetIds` (nil: every archived packet, and looks for untracked files too). Each packet file is
     /// hashed and compared with the SHA-256 recorded when it was archived, then verified like an arriving packet
-    /// (signature, chain, revocation, registered signer, BagIt and payload hashes). `progress(done, total)` is
-    /// called after each packet.
+    /// (signature, chain, revocation, registered signer, BagIt and payload hashes), and its sidecar compared with
+    /// the signed metadata.json. Each packet's result is recorded in the journal (`verified`). `progress(done,
+    /// total)` is called after each packet.
     public func fixity(_ packetIds: [String]? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> FixityReport {
         let all = try index.archivedPackets()
         var packets = all
@@ -43,43 +44,49 @@ extension ArchiveDesk {
                 throw ExtractError.unknown(id)
             }
         }
-        let verifier = try verifier()
         var report = FixityReport()
+        var results: [(packetId: String, result: String, detail: String)] = []
         for (done, packet) in packets.enumerated() {
             defer { progress(done + 1, packets.count) }
             report.checked += 1
+            func problem(_ kind: String, _ detail: String, path: String = packet.archivePath) -> FixityReport.Problem {
+                .init(packetId: packet.packetId, path: path, kind: kind, detail: detail)
+            }
+            guard let record = try index.record(packet.packetId) else { continue }
             let path = spool.root + "/" + packet.archivePath
-            let sidecar = (path as NSString).deletingPathExtension + ".json"
-            guard FileSystem.exists(RawPath(path)) else {
-                report.missing.append(.init(packetId: packet.packetId, path: packet.archivePath, kind: "missing", detail: "the packet file is gone"))
-                continue
-            }
-            let digest: (sha256: String, size: Int64)
+            let sidecarRelative = (packet.archivePath as NSString).deletingPathExtension + ".json"
             do {
-                digest = try FileDigest.sha256(path)
+                let verified = try verifyArchived(record)
+                guard verified.valid else {
+                    report.changed.append(problem("invalid", "\(verified.reason?.code ?? "invalid"): \(verified.reason?.message.en ?? "")"))
+                    continue
+                }
+            } catch let error as ExtractError {
+                if case .missing = error {
+                    report.missing.append(problem("missing", "the packet file is gone"))
+                } else {
+                    report.changed.append(problem("changed", error.description))
+                }
+                continue
             } catch {
-                report.changed.append(.init(packetId: packet.packetId, path: packet.archivePath, kind: "changed", detail: "unreadable: \(error)"))
+                report.changed.append(problem("changed", "unreadable: \(error)"))
                 continue
             }
-            if let expected = packet.sha256, expected != digest.sha256 {
-                report.changed.append(.init(packetId: packet.packetId, path: packet.archivePath, kind: "changed",
-                                            detail: "SHA-256 \(digest.sha256) (\(digest.size) bytes), archived as \(expected)"
-                                                + (packet.size.map { " (\($0) bytes)" } ?? "")))
+            // The sidecar beside it must be the signed metadata.json, byte for byte: search reads it.
+            guard let sidecar = try? Durable.readSmallFile(spool.root + "/" + sidecarRelative, limit: 16 << 20) else {
+                report.missing.append(problem("missing-sidecar", "the metadata sidecar beside the packet is gone", path: sidecarRelative))
                 continue
             }
-            let verified = try? verifier.verify(path: path)
-            if let verified, !verified.valid {
-                report.changed.append(.init(packetId: packet.packetId, path: packet.archivePath, kind: "invalid",
-                                            detail: "\(verified.reason?.code ?? "invalid"): \(verified.reason?.message.en ?? "")"))
-                continue
-            }
-            if !FileSystem.exists(RawPath(sidecar)) {
-                report.missing.append(.init(packetId: packet.packetId, path: String((sidecar).dropFirst(spool.root.count + 1)),
-                                            kind: "missing-sidecar", detail: "the metadata sidecar beside the packet is gone"))
+            guard let signed = try? ArchivedPacket.read(path).metadataBytes, signed == sidecar else {
+                report.changed.append(problem("sidecar-changed", "the metadata sidecar differs from the packet's signed metadata.json",
+                                              path: sidecarRelative))
                 continue
             }
             report.intact += 1
+            results.append((packet.packetId, "valid", ""))
         }
+        for problem in report.changed + report.missing { results.append((problem.packetId, problem.kind, problem.detail)) }
+        try recordVerifications(results, via: "archive verify")
         if packetIds == nil {
             report.untracked = try untracked(known: Set(all.flatMap { [$0.archivePath, ($0.archivePath as NSString).deletingPathExtension + ".json"] }))
         }
@@ -97,7 +104,7 @@ extension ArchiveDesk {
                 }
                 let path = relative + "/" + name
                 if entry.kind == .directory {
-                    if !name.hasPrefix(".") { try walk(path) }
+                    try walk(path)
                 } else if !known.contains(path) {
                     found.append(path)
                 }

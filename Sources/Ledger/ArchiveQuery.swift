@@ -7,7 +7,7 @@ public struct ArchiveQuery: Sendable, Equatable {
     public var text: String
     /// An agency code, or words of the sender's name.
     public var sender: String?
-    /// An agency code of a recipient.
+    /// A recipient: an agency code, or words of its name.
     public var recipient: String?
     /// The document type (`Quyết định`, `quyet dinh` …).
     public var typeName: String?

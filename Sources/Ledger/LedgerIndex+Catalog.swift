@@ -67,17 +67,25 @@ extension LedgerIndex {
             for metadata in packets {
                 let id = metadata.packetId.rawValue
                 let document = metadata.document
-                let recipientNames = document.to.map { names[$0.rawValue] ?? "" }.filter { !$0.isEmpty }
+                // What access and filters rely on (sender, recipients, secrecy …) comes from the packet's row, which the
+                // journal wrote; the sidecar only adds words to search (a sidecar edited by hand cannot widen access).
+                let recorded = try Row.fetchOne(db, sql: "SELECT sender, issuedDate, priority, secrecy FROM packet WHERE packetId = ?", arguments: [id])
+                let recipients = try String.fetchAll(db, sql: "SELECT agency FROM recipient WHERE packetId = ?", arguments: [id])
+                let recipientNames = (recipients.isEmpty ? document.to.map(\.rawValue) : recipients).compactMap { names[$0] }.filter { !$0.isEmpty }
+                let sender: String = recorded?["sender"] ?? metadata.from.organId.rawValue
+                let issuedDate: String = recorded?["issuedDate"] ?? document.issuedDate.description
+                let priority: String = recorded?["priority"] ?? document.priority.rawValue
+                let secrecy: String? = recorded == nil ? document.secrecy?.rawValue : recorded?["secrecy"]
                 let signer = document.signerInfo?.displayName ?? ""
                 let json = String(decoding: metadata.bytes, as: UTF8.self)
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO catalog (packetId, metadata, sender, senderName, senderFolded, typeFolded, numberFolded,
                                                    issuedDate, priority, secrecy, signer, recipientNames)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, json, metadata.from.organId.rawValue, metadata.from.organName,
+                    """, arguments: [id, json, sender, metadata.from.organName,
                                      VietnameseFolding.fold(metadata.from.organName), VietnameseFolding.fold(document.typeName),
-                                     VietnameseFolding.fold(document.numberAndNotation), document.issuedDate.description,
-                                     document.priority.rawValue, document.secrecy?.rawValue, signer, recipientNames.joined(separator: "\n")])
+                                     VietnameseFolding.fold(document.numberAndNotation), issuedDate, priority, secrecy, signer,
+                                     VietnameseFolding.fold(recipientNames.joined(separator: "\n"))])
                 guard db.changesCount > 0 else { continue }
                 let row = db.lastInsertedRowID
                 for file in metadata.files {

@@ -45,6 +45,14 @@ public struct ArchiveRecord: Sendable, Codable {
         public let message: String
     }
 
+    /// The last fixity check of a packet.
+    public struct Verification: Sendable, Codable {
+        public let at: String
+        /// `valid`, or what was wrong: `changed`, `invalid`, `sidecar-changed`, `missing` …
+        public let result: String
+        public let detail: String
+    }
+
     public let hit: ArchiveHit
     /// The packet file, relative to the spool.
     public let archivePath: String
@@ -60,6 +68,7 @@ public struct ArchiveRecord: Sendable, Codable {
     public let arrivals: [Arrival]
     public let statuses: [Status]
     public let refusals: [Refusal]
+    public let lastVerification: Verification?
 }
 
 extension LedgerIndex {
@@ -93,9 +102,12 @@ extension LedgerIndex {
             let refusals = try Row.fetchAll(db, sql: "SELECT * FROM refusal WHERE packetId = ? ORDER BY at", arguments: [packetId]).map {
                 ArchiveRecord.Refusal(agency: $0["agency"], at: $0["at"], reason: $0["reason"], message: $0["message"])
             }
+            let verification = try Row.fetchOne(db, sql: "SELECT * FROM verification WHERE packetId = ?", arguments: [packetId]).map {
+                ArchiveRecord.Verification(at: $0["at"], result: $0["result"], detail: $0["detail"])
+            }
             return ArchiveRecord(hit: hit, archivePath: row["archivePath"], sha256: row["sha256"], size: row["size"],
                                  completed: row["completed"], metadata: row["metadata"], files: files, deliveries: deliveries,
-                                 arrivals: arrivals, statuses: statuses, refusals: refusals)
+                                 arrivals: arrivals, statuses: statuses, refusals: refusals, lastVerification: verification)
         }
     }
 

@@ -23,8 +23,13 @@ extension LedgerIndex {
             }
         }
         if let recipient = query.recipient?.trimmingCharacters(in: .whitespaces), !recipient.isEmpty {
-            conditions.append("EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?)")
-            arguments.append(AgencyCode(recipient)?.rawValue ?? recipient)
+            if let code = AgencyCode(recipient) {
+                conditions.append("EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?)")
+                arguments.append(code.rawValue)
+            } else {
+                conditions.append("c.recipientNames LIKE ? ESCAPE '\\'")
+                arguments.append("%" + Self.likeEscaped(VietnameseFolding.fold(recipient)) + "%")
+            }
         }
         if let type = query.typeName.map(VietnameseFolding.fold), !type.isEmpty {
             conditions.append("c.typeFolded = ?")

@@ -73,6 +73,10 @@ public final class LedgerIndex: Sendable {
                 """)
         }
         registerCatalog(&migrator)
+        migrator.registerMigration("v6-verification") { db in
+            // The last fixity check of each packet (archive verify, the web page's button): when, and what it found.
+            try db.execute(sql: "CREATE TABLE verification (packetId TEXT PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)")
+        }
         return migrator
     }
 
@@ -122,13 +126,21 @@ public final class LedgerIndex: Sendable {
                 INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
                                     packedAt, archivePath, sha256, size)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(packetId) DO UPDATE SET archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
+                ON CONFLICT(packetId) DO UPDATE SET sender = excluded.sender, codeNumber = excluded.codeNumber,
+                    codeNotation = excluded.codeNotation, issuedDate = excluded.issuedDate, typeName = excluded.typeName,
+                    subject = excluded.subject, priority = excluded.priority, secrecy = excluded.secrecy, packedAt = excluded.packedAt,
+                    archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
                 """, arguments: [id, sender, record.string("codeNumber") ?? "", record.string("codeNotation") ?? "",
                                  record.string("issuedDate") ?? "", record.string("typeName") ?? "", record.string("subject") ?? "",
                                  record.string("priority") ?? "thuong", record.string("secrecy"), record.string("packedAt") ?? record.at,
                                  record.string("archive") ?? "", record.string("sha256"), record["size"]?.integerValue])
-            for recipient in record["to"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
-                try db.execute(sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [id, recipient])
+            // The journal (hash-chained, written as the packet was made) is the truth about a packet; a rebuild reads
+            // the archive's sidecars first, and what the journal says replaces what a sidecar claimed.
+            if let recipients = record["to"]?.arrayValue?.compactMap(\.stringValue) {
+                try db.execute(sql: "DELETE FROM recipient WHERE packetId = ?", arguments: [id])
+                for recipient in recipients {
+                    try db.execute(sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [id, recipient])
+                }
             }
             // Only this office's own outgoing documents take numbers in its agencies' series.
             if record.event == "packed", let number = record.string("codeNumber"), let notation = record.string("codeNotation"),
@@ -160,6 +172,10 @@ public final class LedgerIndex: Sendable {
             guard let id = record.string("packetId"), let agency = record.string("recipient") else { return }
             try db.execute(sql: "INSERT OR IGNORE INTO refusal VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, agency, record.at, record.string("reason") ?? "", record.string("message") ?? ""])
+        case "verified":
+            guard let id = record.string("packetId"), let result = record.string("result") else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO verification VALUES (?, ?, ?, ?)",
+                           arguments: [id, record.at, result, record.string("detail") ?? ""])
         case "rejected":
             let names = record["names"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
             try db.execute(sql: "INSERT OR IGNORE INTO rejection VALUES (?, ?, ?, ?, ?, ?, ?)",

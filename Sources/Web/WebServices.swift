@@ -4,25 +4,23 @@ import Foundation
 import Ledger
 import Logging
 
-/// What the routes share: the archive, the accounts, the sessions, the journal, the pages.
+/// What the routes share: the archive (and through it the journal), the accounts, the sessions, the pages.
 public struct WebServices: Sendable {
     let settings: WebSettings
     let desk: ArchiveDesk
     let accounts: AccountStore
     let sessions: SessionStore
     let throttle: LoginThrottle
-    let journal: Journal
     let pages: Pages
     let freshness: Freshness
 
-    /// Opens the spool's archive (bringing its index up to date), accounts and journal, and loads the templates.
+    /// Opens the spool's archive (bringing its index up to date) and accounts, and loads the templates.
     public init(settings: WebSettings, accounts: AccountStore? = nil, throttle: LoginThrottle = LoginThrottle()) throws {
         self.settings = settings
         desk = try ArchiveDesk(spool: settings.spool)
         self.accounts = try accounts ?? AccountStore(path: WebSettings.accountsPath(settings.spool))
         sessions = SessionStore(idleTimeout: settings.idleTimeout)
         self.throttle = throttle
-        journal = try Journal(path: settings.spool.state + "/journal.jsonl")
         pages = try Pages(spool: settings.spool)
         freshness = Freshness()
     }

@@ -28,6 +28,12 @@ struct ArchiveCommand: ParsableCommand {
         }
     }
 
+    /// Who runs the command (for the journal of access to secret documents).
+    static var user: String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "uid \(geteuid())"
+    }
+
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -78,6 +84,8 @@ struct ArchiveCommand: ParsableCommand {
                 guard let date = CalendarDate(iso: text) else { throw CommandFailure("--\(option) \(text): write YYYY-MM-DD", code: 2) }
                 return date
             }
+            guard (1...1000).contains(limit) else { throw CommandFailure("--limit \(limit): from 1 to 1000", code: 2) }
+            guard (0...100_000_000).contains(offset) else { throw CommandFailure("--offset \(offset): from 0 to 100000000", code: 2) }
             if let priority, Priority(rawValue: priority) == nil {
                 throw CommandFailure("--priority \(priority): one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
             }
@@ -92,7 +100,9 @@ struct ArchiveCommand: ParsableCommand {
                 print(try ArchiveCommand.json(results))
                 return
             }
-            print("\(results.total) packet(s) found" + (results.total > results.hits.count ? ", showing \(offset + 1)–\(offset + results.hits.count)" : ""))
+            let shown = results.hits.isEmpty ? (results.total > 0 ? ", none at offset \(offset)" : "")
+                : results.total > results.hits.count ? ", showing \(offset + 1)–\(offset + results.hits.count)" : ""
+            print("\(results.total) packet(s) found" + shown)
             for hit in results.hits {
                 let secret = hit.secrecy.flatMap { Secrecy(rawValue: $0)?.label.uppercased() }.map { " [\($0)]" } ?? ""
                 print("\(hit.packetId)  \(hit.issuedDate)  \(hit.numberAndNotation)  \(hit.typeName): \(hit.subject)\(secret)")
@@ -112,9 +122,11 @@ struct ArchiveCommand: ParsableCommand {
         var spool: String?
 
         func run() throws {
-            guard let record = try ArchiveCommand.desk(spool).index.record(packet) else {
-                throw CommandFailure("no packet \(packet) in the archive index")
+            let desk = try ArchiveCommand.desk(spool)
+            guard let record = try desk.index.record(packet) else {
+                throw CommandFailure("no packet \(packet) in the archive index", code: 2)
             }
+            try desk.recordAccess(record, user: ArchiveCommand.user, role: "admin", action: "view", file: nil, via: "cli")
             if json {
                 print(try ArchiveCommand.json(record))
                 return
@@ -139,7 +151,8 @@ struct ArchiveCommand: ParsableCommand {
                 lines.append("status:     \(status.code) from \(status.agency) at \(status.at)" + (status.reason.map { ": \($0)" } ?? ""))
             }
             for refusal in record.refusals { lines.append("refused:    \(refusal.agency) at \(refusal.at): \(refusal.reason) — \(refusal.message)") }
-            lines.append("state:      " + (record.completed ? "every recipient served; originals filed under sent/" : "not every recipient served yet"))
+            lines.append("state:      " + (record.completed ? "done: every recipient delivered or refused; originals filed under sent/"
+                                                    : "in progress: some recipients not reached yet"))
             print(lines.joined(separator: "\n"))
         }
     }
@@ -159,10 +172,15 @@ struct ArchiveCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let (report, path) = try ArchiveCommand.desk(spool).extract(packet, to: to)
+                let desk = try ArchiveCommand.desk(spool)
+                if let record = try desk.index.record(packet) {
+                    try desk.recordAccess(record, user: ArchiveCommand.user, role: "admin", action: "extract", file: nil, via: "cli")
+                }
+                let (report, path) = try desk.extract(packet, to: to)
                 print("verified and extracted \(report.files?.count ?? 0) file(s) into \(path)")
             } catch let error as ArchiveDesk.ExtractError {
-                throw CommandFailure(error.description)
+                if case .unknown = error { throw CommandFailure(error.description, code: 2) }
+                throw CommandFailure(error.description + " — nothing was extracted")
             }
         }
     }
@@ -197,6 +215,7 @@ struct ArchiveCommand: ParsableCommand {
             do {
                 report = try desk.fixity(all ? nil : packets) { bar.show($0, of: $1) }
             } catch let error as ArchiveDesk.ExtractError {
+                if case .unknown = error { throw CommandFailure(error.description, code: 2) }
                 throw CommandFailure(error.description)
             }
             bar.finish()

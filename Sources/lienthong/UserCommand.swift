@@ -5,12 +5,12 @@ import Packets
 import Spool
 import Web
 
-/// `lienthong user add|list|disable|passwd`: the accounts of the archive web UI (`state/accounts.sqlite`).
+/// `lienthong user add|list|disable|enable|grant|passwd`: the accounts of the archive web UI (`state/accounts.sqlite`).
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the accounts of the archive web UI.",
-        subcommands: [Add.self, List.self, Disable.self, Passwd.self]
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Grant.self, Passwd.self]
     )
 
     static func store(_ spool: String?) throws -> AccountStore {
@@ -36,6 +36,27 @@ struct UserCommand: ParsableCommand {
         return password
     }
 
+    /// The agencies of the spool, by code: a clerk's agency must be one of them.
+    static func agencies(_ spool: String?) throws -> Set<String> {
+        do {
+            return Set(try AgencyDirectory.load(SpoolLayout.resolve(spool)).agencies.keys.map(\.rawValue))
+        } catch {
+            throw CommandFailure("\(error)", code: 2)
+        }
+    }
+
+    /// `mat,toi-mat` as secrecy levels.
+    static func grants(_ text: String?) throws -> Set<Secrecy> {
+        var grants = Set<Secrecy>()
+        for word in (text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+            guard let level = Secrecy(rawValue: word) else {
+                throw CommandFailure("--grant \(word): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
+            }
+            grants.insert(level)
+        }
+        return grants
+    }
+
     static func run(_ body: () throws -> Void) throws {
         do {
             try body()
@@ -59,16 +80,13 @@ struct UserCommand: ParsableCommand {
         var spool: String?
 
         func run() throws {
-            var grants = Set<Secrecy>()
-            for word in (grant ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
-                guard let level = Secrecy(rawValue: word) else {
-                    throw CommandFailure("--grant \(word): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
-                }
-                grants.insert(level)
-            }
+            let grants = try UserCommand.grants(grant)
             let store = try UserCommand.store(spool)
+            let known = try UserCommand.agencies(spool)
             let password = try UserCommand.readPassword()
-            try UserCommand.run { try store.add(name: name, role: role, agency: agency, grants: grants, password: password) }
+            try UserCommand.run {
+                try store.add(name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known)
+            }
             print("Đã tạo tài khoản \(name) (\(role.label)) — account added")
         }
     }
@@ -97,6 +115,38 @@ struct UserCommand: ParsableCommand {
             let store = try UserCommand.store(spool)
             try UserCommand.run { try store.disable(name) }
             print("Đã khóa tài khoản \(name) — account disabled")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
+        @Argument(help: "The login name.")
+        var name: String
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            let store = try UserCommand.store(spool)
+            try UserCommand.run { try store.enable(name) }
+            print("Đã mở lại tài khoản \(name) — account enabled")
+        }
+    }
+
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the secrecy levels an account may see (replacing the old ones; its sessions end).")
+        @Argument(help: "The login name.")
+        var name: String
+        @Option(help: "Secrecy levels: mat,toi-mat,tuyet-mat; empty for none.")
+        var grant: String
+        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
+        var spool: String?
+
+        func run() throws {
+            let grants = try UserCommand.grants(grant)
+            let store = try UserCommand.store(spool)
+            try UserCommand.run { try store.setGrants(name, grants) }
+            print("Đã cập nhật quyền xem văn bản mật của \(name): \(grants.isEmpty ? "không" : grants.sorted().map(\.label).joined(separator: ", ")) — grants set")
         }
     }
 

@@ -102,6 +102,28 @@ import TestSupport
         #expect(try CLI.lienthong(["archive", "verify", ids[0], "--spool", spool.root]).status == 0)
         let refused = try CLI.lienthong(["archive", "extract", ids[1], "--to", out, "--spool", spool.root])
         #expect(refused.status == 1 && !FileManager.default.fileExists(atPath: out + "/\(ids[1])"), "\(refused.output)")
-        #expect(spool.visible(out) == [ids[0]])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == [ids[0]], "a partial folder was left behind")
+        #expect(try CLI.lienthong(["archive", "verify", "20260101-000000-000-AAAAAAAAAA", "--spool", spool.root]).status == 2)
+    }
+
+    @Test func anEditedSidecarIsChangedAndCannotWidenAccess() throws {
+        let spool = try archive()
+        let secret = try #require(spool.archived().first { $0.value["secrecy"] as? String == "mat" }?.key)
+        let sidecar = spool.root + "/archive/\(secret.prefix(4))/\(secret.dropFirst(4).prefix(2))/\(secret).json"
+        // Someone edits the archive's sidecar to drop the secrecy level, and hides a file in a hidden folder.
+        let text = try String(contentsOfFile: sidecar, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"secrecy\": \"mat\",", with: "").write(toFile: sidecar, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: spool.root + "/archive/.an", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: spool.root + "/archive/.an/khac.tar"))
+        let report = try CLI.lienthong(["archive", "verify", "--all", "--json", "--spool", spool.root])
+        #expect(report.status == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+        #expect(((json?["changed"] as? [[String: Any]]) ?? []).map { "\($0["packetId"] ?? "") \($0["kind"] ?? "")" } == ["\(secret) sidecar-changed"],
+                "\(report.output)")
+        #expect(((json?["untracked"] as? [String]) ?? []).contains("archive/.an/khac.tar"), "\(report.output)")
+        // Even after the index is rebuilt from the archive, the journal's word on the packet stands.
+        #expect(try CLI.lienthong(["index", "rebuild", "--spool", spool.root]).status == 0)
+        #expect(try search(spool, ["--secrecy", "mat"]) == ["17/BC-UBND"])
+        #expect(try search(spool, ["--secrecy", "none"]) == ["15/QĐ-UBND", "16/UBND-VP"])
     }
 }

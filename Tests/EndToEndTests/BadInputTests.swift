@@ -79,6 +79,8 @@ import TestSupport
         write(outbox + "/tự gửi.json", sidecar(12, to: [OfficeSpool.sender]))
         write(outbox + "/trùng số.pdf", OfficeSpool.pdf("duplicate number"))
         write(outbox + "/trùng số.json", sidecar(4))
+        write(outbox + "/tỷ lệ %0d.pdf", OfficeSpool.pdf("percent line break"))
+        write(outbox + "/tỷ lệ %0d.json", sidecar(14))
         write(outbox + "/ngày sau.pdf", OfficeSpool.pdf("dated tomorrow"))
         write(outbox + "/ngày sau.json", Array(Fixtures.sidecar(to: OfficeSpool.recipients, number: "13", issued: Fixtures.localDate(2)).utf8))
 
@@ -86,7 +88,7 @@ import TestSupport
         let longReason = String(repeating: "d", count: 244) + ".reason.txt"
         let expectedReasons = ["link.pdf.reason.txt", "link.json.reason.txt", "pipe.pdf.reason.txt", "empty.reason.txt", "dòng_mới.reason.txt", "CON.reason.txt",
                                longReason, "hỏng.reason.txt", "lớn.reason.txt", "sâu.reason.txt",
-                               "lạ.reason.txt", "tự gửi.reason.txt", "trùng số.reason.txt", "ngày sau.reason.txt"]
+                               "lạ.reason.txt", "tự gửi.reason.txt", "trùng số.reason.txt", "ngày sau.reason.txt", "tỷ lệ %0d.reason.txt"]
         let settled = spool.waitUntil(30) {
             let names = Set(spool.visible(rejected))
             return expectedReasons.allSatisfy { names.contains($0) } && spool.archived().count == 3 && spool.visible(outbox).isEmpty
@@ -108,6 +110,8 @@ import TestSupport
         #expect(reason("tự gửi.reason.txt").contains("recipient-is-sender"))
         #expect(reason("trùng số.reason.txt").contains("number-already-used"))
         #expect(reason("ngày sau.reason.txt").contains("issued-in-future"))
+        #expect(reason("tỷ lệ %0d.reason.txt").contains("%0d") && reason("tỷ lệ %0d.reason.txt").contains("bad-file-name"),
+                "\(reason("tỷ lệ %0d.reason.txt"))")
         // Everything rejected is there untouched, beside its reason.
         #expect(FileSystemFacts.isSymlink(rejected + "/link.pdf") && FileSystemFacts.isFIFO(rejected + "/pipe.pdf"))
         #expect(FileManager.default.fileExists(atPath: rejected + "/dòng\nmới.pdf"))

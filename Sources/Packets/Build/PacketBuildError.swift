@@ -93,6 +93,7 @@ public enum PacketBuildError: Error, Sendable, CustomStringConvertible {
         case .reservedCharacter(let character): "tên chứa ký tự \(character) mà Windows không cho phép"
         case .windowsReservedName(let name): "\(name) là tên thiết bị dành riêng của Windows"
         case .trailingDotOrSpace: "tên kết thúc bằng dấu chấm hoặc khoảng trắng"
+        case .percentLineBreak(let sequence): "tên chứa “\(sequence)”, mà các công cụ BagIt đọc thành dấu xuống dòng"
         }
     }
 }

@@ -3,9 +3,10 @@ import Hummingbird
 /// Reads every POSTed form and refuses it (403) unless it carries its session's CSRF token in the hidden `csrf`
 /// field. Cookies are SameSite=Strict too; the token is the defence that does not depend on the browser.
 ///
-/// Signing in is the one exception the DESIGN.md contract needs: `POST /login` with `username` and `password` alone
-/// (a script, a test harness) signs in. A browser's form posted from another site always names that site in its
-/// `Origin` (or `Referer`) header, so such a login without a token is refused: no login CSRF.
+/// Signing in has no session yet: the login form's token is checked against its cookie (double submit). The
+/// DESIGN.md contract also lets a program sign in with `POST /login` and `username`, `password` alone; such a POST
+/// without a token is accepted only when it names no other site in `Origin` or `Referer` (a browser always names
+/// the site that sent a form; `null` counts as another site): no login CSRF.
 struct CSRFMiddleware: RouterMiddleware {
     /// Forms are small: names, passwords, a token.
     static let maximumFormSize = 64 * 1024
@@ -16,16 +17,23 @@ struct CSRFMiddleware: RouterMiddleware {
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumFormSize)
         let form = FormFields(String(buffer: body))
-        let token = form.raw("csrf")
-        let loginWithoutToken = Self.loginPaths.contains(request.uri.path) && (token == nil || context.session == nil)
-        if loginWithoutToken {
-            guard Self.sameOrigin(request) else {
-                throw HTTPError(.forbidden, message: "Yêu cầu không hợp lệ (gửi từ trang khác) — open the login page and try again")
+        let token = form.raw("csrf").flatMap { $0.isEmpty ? nil : $0 }
+        if let session = context.session, let token, RandomToken.equal(token, session.csrfToken) {
+            // A form of this session.
+        } else if Self.loginPaths.contains(request.uri.path) {
+            if let token {
+                // The login form: its token must be the one in its cookie (double submit).
+                guard let cookie = request.cookies[LoginCookie.name]?.value, RandomToken.equal(token, cookie) else {
+                    throw HTTPError(.forbidden, message: "Trang đăng nhập đã cũ: vui lòng mở lại trang đăng nhập — reload the login page")
+                }
+            } else {
+                // A program's plain POST /login (the DESIGN.md contract): only when no other site sent it.
+                guard Self.sameOrigin(request) else {
+                    throw HTTPError(.forbidden, message: "Yêu cầu không hợp lệ (gửi từ trang khác) — open the login page and try again")
+                }
             }
         } else {
-            guard let session = context.session, let token, RandomToken.equal(token, session.csrfToken) else {
-                throw HTTPError(.forbidden, message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo) — reload the page and try again")
-            }
+            throw HTTPError(.forbidden, message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo): vui lòng tải lại trang — reload the page and try again")
         }
         var context = context
         context.form = form

@@ -1,8 +1,8 @@
 import Accounts
 import Hummingbird
 
-/// Finds the request's session from its cookie, and the session's account when it is still enabled (a disabled
-/// account loses its sessions at its next request).
+/// Finds the request's session from its cookie, and the session's account when it is still enabled and unchanged
+/// (a disabled account, or one whose password or grants changed since the session opened, loses the session).
 struct SessionMiddleware: RouterMiddleware {
     let services: WebServices
 
@@ -13,7 +13,7 @@ struct SessionMiddleware: RouterMiddleware {
             if let user = session.user {
                 let accounts = services.accounts
                 let account = try await Blocking.run { try accounts.account(named: user) }
-                if let account, !account.disabled {
+                if let account, !account.disabled, !account.outdates(session.openedAt) {
                     context.account = account
                 } else {
                     await services.sessions.remove(id)

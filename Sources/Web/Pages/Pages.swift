@@ -37,14 +37,20 @@ struct Pages: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// `values` without empty strings, recursively: Mustache treats "" as true in `{{#section}}`, and a missing
-    /// value renders as nothing anyway.
+    /// `values` without empty strings and absent optionals, recursively: Mustache treats "" as true in
+    /// `{{#section}}`, and a missing value renders as nothing anyway.
     static func withoutEmptyStrings(_ values: [String: Any]) -> [String: Any] {
         values.compactMapValues(clean)
     }
 
     private static func clean(_ value: Any) -> Any? {
-        switch value {
+        // An absent optional (`nil as Any`) is no value at all: Mustache would show its section otherwise.
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return clean(wrapped)
+        }
+        return switch value {
         case let text as String: text.isEmpty ? nil : text
         case let dictionary as [String: Any]: withoutEmptyStrings(dictionary)
         case let array as [Any]: array.compactMap(clean)

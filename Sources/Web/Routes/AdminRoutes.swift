@@ -3,14 +3,15 @@ import Foundation
 import Hummingbird
 import Packets
 
-/// `/quan-tri`: admins list, add and disable accounts. Anyone else gets 403.
+/// `/quan-tri`: admins list, add, disable and enable accounts. Anyone else gets 403.
 struct AdminRoutes {
     let services: WebServices
 
     func register(on group: RouterGroup<WebContext>) {
         group.get(.init(WebPaths.admin)) { _, context in try await page(context, message: nil, error: nil) }
         group.post(.init(WebPaths.admin + "/tai-khoan")) { _, context in try await add(context) }
-        group.post(.init(WebPaths.admin + "/tai-khoan/:name/khoa")) { _, context in try await disable(context) }
+        group.post(.init(WebPaths.admin + "/tai-khoan/:name/khoa")) { _, context in try await setDisabled(true, context) }
+        group.post(.init(WebPaths.admin + "/tai-khoan/:name/mo-khoa")) { _, context in try await setDisabled(false, context) }
     }
 
     private func requireAdmin(_ context: WebContext) throws {
@@ -26,7 +27,9 @@ struct AdminRoutes {
             "accounts": list.map { account in
                 ["name": account.name, "role": account.role.label, "agency": account.agency ?? "",
                  "grants": account.grants.sorted().map(\.label).joined(separator: ", "), "disabled": account.disabled,
-                 "createdAt": account.createdAt, "disableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/khoa"] as [String: Any]
+                 "createdAt": Account.date(account.createdAt).map { Timestamp.vietnamese($0) } ?? account.createdAt,
+                 "disableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/khoa",
+                 "enableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/mo-khoa"] as [String: Any]
             },
             "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label] },
             "levels": Secrecy.allCases.map { ["value": $0.rawValue, "label": $0.label] },
@@ -46,23 +49,27 @@ struct AdminRoutes {
         let password = form.raw("password") ?? ""
         let accounts = services.accounts
         do {
-            try await Blocking.run { try accounts.add(name: name, role: role, agency: agency, grants: grants, password: password) }
+            let known = Set(services.desk.names.keys)
+            try await Blocking.run { try accounts.add(name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known) }
         } catch let error as AccountError {
             return try await page(context, message: nil, error: error.description, status: .badRequest)
         }
         return try await page(context, message: "Đã tạo tài khoản \(name).", error: nil)
     }
 
-    private func disable(_ context: WebContext) async throws -> Response {
+    private func setDisabled(_ disabled: Bool, _ context: WebContext) async throws -> Response {
         try requireAdmin(context)
         guard let name = context.parameters.get("name")?.removingPercentEncoding else { throw HTTPError(.notFound) }
+        if disabled, name == context.account?.name {
+            return try await page(context, message: nil, error: "Không thể tự khóa tài khoản đang dùng.", status: .badRequest)
+        }
         let accounts = services.accounts
         do {
-            try await Blocking.run { try accounts.disable(name) }
+            try await Blocking.run { disabled ? try accounts.disable(name) : try accounts.enable(name) }
         } catch let error as AccountError {
             return try await page(context, message: nil, error: error.description, status: .notFound)
         }
-        await services.sessions.removeAll(user: name)
-        return try await page(context, message: "Đã khóa tài khoản \(name).", error: nil)
+        if disabled { await services.sessions.removeAll(user: name) }
+        return try await page(context, message: disabled ? "Đã khóa tài khoản \(name)." : "Đã mở lại tài khoản \(name).", error: nil)
     }
 }

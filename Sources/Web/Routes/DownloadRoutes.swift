@@ -24,10 +24,12 @@ struct DownloadRoutes {
         let folder = try Self.privateFolder()
         let path = folder + "/document"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let report = try await Blocking.run { try PacketVerification.verify(record, desk: desk, keep: (asked, path)) }
-        guard report.valid, let handle = FileHandle(forReadingAtPath: path) else {
-            throw HTTPError(.conflict, message: "Gói tin không qua được kiểm tra, không tải tệp — "
-                            + (report.reason?.message.vi ?? "không đọc được tệp"))
+        let outcome = try await Blocking.run { try PacketVerification.verify(record, desk: desk, keep: (asked, path)) }
+        if case .invalid(let why) = outcome {
+            throw HTTPError(.conflict, message: "Gói tin không qua được kiểm tra nên không tải tệp: " + why)
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw HTTPError(.conflict, message: "Không đọc được tệp trong gói tin.")
         }
         try await access.recordAccess(record, action: "download", file: file.name, context)
         try? FileManager.default.removeItem(atPath: folder)

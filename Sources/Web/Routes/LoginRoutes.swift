@@ -1,8 +1,8 @@
 import Accounts
 import Hummingbird
 
-/// Signing in and out. The login form gets a session of its own (not signed in) so that its POST carries a CSRF
-/// token; signing in replaces it with a new session (a fixed session id cannot be planted).
+/// Signing in and out. Signing in always makes a new session (a session id cannot be planted), and a throttle
+/// slows down guessing.
 struct LoginRoutes {
     let services: WebServices
 
@@ -19,18 +19,17 @@ struct LoginRoutes {
         return await page(request, context, error: nil, status: .ok)
     }
 
+    /// The login form. It opens no session (a session is made only by signing in, so anonymous visits cost the
+    /// server nothing): its CSRF token is a double-submit cookie instead (see CSRFMiddleware).
     private func page(_ request: Request, _ context: WebContext, error: String?, status: HTTPResponse.Status, name: String = "") async -> Response {
-        var context = context
-        var newSession: Session?
+        var values: [String: Any] = ["error": error ?? "", "username": name]
+        var token: String?
         if context.session == nil {
-            newSession = await services.sessions.create(user: nil)
-            context.session = newSession
+            token = RandomToken.make()
+            values["csrf"] = token
         }
-        var response = services.pages.render(.login, title: "Đăng nhập", ["error": error ?? "", "username": name],
-                                             context: context, status: status)
-        if let newSession {
-            response.setCookie(SessionCookie.make(newSession.id, secure: SessionCookie.secure(request, settings: services.settings)))
-        }
+        var response = services.pages.render(.login, title: "Đăng nhập", values, context: context, status: status)
+        if let token { response.setCookie(LoginCookie.make(token, secure: SessionCookie.secure(request, settings: services.settings))) }
         return response
     }
 
@@ -38,17 +37,27 @@ struct LoginRoutes {
         let form = context.form ?? FormFields("")
         let name = form["username"] ?? ""
         let password = form.raw("password") ?? ""
-        if let wait = await services.throttle.wait(for: name) {
-            return await page(request, context, error: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(wait) giây.",
+        switch await services.throttle.begin(name) {
+        case .wait(let seconds)?:
+            return await page(request, context, error: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(seconds) giây.",
                               status: .tooManyRequests, name: name)
+        case .busy?:
+            return await page(request, context, error: "Hệ thống đang bận. Vui lòng thử lại sau ít giây.", status: .serviceUnavailable, name: name)
+        case nil:
+            break
         }
         let accounts = services.accounts
-        let account = try await Blocking.run { try accounts.authenticate(name, password: password) }
+        let account: Account?
+        do {
+            account = try await Blocking.run { try accounts.authenticate(name, password: password) }
+        } catch {
+            await services.throttle.finished(name, succeeded: false)
+            throw error
+        }
+        await services.throttle.finished(name, succeeded: account != nil)
         guard let account else {
-            await services.throttle.failed(name)
             return await page(request, context, error: "Sai tên đăng nhập hoặc mật khẩu.", status: .unauthorized, name: name)
         }
-        await services.throttle.succeeded(name)
         if let old = context.session { await services.sessions.remove(old.id) }
         let session = await services.sessions.create(user: account.name)
         var response = Response.redirect(to: WebPaths.search, type: .normal)

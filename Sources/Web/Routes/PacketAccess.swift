@@ -25,14 +25,10 @@ struct PacketAccess {
     /// Decree 30/2020 App. VI: every view or download of a secret document is written to the journal, before the
     /// document is shown.
     func recordAccess(_ record: ArchiveRecord, action: String, file: String?, _ context: WebContext) async throws {
-        guard let secrecy = record.hit.secrecy, let account = context.account else { return }
-        var fields: [(String, JSONValue)] = [
-            ("user", .string(account.name)), ("role", .string(account.role.rawValue)), ("packetId", .string(record.hit.packetId)),
-            ("secrecy", .string(secrecy)), ("action", .string(action)),
-        ]
-        if let file { fields.append(("file", .string(file))) }
-        let journal = services.journal
-        let event = JournalEvent("accessed", fields)
-        _ = try await Blocking.run { try journal.append(event) }
+        guard record.hit.secrecy != nil, let account = context.account else { return }
+        let desk = services.desk
+        try await Blocking.run {
+            try desk.recordAccess(record, user: account.name, role: account.role.rawValue, action: action, file: file, via: "web")
+        }
     }
 }

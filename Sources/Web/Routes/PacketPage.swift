@@ -31,6 +31,10 @@ enum PacketPage {
             "refusals": record.refusals.map { ["agency": agency($0.agency), "at": when($0.at), "reason": $0.reason, "message": $0.message] },
             "has_deliveries": !record.deliveries.isEmpty, "has_arrivals": !record.arrivals.isEmpty,
             "has_statuses": !record.statuses.isEmpty, "has_refusals": !record.refusals.isEmpty,
+            "lastVerification": record.lastVerification.map { check in
+                ["valid": check.result == "valid", "at": when(check.at),
+                 "text": check.result == "valid" ? "hợp lệ" : "KHÔNG HỢP LỆ (\(check.result)) \(check.detail)"] as [String: Any]
+            } as Any,
             "hasTrail": !(record.deliveries.isEmpty && record.arrivals.isEmpty && record.statuses.isEmpty && record.refusals.isEmpty),
         ]
     }

@@ -13,8 +13,15 @@ struct PacketRoutes {
         group.post("/packets/:id/kiem-tra") { _, context in
             let record = try await access.record(context.parameters.get("id"), context)
             let desk = services.desk
-            let report = try await Blocking.run { try PacketVerification.verify(record, desk: desk) }
-            return try await page(context, verdict: PacketVerification.verdict(report))
+            let outcome = try await Blocking.run {
+                let outcome = try PacketVerification.verify(record, desk: desk)
+                switch outcome {
+                case .valid: try desk.recordVerifications([(record.hit.packetId, "valid", "")], via: "web")
+                case .invalid(let why): try desk.recordVerifications([(record.hit.packetId, "invalid", why)], via: "web")
+                }
+                return outcome
+            }
+            return try await page(context, verdict: PacketVerification.verdict(outcome))
         }
     }
 

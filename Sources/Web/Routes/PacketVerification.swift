@@ -10,18 +10,29 @@ import Packets
 /// Verifying an archived packet on demand (Decision 17/2019 Art 4.3: the archive must stay authentic): the
 /// signature, the sender's registered certificate, every hash; optionally keeping one document on the way.
 enum PacketVerification {
-    /// Verifies `record`'s packet; the document `keep` (if any) is written to `path` as it is verified.
-    static func verify(_ record: ArchiveRecord, desk: ArchiveDesk, keep: (name: String, path: String)? = nil) throws -> VerificationReport {
+    /// What checking an archived packet found: valid, or why not (in Vietnamese).
+    enum Outcome {
+        case valid
+        case invalid(String)
+    }
+
+    /// Checks and verifies `record`'s packet (the file archived, this packet, signature and hashes); the document
+    /// `keep` (if any) is written to `path` as it is verified.
+    static func verify(_ record: ArchiveRecord, desk: ArchiveDesk, keep: (name: String, path: String)? = nil) throws -> Outcome {
         let sink = keep.map { OneFileSink(wanted: $0.name, path: $0.path) }
-        let file = try FileDescriptor.openRegularFileForReading(desk.packetPath(record))
-        return try desk.verifier().verify(file, displayPath: record.archivePath, sink: sink)
+        do {
+            let report = try desk.verifyArchived(record, sink: sink)
+            return report.valid ? .valid : .invalid(report.reason?.message.vi ?? "gói tin bị thay đổi.")
+        } catch let error as ArchiveDesk.ExtractError {
+            return .invalid(error.vietnamese)
+        }
     }
 
     /// The verdict in Vietnamese, for the packet page.
-    static func verdict(_ report: VerificationReport) -> [String: Any] {
-        if report.valid {
-            return ["valid": true, "text": "Đã kiểm tra: hợp lệ — chữ ký số của cơ quan gửi và mọi mã băm đều đúng."]
+    static func verdict(_ outcome: Outcome) -> [String: Any] {
+        switch outcome {
+        case .valid: ["valid": true, "text": "Đã kiểm tra: hợp lệ — đúng tệp đã lưu trữ, chữ ký số của cơ quan gửi và mọi mã băm đều đúng."]
+        case .invalid(let why): ["valid": false, "text": "Đã kiểm tra: KHÔNG HỢP LỆ — " + why]
         }
-        return ["valid": false, "text": "Đã kiểm tra: KHÔNG HỢP LỆ — " + (report.reason?.message.vi ?? "gói tin bị thay đổi.")]
     }
 }

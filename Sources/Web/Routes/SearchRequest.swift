@@ -7,10 +7,12 @@ struct SearchRequest {
 
     let fields: FormFields
     let page: Int
+    static let maximumPage = 100_000
 
     init(query: String?) {
         fields = FormFields(query ?? "")
-        page = max(1, fields["page"].flatMap { Int($0) } ?? 1)
+        // Clamped: a huge page number must not overflow the offset.
+        page = min(max(1, fields["page"].flatMap { Int($0) } ?? 1), Self.maximumPage)
     }
 
     /// The archive query for page `page`, `pageSize` results each; bad dates or choices are ignored (the form only

@@ -10,4 +10,6 @@ public struct Session: Sendable, Equatable {
     public let user: String?
     /// The last request seen: a session idle for longer than the store's limit is gone.
     public var lastSeen: Date
+    /// When it was opened: a change of the account's password, grants or state since ends it.
+    public let openedAt: Date
 }

@@ -19,3 +19,13 @@ enum SessionCookie {
         settings.secureCookies || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 }
+
+/// The login form's CSRF cookie (double submit): the form's hidden token must equal it. It costs the server no
+/// memory (no session before signing in) and another site can neither read nor send it (SameSite=Strict).
+enum LoginCookie {
+    static let name = "lienthong_dang_nhap"
+
+    static func make(_ token: String, secure: Bool) -> Cookie {
+        Cookie(name: name, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+}

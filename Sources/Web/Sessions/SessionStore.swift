@@ -17,7 +17,8 @@ public actor SessionStore {
     /// A new session for `user` (nil: not signed in yet), with a fresh id and CSRF token.
     public func create(user: String?) -> Session {
         if sessions.count > sweepThreshold { sweep() }
-        let session = Session(id: RandomToken.make(), csrfToken: RandomToken.make(), user: user, lastSeen: clock())
+        let now = clock()
+        let session = Session(id: RandomToken.make(), csrfToken: RandomToken.make(), user: user, lastSeen: now, openedAt: now)
         sessions[session.id] = session
         return session
     }
