@@ -45,6 +45,23 @@ struct AccessTests {
         }
     }
 
+    @Test("Wrong passwords sent in parallel are throttled like ones sent in turn")
+    func parallelGuesses() async throws {
+        let spool = try WebSpool()
+        let app = Application(router: WebApplication.router(try spool.services()))
+        try await app.test(.router) { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await WebUser.signIn(client, "luutru", "doan-mo-\(Int.random(in: 0...99999))").1.status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // Each attempt counts from the moment it starts: at most five reach the password check.
+            #expect(statuses.filter { $0 == .unauthorized }.count <= 5, "\(statuses)")
+            #expect(statuses.allSatisfy { [.unauthorized, .tooManyRequests, .serviceUnavailable].contains($0) }, "\(statuses)")
+        }
+    }
+
     @Test("A POST without the session's CSRF token is refused")
     func csrf() async throws {
         let spool = try WebSpool()
