@@ -29,7 +29,8 @@ struct SearchRoutes {
         let pages = max(1, (found.total + pageSize - 1) / pageSize)
         var values = search.values
         values["total"] = found.total
-        values["hits"] = found.hits.map(Self.row)
+        let names = services.desk.names
+        values["hits"] = found.hits.map { Self.row($0, names: names) }
         values["hasHits"] = !found.hits.isEmpty
         values["page"] = search.page
         values["pages"] = pages
@@ -49,11 +50,11 @@ struct SearchRoutes {
     }
 
     /// One result line for the template.
-    static func row(_ hit: ArchiveHit) -> [String: Any] {
+    static func row(_ hit: ArchiveHit, names: [String: String]) -> [String: Any] {
         [
             "link": WebPaths.packet(hit.packetId), "packetId": hit.packetId, "number": hit.numberAndNotation,
             "issuedDate": PacketPage.day(hit.issuedDate), "typeName": hit.typeName, "subject": hit.subject,
-            "sender": hit.senderName.isEmpty ? hit.sender : hit.senderName, "recipients": hit.recipients.joined(separator: ", "),
+            "sender": hit.senderName.isEmpty ? hit.sender : hit.senderName, "recipients": hit.recipients.map { names[$0] ?? $0 }.joined(separator: "; "),
             "priority": Priority(rawValue: hit.priority)?.label ?? hit.priority, "urgent": hit.priority != Priority.thuong.rawValue,
             "secret": SecrecyMark.mark(hit.secrecy) ?? "",
         ]
