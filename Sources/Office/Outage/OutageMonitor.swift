@@ -95,13 +95,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         let quiet = routeChanges.isEmpty && deliveries.isEmpty && state.failing.isEmpty && state.openIncident == nil
         if quiet, !stale, log.size() == offset { return }  // nothing happened, here or in another writer
         do {
-            offset = try log.update(from: offset) { others in
-                for record in others { state.apply(record) }
-                var fresh: [FallbackRecord] = []
-                func emit(_ record: FallbackRecord) {
-                    fresh.append(record)
-                    state.apply(record)
-                }
+            try appendToLog { emit in
                 for (agency, change) in routeChanges.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                     switch change {
                     case let .failing(since, error) where state.failing[agency.rawValue] == nil:
@@ -122,8 +116,6 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                 openIncidents(now: now, emit: emit)
                 addDocuments(waiting, names: names, now: now, emit: emit)
                 closeIncident(waiting, now: now, emit: emit)
-                if !others.isEmpty || !fresh.isEmpty { stale = true }
-                return fresh
             }
             routeChanges = [:]
             deliveries = []
@@ -208,6 +200,21 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         logger.notice("outage over: incident closed", metadata: ["incident": "\(open.id)", "workingHours": "\(String(format: "%.2f", worked.seconds / 3600))"])
     }
 
+    /// Under the log's lock: applies what other writers appended, lets `body` emit records (each applied to the
+    /// state at once, so later decisions see it), appends them fsync'd, and marks the pages stale if anything changed.
+    private func appendToLog(_ body: (_ emit: (FallbackRecord) -> Void) -> Void) throws {
+        offset = try log.update(from: offset) { others in
+            for record in others { state.apply(record) }
+            var fresh: [FallbackRecord] = []
+            body { record in
+                fresh.append(record)
+                state.apply(record)
+            }
+            if !others.isEmpty || !fresh.isEmpty { stale = true }
+            return fresh
+        }
+    }
+
     /// When the next route will pass the threshold, for the loop to wake then.
     func nextDeadline() -> Date? {
         state.failing.values.filter { state.openIncident?.routes.contains($0.agency) != true }
@@ -242,13 +249,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         let waited = jobs.filter { ($0.metadata?.document ?? $0.document) != nil }
         guard !waited.isEmpty else { return }
         do {
-            offset = try log.update(from: offset) { others in
-                for record in others { state.apply(record) }
-                var fresh: [FallbackRecord] = []
-                func emit(_ record: FallbackRecord) {
-                    fresh.append(record)
-                    state.apply(record)
-                }
+            try appendToLog { emit in
                 let id = incidentID(since)
                 emit(FallbackRecord(.incidentOpened, at: now, since: since, error: "the office was not running", incident: id,
                                     cause: "office", routes: []))
@@ -266,9 +267,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                 emit(FallbackRecord(.incidentClosed, at: now, incident: id, end: until, workingSeconds: worked.seconds))
                 logger.warning("the office was down past the outage threshold while documents waited: incident recorded",
                                metadata: ["incident": "\(id)", "since": "\(Timestamp.string(since))", "documents": "\(waited.count)"])
-                return fresh
             }
-            stale = true
         } catch {
             logger.error("cannot write the paper fallback log", metadata: ["path": "\(log.path)", "error": "\(error)"])
         }
