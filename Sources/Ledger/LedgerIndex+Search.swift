@@ -13,24 +13,20 @@ extension LedgerIndex {
             conditions.append("packetText MATCH ?")
             arguments.append(fts)
         }
-        if let sender = query.sender?.trimmingCharacters(in: .whitespaces), !sender.isEmpty {
-            if let code = AgencyCode(sender) {
-                conditions.append("c.sender = ?")
+        /// An agency given as a code (matched exactly) or as words of its name (matched in the folded names).
+        func agency(_ text: String?, code codeCondition: String, names namesColumn: String) {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return }
+            if let code = AgencyCode(text) {
+                conditions.append(codeCondition)
                 arguments.append(code.rawValue)
             } else {
-                conditions.append("c.senderFolded LIKE ? ESCAPE '\\'")
-                arguments.append("%" + Self.likeEscaped(VietnameseFolding.fold(sender)) + "%")
+                conditions.append("\(namesColumn) LIKE ? ESCAPE '\\'")
+                arguments.append("%" + Self.likeEscaped(VietnameseFolding.fold(text)) + "%")
             }
         }
-        if let recipient = query.recipient?.trimmingCharacters(in: .whitespaces), !recipient.isEmpty {
-            if let code = AgencyCode(recipient) {
-                conditions.append("EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?)")
-                arguments.append(code.rawValue)
-            } else {
-                conditions.append("c.recipientNames LIKE ? ESCAPE '\\'")
-                arguments.append("%" + Self.likeEscaped(VietnameseFolding.fold(recipient)) + "%")
-            }
-        }
+        agency(query.sender, code: "c.sender = ?", names: "c.senderFolded")
+        agency(query.recipient, code: "EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?)",
+               names: "c.recipientNames")
         if let type = query.typeName.map(VietnameseFolding.fold), !type.isEmpty {
             conditions.append("c.typeFolded = ?")
             arguments.append(type)

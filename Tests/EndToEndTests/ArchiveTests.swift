@@ -55,6 +55,7 @@ import TestSupport
         #expect(try search(spool, ["--number", "15/qđ-ubnd"]) == ["15/QĐ-UBND"])
         #expect(try search(spool, ["--number", "16"]) == ["16/UBND-VP"])
         #expect(try search(spool, ["--recipient", "000.00.02.H53"]) == ["17/BC-UBND"])
+        #expect(try search(spool, ["--recipient", "dong hung"]) == ["16/UBND-VP"])
         #expect(try search(spool, ["--sender", "thai binh", "--from", Fixtures.localDate(-3), "--to", Fixtures.localDate(-3)]).count == 3)
         #expect(try search(spool, ["--from", Fixtures.localDate(-2)]).isEmpty)
         let text = try CLI.lienthong(["archive", "search", "dong", "hung", "--spool", spool.root])
