@@ -88,7 +88,7 @@ import TestSupport
     }
 
     @Test func refusesADueDateBeforeTheIssuedDate() {
-        let text = Fixtures.sidecar().replacingOccurrences(of: "2026-12-01", with: "2026-11-01")
+        let text = Fixtures.sidecar(dueInDays: -1)
         #expect(issues(text).map(\.field) == ["dueDate"])
     }
 }
