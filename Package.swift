@@ -42,8 +42,12 @@ let package = Package(
         .target(
             name: "Spool",
             dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams"),
-                           .product(name: "Mustache", package: "swift-mustache")]
+                           .product(name: "Mustache", package: "swift-mustache")],
+            plugins: ["EmbedTemplates"]
         ),
+        // Templates/ built into the program (Spool's BuiltinTemplates): one source of truth, nothing copied by hand.
+        .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
         .target(
             name: "Office",
             dependencies: [

@@ -40,6 +40,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         self.logger = logger
         config = FileSystem.exists(RawPath(spool.officeConfig)) ? try OfficeConfig.load(spool.officeConfig) : OfficeConfig()
         _ = try AgencyDirectory.load(spool)
+        // A broken override would leave the office without its paper fallback pages in an outage: refuse it now.
+        try TemplateChecker.requireUsableOverrides(spool: spool)
     }
 
     public func run() async throws {

@@ -147,7 +147,12 @@ public struct OfficeConfig: Sendable, Equatable {
 
     private static func duration(_ node: ConfigNode, minimum: Duration) throws(ConfigError) -> Duration {
         let text = try node.string()
-        guard let value = DurationText.parse(text) else { throw node.error("\"\(text)\" is not a duration like 250ms, 2s, 5m or 4h") }
+        let value: Duration
+        switch DurationText.read(text) {
+        case .success(let parsed): value = parsed
+        case .failure(.malformed): throw node.error("\"\(text)\" is not a duration like 250ms, 2s, 5m or 4h")
+        case .failure(.tooLong): throw node.error("\"\(text)\" is too long: at most \(DurationText.format(DurationText.longest))")
+        }
         guard value >= minimum else { throw node.error("at least \(DurationText.format(minimum))") }
         return value
     }

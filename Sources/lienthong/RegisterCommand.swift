@@ -63,6 +63,7 @@ struct RegisterCommand: ParsableCommand {
         do {
             directory = try AgencyDirectory.load(layout)
             config = FileManager.default.fileExists(atPath: layout.officeConfig) ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
+            try TemplateChecker.requireUsableOverrides(spool: layout)
         } catch {
             throw CommandFailure("\(error)", code: 2)
         }

@@ -26,6 +26,35 @@ import TestSupport
         #expect(DurationText.format(.seconds(14_400)) == "4h" && DurationText.format(.milliseconds(250)) == "250ms")
     }
 
+    /// Issue 10: `settle: 999999999999999999h` trapped on an arithmetic overflow; no value may crash the office.
+    @Test func refusesOutOfRangeDurationsWithTheirLine() {
+        #expect(throws: ConfigError(file: "office.yaml", line: 2, column: 11,
+                                    message: "watch.settle: \"999999999999999999h\" is too long: at most 366d")) {
+            try parse("watch:\n  settle: 999999999999999999h\n")
+        }
+        let keys = ["watch.pollInterval", "watch.settle", "watch.rescanInterval", "watch.sidecarWait", "outage.threshold",
+                    "outage.retry.initial", "outage.retry.max"]
+        let values = ["999999999999999999h", "99999999999999999999999999s", "9223372036854775807ms", "9223372036854775807d",
+                      "367d", "366d1ms", "1h" + String(repeating: "9", count: 400) + "m", "0ms", "-0s", "1e9s", "１s"]
+        for key in keys {
+            let path = key.split(separator: ".")
+            for value in values {
+                var yaml = ""
+                for (depth, part) in path.enumerated() {
+                    yaml += String(repeating: "  ", count: depth) + part + ":" + (depth == path.count - 1 ? " \"\(value)\"\n" : "\n")
+                }
+                do {
+                    _ = try parse(yaml)
+                    #expect(value == "0ms" && (key == "watch.settle" || key == "outage.threshold"),
+                            "\(key): \(value) accepted")
+                } catch {
+                    #expect(error.line == path.count, "\(key): \(value): \(error)")
+                }
+            }
+        }
+        #expect(DurationText.read("366d") == .success(.seconds(366 * 86_400)))
+    }
+
     @Test func refusesMistakesWithTheirLine() {
         #expect(throws: ConfigError(file: "office.yaml", line: 2, column: 9, message: "watch.mode: expected auto, inotify or poll")) {
             try parse("watch:\n  mode: fast\n")

@@ -23,8 +23,10 @@ public enum ProcessRunner {
     /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`.
     /// A program still running after `timeout` seconds is killed (status 128 + 9), so a hang fails its test
     /// instead of stopping the whole suite.
+    /// `directory` is the working folder (default: the test's own); `unset` names variables the program must not see.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           stdin: String? = nil, timeout: Double = 600) throws -> ProcessResult {
+                           stdin: String? = nil, timeout: Double = 600, directory: String? = nil,
+                           unset: [String] = []) throws -> ProcessResult {
         guard let program = executable.contains("/") ? executable : which(executable) else {
             throw ProcessError.notFound(executable)
         }
@@ -33,7 +35,8 @@ public enum ProcessRunner {
         try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
 
         let start = Date()
-        let pid = try spawn(program, arguments, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath)
+        let pid = try spawn(program, arguments, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath,
+                            directory: directory, unset: unset)
         var status: Int32 = 0
         var usage = rusage()
         let deadline = start.addingTimeInterval(timeout)
@@ -75,7 +78,7 @@ public enum ProcessRunner {
 
     /// Starts `program` with its standard streams redirected (`stderr` nil: to the same file as `stdout`, appended).
     static func spawn(_ program: String, _ arguments: [String], environment: [String: String], stdin: String,
-                      stdout: String, stderr: String?) throws -> pid_t {
+                      stdout: String, stderr: String?, directory: String? = nil, unset: [String] = []) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -89,6 +92,10 @@ public enum ProcessRunner {
         }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
+        for key in unset { env[key] = nil }
+        // A working folder other than the test's: GNU env changes to it and execs the program in the same process
+        // (glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift).
+        let (program, arguments) = directory.map { ("/usr/bin/env", ["-C", $0, program] + arguments) } ?? (program, arguments)
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

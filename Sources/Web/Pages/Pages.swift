@@ -16,15 +16,15 @@ struct Pages: Sendable {
     let stylesheet: String
 
     init(spool: SpoolLayout) throws {
+        try TemplateChecker.requireUsableOverrides(spool: spool)
         layout = try PageTemplate.load("web/layout.html.mustache", spool: spool)
         var pages: [String: PageTemplate] = [:]
         for name in Name.allCases {
             pages[name.rawValue] = try PageTemplate.load("web/\(name.rawValue).html.mustache", spool: spool)
         }
         self.pages = pages
-        guard let css = TemplateDirectory.locate("web/style.css", spool: spool),
-              let text = try? String(contentsOfFile: css, encoding: .utf8) else { throw TemplateError.notFound("web/style.css") }
-        stylesheet = text
+        guard let css = TemplateSource.locate("web/style.css", spool: spool) else { throw TemplateError.notFound("web/style.css") }
+        stylesheet = try css.text()
     }
 
     /// The page `name` for `values`, in the layout, as an HTML answer.
