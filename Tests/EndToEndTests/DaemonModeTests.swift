@@ -82,7 +82,8 @@ import TestSupport
     @Test func anAgencyAddedWhileRunningIsServed() throws {
         let spool = try OfficeSpool(label: "new-agency")
         let daemon = try spool.start()
-        usleep(500_000)
+        // The agency must appear after the office started (on a loaded machine, starting takes more than a moment).
+        #expect(spool.waitUntil(20) { daemon.log.contains("office started") }, "\(daemon.log)")
         // A fifth agency appears: its folder, its agency.yaml (reusing a demo certificate for the test).
         let code = "000.00.04.H53"
         let folder = spool.root + "/agencies/\(code)"

@@ -24,7 +24,10 @@ import TestSupport
             let bin = directory.file("bin")
             try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
             binary = bin + "/lienthong"
-            try FileManager.default.copyItem(atPath: Project.lienthong, toPath: binary)
+            // Copied by cp, not in this process: a program another test spawns meanwhile would inherit our open
+            // file and make the copy unexecutable ("text file busy") until it exits.
+            let copied = try ProcessRunner.run("cp", [Project.lienthong, binary])
+            guard copied.status == 0 else { throw ProcessError.failed("cp", copied) }
         }
 
         func run(_ arguments: [String]) throws -> ProcessResult {

@@ -42,6 +42,11 @@ import TestSupport
         return json
     }
 
+    /// The incidents of failing routes in a `fallback status --json` answer (not the office's own downtime).
+    func routeIncidents(_ status: [String: Any]) -> [[String: Any]] {
+        ((status["incidents"] as? [[String: Any]]) ?? []).filter { ($0["cause"] as? String) != "office" }
+    }
+
     func date(_ value: Any?) -> Date? { (value as? String).flatMap(Timestamp.parse) }
 
     @Test func anOutagePastTheThresholdGoesOnPaperAndIsReconciledOnRecovery() throws {
@@ -142,12 +147,14 @@ import TestSupport
         daemon = try spool.start(log: "daemon2.log")
         usleep(1_500_000)
         let running = try status(spool)
-        #expect(running["outage"] as? Bool == true && (running["incidents"] as? [Any])?.count == 1, "\(running)")
+        // The route's incident is kept, not opened again (a restart slower than the 3 s threshold on a loaded
+        // machine also records the office's own downtime, as it should: that one is not counted here).
+        #expect(running["outage"] as? Bool == true && routeIncidents(running).count == 1, "\(running)")
         try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)
         #expect(spool.waitUntil(15) { spool.visible(share).count == 1 }, "\(daemon.log)")
         #expect(spool.waitUntil(10) { ((try? status(spool))?["outage"] as? Bool) == false }, "\(daemon.log)")
         let after = try status(spool)
-        #expect((after["incidents"] as? [Any])?.count == 1 && (after["documents"] as? [[String: Any]])?.first?["state"] as? String == "delivered",
+        #expect(routeIncidents(after).count == 1 && (after["documents"] as? [[String: Any]])?.first?["state"] as? String == "delivered",
                 "\(after)")
         daemon.send(SIGTERM)
         #expect(daemon.wait(timeout: 20) == 0, "\(daemon.log)")
@@ -197,7 +204,8 @@ import TestSupport
         #expect(incident["cause"] as? String == "office" && incident["open"] as? Bool == false, "\(incident)")
         #expect((incident["workingSeconds"] as? Double ?? 0) >= 3500, "\(incident)")
         #expect((after["documents"] as? [[String: Any]])?.first?["state"] as? String == "delivered", "\(after)")
-        // A quick restart is no outage.
+        // A quick restart is no outage ("quick" against the threshold: a loaded machine may take seconds to restart).
+        try spool.writeOfficeYAML(mode: "inotify", settle: "200ms", sidecarWait: "3s", threshold: "10m")
         try spool.drop("ngay", number: "8", to: [Self.recipient])
         #expect(try spool.once().status == 0)
         #expect(((try status(spool))["incidents"] as? [Any])?.count == 1)

@@ -35,13 +35,15 @@ import TestSupport
 
     /// A spool where the province sent three documents (one on time, one late, one secret) and an outside packet
     /// from another agency was placed in the recipient's inbox.
-    static func sentAndReceived() throws -> OfficeSpool {
+    /// `today` is the date the documents are issued on (the late one ten days before): the registers a test reads
+    /// are those of these dates' years, not of whatever day the test has reached meanwhile (New Year's Eve).
+    static func sentAndReceived(today: String) throws -> OfficeSpool {
         let spool = try OfficeSpool(label: "registers")
         let outbox = spool.outbox(sender)
         let documents: [(String, String)] = [
-            ("ontime", sidecar(number: "11", issued: localDate(0), subject: "Về việc ban hành quy chế, \\\"mẫu\\\" 2026", to: [recipient, "000.00.02.H53"])),
-            ("late", sidecar(number: "12", issued: localDate(-10), subject: "Về việc kiểm tra công tác văn thư", to: [recipient])),
-            ("secret", sidecar(number: "13", issued: localDate(0), subject: "Về việc bảo vệ bí mật nhà nước", to: [recipient],
+            ("ontime", sidecar(number: "11", issued: today, subject: "Về việc ban hành quy chế, \\\"mẫu\\\" 2026", to: [recipient, "000.00.02.H53"])),
+            ("late", sidecar(number: "12", issued: Fixtures.date(today, plusDays: -10), subject: "Về việc kiểm tra công tác văn thư", to: [recipient])),
+            ("secret", sidecar(number: "13", issued: today, subject: "Về việc bảo vệ bí mật nhà nước", to: [recipient],
                                extra: ", \"secrecy\": \"mat\"")),
         ]
         for (name, json) in documents {
@@ -49,7 +51,7 @@ import TestSupport
             try json.write(toFile: outbox + "/\(name).json", atomically: true, encoding: .utf8)
         }
         // A packet made elsewhere by another agency's office and placed in the recipient's inbox.
-        let input = try PackInput.make(in: spool.directory, sidecar: sidecar(number: "5", notation: "QĐ-SNV", issued: localDate(0),
+        let input = try PackInput.make(in: spool.directory, sidecar: sidecar(number: "5", notation: "QĐ-SNV", issued: today,
                                                                             subject: "Về việc tuyển dụng công chức", to: [recipient]))
         let outside = spool.directory.file("outside.tar")
         let packed = try input.pack(from: outsider, key: spool.root + "/state/keys/\(outsider).pem",
@@ -82,9 +84,17 @@ import TestSupport
         return result
     }
 
+    /// The years (in Vietnam) in which `agency` registered arrivals of `series`, from the journal: the office
+    /// numbers by the arrival's year, which may be the next one when a test runs across midnight on 31 December.
+    static func arrivalYears(_ spool: OfficeSpool, _ agency: String, series: String = "thuong") -> [String] {
+        Set(spool.journal().filter { ($0["event"] as? String) == "registered" && ($0["recipient"] as? String) == agency
+            && ($0["series"] as? String) == series }.compactMap { ($0["year"] as? Int).map(String.init) }).sorted()
+    }
+
     @Test func csvRegistersOpenInASpreadsheetWithVietnameseIntactAndLateSendingMarked() throws {
-        let spool = try Self.sentAndReceived()
-        let year = String(Self.localDate(0).prefix(4))
+        let today = Self.localDate(0)
+        let spool = try Self.sentAndReceived(today: today)
+        let year = String(today.prefix(4))
 
         let outgoingPath = spool.directory.file("di.csv")
         _ = try register(spool, ["outgoing", "--agency", Self.sender, "--year", year, "--format", "csv", "-o", outgoingPath])
@@ -96,7 +106,7 @@ import TestSupport
         // The late document may be dated in the previous year in the first days of January.
         var outgoing = try Self.spreadsheet(outgoingPath)
         #expect(outgoing.first == Self.outgoingHeadings)
-        let lateYear = String(Self.localDate(-10).prefix(4))
+        let lateYear = String(Fixtures.date(today, plusDays: -10).prefix(4))
         if lateYear != year {
             let previous = spool.directory.file("di-previous.csv")
             _ = try register(spool, ["outgoing", "--agency", Self.sender, "--year", lateYear, "-o", previous])
@@ -118,17 +128,23 @@ import TestSupport
         #expect(secret.dropFirst().map { $0[0] } == ["13/QĐ-UBND"])
         #expect(secret.last?[9].hasPrefix("Mật") == true)
 
-        // Incoming: the local deliveries and the outside packet share one series of arrival numbers from 1.
-        let incoming = try Self.spreadsheet(try writeRegister(spool, ["incoming", "--agency", Self.recipient, "--year", year]))
-        #expect(incoming.first == Self.incomingHeadings)
-        let rows = Array(incoming.dropFirst())
-        #expect(rows.map { $0[1] } == ["1", "2", "3"], "\(rows)")
+        // Incoming: the local deliveries and the outside packet share one series of arrival numbers from 1 (each
+        // year's from 1, should the arrivals have crossed midnight on 31 December).
+        var rows: [[String]] = []
+        for arrivalYear in Self.arrivalYears(spool, Self.recipient) {
+            let incoming = try Self.spreadsheet(try writeRegister(spool, ["incoming", "--agency", Self.recipient, "--year", arrivalYear]))
+            #expect(incoming.first == Self.incomingHeadings)
+            #expect(incoming.dropFirst().map { $0[1] } == (1..<incoming.count).map(String.init), "\(incoming)")
+            rows += incoming.dropFirst()
+        }
+        #expect(rows.count == 3, "\(rows)")
         #expect(Set(rows.map { $0[3] }) == ["11/QĐ-UBND", "12/QĐ-UBND", "5/QĐ-SNV"])
         let outsideRow = try #require(rows.first { $0[3] == "5/QĐ-SNV" })
         #expect(outsideRow[2] == "Ủy ban nhân dân huyện Đông Hưng", "the author is the sending organ")
         #expect(outsideRow[5] == "Quyết định: Về việc tuyển dụng công chức")
         #expect(rows.allSatisfy { $0[9].contains("chỉ có giá trị tham khảo") }, "unsigned PDFs are for reference only")
-        let secretIncoming = try Self.spreadsheet(try writeRegister(spool, ["incoming", "--agency", Self.recipient, "--year", year, "--secret"]))
+        let secretYear = try #require(Self.arrivalYears(spool, Self.recipient, series: "mat").first)
+        let secretIncoming = try Self.spreadsheet(try writeRegister(spool, ["incoming", "--agency", Self.recipient, "--year", secretYear, "--secret"]))
         #expect(secretIncoming.dropFirst().map { [$0[1], $0[3]] } == [["1", "13/QĐ-UBND"]], "the secret series numbers from 1 on its own")
 
         // Another year has nothing yet, and says so with the headings alone.
@@ -146,12 +162,21 @@ import TestSupport
 
     @Test func htmlRegistersOpenInABrowserAndPrintOnA4Landscape() throws {
         let browser = try Browser()
-        let spool = try Self.sentAndReceived()
-        let year = String(Self.localDate(0).prefix(4))
-        for (kind, agency, title, headings) in [("outgoing", Self.sender, "Sổ đăng ký văn bản đi", Self.outgoingHeadings),
-                                                ("incoming", Self.recipient, "Sổ đăng ký văn bản đến", Self.incomingHeadings)] {
+        let today = Self.localDate(0)
+        let spool = try Self.sentAndReceived(today: today)
+        let year = String(today.prefix(4))
+        // The registers holding the late document: of the year it is dated in, and of the year it arrived in.
+        let lateYear = String(Fixtures.date(today, plusDays: -10).prefix(4))
+        let lateArrivalYear = spool.journal().first {
+            ($0["event"] as? String) == "registered" && ($0["recipient"] as? String) == Self.recipient
+                && (($0["documents"] as? [[String: Any]])?.contains { ($0["name"] as? String) == "late.pdf" } == true)
+        }.flatMap { ($0["year"] as? Int).map(String.init) } ?? year
+        for (kind, agency, title, headings, registerYear) in [
+            ("outgoing", Self.sender, "Sổ đăng ký văn bản đi", Self.outgoingHeadings, lateYear),
+            ("incoming", Self.recipient, "Sổ đăng ký văn bản đến", Self.incomingHeadings, lateArrivalYear),
+        ] {
             let page = spool.directory.file("\(kind).html")
-            _ = try register(spool, [kind, "--agency", agency, "--year", year, "--format", "html", "-o", page])
+            _ = try register(spool, [kind, "--agency", agency, "--year", registerYear, "--format", "html", "-o", page])
             let dom = try browser.dumpDOM("file://" + page)
             #expect(dom.contains("<h1>\(title)</h1>"), "\(kind): the browser decodes the Vietnamese title")
             for heading in headings {
@@ -169,10 +194,11 @@ import TestSupport
         // Text from clerks' sidecars is escaped, never markup.
         let outbox = spool.outbox(Self.sender)
         try Data(OfficeSpool.pdf("markup")).write(to: URL(fileURLWithPath: outbox + "/markup.pdf"))
-        try Self.sidecar(number: "14", issued: Self.localDate(0), subject: "Về việc <b>thử</b> & <script>alert(1)</script>",
+        let markupIssued = Self.localDate(0)
+        try Self.sidecar(number: "14", issued: markupIssued, subject: "Về việc <b>thử</b> & <script>alert(1)</script>",
                          to: [Self.recipient]).write(toFile: outbox + "/markup.json", atomically: true, encoding: .utf8)
         #expect(try spool.once().status == 0)
-        let html = try register(spool, ["outgoing", "--agency", Self.sender, "--year", year, "--format", "html"]).stdout
+        let html = try register(spool, ["outgoing", "--agency", Self.sender, "--year", String(markupIssued.prefix(4)), "--format", "html"]).stdout
         #expect(html.contains("Về việc &lt;b&gt;thử&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<script>"))
     }

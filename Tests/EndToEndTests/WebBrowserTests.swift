@@ -38,7 +38,8 @@ struct WebBrowserTests {
         try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
         let expected = try spool.directory.write("expected.pdf", document)
         let result = try ProcessRunner.run("python3", [Project.file("Tests/Tools/web_browser_test.py"), "http://127.0.0.1:\(port)",
-                                                       "luutru", "mat-khau-dung-1", downloads, "Quyết định 125.pdf", expected], timeout: 180)
+                                                       "luutru", "mat-khau-dung-1", downloads, "Quyết định 125.pdf", expected], timeout: 180,
+                                           unset: ProcessRunner.fakedClock)
         #expect(result.status == 0, "\(result.output)\n--- server\n\(server.log)")
         server.send(SIGTERM)
         #expect(server.wait(timeout: 10) == 0, "serve should stop cleanly on SIGTERM")

@@ -20,8 +20,13 @@ import TestSupport
     }
 
     @Test func metadataHoldsTheClerksFieldsAndWhatTheOfficeAdds() throws {
-        let fixture = try PacketFixture()
+        // A fixed instant, so the exact forms can be checked; the certificates are made to cover it whatever today is.
         let instant = Date(timeIntervalSince1970: 1_795_000_000.5)
+        let pki = try TestPKI(validFrom: instant.addingTimeInterval(-86_400))
+        let sender = try pki.signer(code: PacketFixture.senderCode, name: "Ủy ban nhân dân tỉnh Thái Bình",
+                                    validFrom: instant.addingTimeInterval(-86_400),
+                                    validUntil: max(instant, Date()).addingTimeInterval(365 * 86_400))
+        let fixture = try PacketFixture(pki: pki, sender: sender)
         let path = try fixture.build(builder: try fixture.builder(clock: { instant }))
         let entries = try Repack.entries(path)
         let metadata = try PacketMetadata.parse(entries[entries.index("/metadata.json")].bytes)

@@ -22,7 +22,7 @@ public struct Browser: Sendable {
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                       "--user-data-dir=\(profile.path)"]
-        let result = try ProcessRunner.run(executable, common + arguments, timeout: 120)
+        let result = try ProcessRunner.run(executable, common + arguments, timeout: 120, unset: ProcessRunner.fakedClock)
         guard result.status == 0 else { throw ProcessError.failed("chromium \(arguments.joined(separator: " "))", result) }
         return result
     }

@@ -108,6 +108,11 @@ public enum ProcessRunner {
         return pid
     }
 
+    /// The variables by which libfaketime moves a program's clock (`./dev test` reruns the suite at other dates).
+    /// A browser only displays what the office wrote and spins under libfaketime, so it runs on the real clock:
+    /// `unset: ProcessRunner.fakedClock`.
+    public static let fakedClock = ["LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC"]
+
     /// The full path of a program on PATH, if there is one.
     public static func which(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"

@@ -26,13 +26,15 @@ public final class TestPKI: @unchecked Sendable {
     public let rootPath: String
     public let name: String
 
-    public init(name: String = "Test Root CA", algorithm: KeyAlgorithm = .ecP256) throws {
+    /// A root valid from ten years ago (or `validFrom`, when it is earlier: a test's injected instant) to ten years ahead.
+    public init(name: String = "Test Root CA", algorithm: KeyAlgorithm = .ecP256, validFrom: Date? = nil) throws {
         directory = TemporaryDirectory("lienthong-pki")
         self.name = name
         let now = Date()
+        let tenYearsAgo = now.addingTimeInterval(-10 * 365 * 86_400)
         authority = try CertificateAuthority.makeRoot(
             subject: DistinguishedName([("C", "VN"), ("O", "LienThong tests"), ("CN", name)]),
-            key: try PrivateKey.generate(algorithm), validFrom: now.addingTimeInterval(-10 * 365 * 86_400),
+            key: try PrivateKey.generate(algorithm), validFrom: min(validFrom ?? tenYearsAgo, tenYearsAgo),
             validUntil: now.addingTimeInterval(10 * 365 * 86_400))
         rootPath = try directory.write("root.pem", authority.certificate.pem)
     }
