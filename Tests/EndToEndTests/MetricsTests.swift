@@ -174,7 +174,7 @@ import TestSupport
             journal = Self.run(spool)
         }
         #expect(Self.disagreements(page, journal).isEmpty, "\(Self.disagreements(page, journal))")
-        #expect(page.value("lienthong_packets_delivered_total", route) == 5)
+        #expect(page.value("lienthong_packets_delivered_total", ["agency": Self.failingRoute]) == 5)
 
         // SIGTERM stops the office and the metrics server together.
         daemon.send(SIGTERM)
