@@ -30,7 +30,7 @@ struct MetricsEndpoint {
     var isListening: Bool { gate.isOpen }
 
     /// The metrics server, then `daemon` (which starts once the server listens and, when it ends, stops the group).
-    func services(running daemon: OfficeDaemon, logger: Logger) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    func services(running daemon: any Service, logger: Logger) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let router = Router()
         router.get("metrics") { [registry] _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -69,10 +69,10 @@ private final class ListeningGate: @unchecked Sendable {
 
 /// Runs a service once the gate opens; when the group is cancelled first (the server could not listen), not at all.
 private struct AfterListening: Service {
-    let service: OfficeDaemon
+    let service: any Service
     let gate: ListeningGate
 
-    init(_ service: OfficeDaemon, _ gate: ListeningGate) {
+    init(_ service: any Service, _ gate: ListeningGate) {
         self.service = service
         self.gate = gate
     }
