@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, behind a modulemap and a shim that wraps only macros and variadics.
@@ -38,7 +40,8 @@ let package = Package(
         .target(name: "Archiving", dependencies: ["CArchive"]),
         .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
         .target(name: "Documents", dependencies: ["Packets", "Signing", "DurableIO"]),
-        .target(name: "Ledger", dependencies: ["Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ledger", dependencies: ["Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift"),
+                                               .product(name: "CoreMetrics", package: "swift-metrics")]),
         .target(
             name: "Spool",
             dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams"),
@@ -54,6 +57,7 @@ let package = Package(
                 "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool", "Documents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "Archivist", dependencies: ["Ledger", "Packets", "Signing", "Spool", "DurableIO"]),
@@ -86,6 +90,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 

@@ -78,6 +78,7 @@ public final class Journal: @unchecked Sendable {
         }
         try file.write(bytes)
         try file.sync()
+        JournalMetrics.appended(records)
         return records
     }
 

@@ -94,6 +94,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 return stat(inbox, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
             })
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
+        let gauges = RouteGauges()
         let watcher = try startWatcher()
         defer { watcher?.stop() }
         try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
@@ -111,6 +112,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             }
             outage.evaluate(waiting: pipeline.waiting, names: roster.routes.names)
             pipeline.expedite(outage.takeRestored())
+            gauges.update(waiting: pipeline.waiting, failing: Set(outage.state.failing.keys), incidentOpen: outage.state.openIncident != nil,
+                          routes: roster.agencies.keys, now: clock.now())
         }
 
         do {
@@ -194,6 +197,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             nextRescan = now + config.watch.rescanInterval
         }
         afterWork(look.ready.isEmpty && look.arrivals.isEmpty && look.settling == 0)
+        OfficeMetrics.passSucceeded(at: clock.now())
         if mode == .once, look.ready.isEmpty, look.arrivals.isEmpty, look.settling == 0 {
             if !pipeline.waiting.isEmpty {
                 logger.warning("deliveries still deferred at exit; they are retried on the next run",

@@ -58,10 +58,27 @@ public struct OfficeConfig: Sendable, Equatable {
         }
     }
 
+    /// Where `lienthong watch` serves `GET /metrics` (Prometheus text format): `metrics: { listen: HOST:PORT }`.
+    public struct Metrics: Sendable, Equatable {
+        /// A host name, an IPv4 address, or an IPv6 address (written in brackets in office.yaml).
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `HOST:PORT` as office.yaml writes it.
+        public var listen: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
     public var watch = Watch()
     public var calendar = Calendar()
     public var outage = Outage()
     public var archiveFormat: ArchiveFormat = .tar
+    /// Off (nil) unless office.yaml has `metrics: { listen: HOST:PORT }`.
+    public var metrics: Metrics?
 
     public init() {}
 
@@ -73,7 +90,7 @@ public struct OfficeConfig: Sendable, Equatable {
     /// Checks parsed office.yaml.
     public static func parse(_ root: ConfigNode) throws(ConfigError) -> OfficeConfig {
         var config = OfficeConfig()
-        let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive"])
+        let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive", "metrics"])
         if let watch = sections["watch"] {
             let keys = try watch.mapping(allowed: ["mode", "pollInterval", "settle", "rescanInterval", "sidecarWait"])
             if let mode = keys["mode"] {
@@ -142,7 +159,35 @@ public struct OfficeConfig: Sendable, Equatable {
                 config.archiveFormat = format
             }
         }
+        if let metrics = sections["metrics"] {
+            let keys = try metrics.mapping(allowed: ["listen"])
+            guard let node = keys["listen"] else { throw metrics.error("expected listen: HOST:PORT, like { listen: 127.0.0.1:9464 }") }
+            let text = try node.string()
+            guard let address = listenAddress(text) else {
+                throw node.error("\"\(text)\" is not HOST:PORT with a port from 1 to 65535, like 127.0.0.1:9464")
+            }
+            config.metrics = address
+        }
         return config
+    }
+
+    /// `HOST:PORT`, `[IPv6]:PORT`; the port from 1 to 65535 (0, "any free port", would leave Prometheus guessing).
+    static func listenAddress(_ text: String) -> Metrics? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        let portText = text[text.index(after: colon)...]
+        guard !portText.isEmpty, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber), portText.count <= 5,
+              let port = Int(portText), (1...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") || host.hasSuffix("]") {
+            guard host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 else { return nil }
+            host = String(host.dropFirst().dropLast())
+            guard host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
+        } else {
+            // A bare IPv6 address would be ambiguous with the port: it must be in brackets.
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+            guard !host.isEmpty, host.allSatisfy(allowed.contains), !host.hasPrefix("-"), !host.hasPrefix(".") else { return nil }
+        }
+        return Metrics(host: host, port: port)
     }
 
     private static func duration(_ node: ConfigNode, minimum: Duration) throws(ConfigError) -> Duration {

@@ -35,9 +35,16 @@ struct WatchCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("the office cannot start: \(error)", code: 2)
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)]
+        // office.yaml `metrics: { listen: HOST:PORT }`: GET /metrics beside the office, which waits until it listens.
+        let metrics = daemon.config.metrics.map(MetricsEndpoint.init)
+        if let metrics { services = metrics.services(running: daemon, logger: logger) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch where metrics?.isListening == false {
+            throw CommandFailure("the office cannot start: cannot serve metrics on \(metrics?.address.listen ?? "") "
+                                 + "(office.yaml metrics.listen): \(error)", code: 2)
+        }
     }
 }

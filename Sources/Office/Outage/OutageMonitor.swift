@@ -203,16 +203,22 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     /// Under the log's lock: applies what other writers appended, lets `body` emit records (each applied to the
     /// state at once, so later decisions see it), appends them fsync'd, and marks the pages stale if anything changed.
     private func appendToLog(_ body: (_ emit: (FallbackRecord) -> Void) -> Void) throws {
+        var entered: [String] = []  // the reason of each document new to the log, counted once the log has it
         offset = try log.update(from: offset) { others in
             for record in others { state.apply(record) }
+            entered = []
             var fresh: [FallbackRecord] = []
             body { record in
+                if record.kind == .document, let document = record.document, state.entry(document.key) == nil {
+                    entered.append(document.reason)
+                }
                 fresh.append(record)
                 state.apply(record)
             }
             if !others.isEmpty || !fresh.isEmpty { stale = true }
             return fresh
         }
+        for reason in entered { OfficeMetrics.paperLogEntry(reason: reason) }
     }
 
     /// When the next route will pass the threshold, for the loop to wake then.

@@ -259,6 +259,7 @@ struct DeliveryStage: Sendable {
                        metadata: ["packet": "\(job.id)", "recipient": "\(recipient)", "error": "\(error)", "retry": "\(DurationText.format(delay))"])
         }
         job.lastFailure[recipient] = "\(error)"
+        if job.firstDeferred == nil { job.firstDeferred = clock.now() }
         if route { observer?.deliveryFailed(job, to: recipient, error: "\(error)", at: clock.now()) }
     }
 

@@ -32,6 +32,11 @@ final class Job {
     var receipts: [AgencyCode: Receipt] = [:]
     /// Recipients whose receiving check refused the packet, with why.
     var refusals: [AgencyCode: Bilingual] = [:]
+    /// When the drop was complete in the outbox (its newest status change), for the drop-to-archive latency;
+    /// unknown for a claim recovered after a restart.
+    var droppedAt: Date?
+    /// When a delivery of it was first deferred.
+    var firstDeferred: Date?
 
     /// A recipient's registration of the packet.
     struct Receipt {

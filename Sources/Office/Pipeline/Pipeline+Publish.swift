@@ -24,6 +24,8 @@ extension Pipeline {
         }
         try Durable.syncAll(Array(months) + [paths.archiveStaging])
         try record(events)
+        let now = Date()
+        for job in jobs { if let dropped = job.droppedAt { OfficeMetrics.archived(droppedAt: dropped, at: now) } }
         recorder.catalog(jobs.compactMap(\.metadata), names: roster.routes.names, logger: logger)
         for job in jobs {
             logger.info("packed", metadata: ["packet": "\(job.id)", "agency": "\(job.agency)",

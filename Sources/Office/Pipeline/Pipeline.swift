@@ -52,8 +52,11 @@ final class Pipeline {
         var folders: Set<String> = []
         for drop in drops {
             let outbox = spool.outbox(drop.agency)
+            let droppedAt = Self.completed(drop, in: outbox)
             guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: paths) else { continue }
-            jobs.append(Job(claim: claim))
+            let job = Job(claim: claim)
+            job.droppedAt = droppedAt
+            jobs.append(job)
             folders.formUnion([outbox, paths.claims(drop.agency), claim.directory])
         }
         guard !jobs.isEmpty else { return 0 }
@@ -81,6 +84,7 @@ final class Pipeline {
         try step("complete") { try deliveries.complete(built.filter { $0.pending.isEmpty }, routes: routes) }
         waiting += built.filter { !$0.pending.isEmpty }
         collected? += built
+        OfficeMetrics.batch(took: timings.reduce(.zero) { $0 + $1.1 })
         logger.debug("batch", metadata: ["jobs": "\(jobs.count)", "packed": "\(built.count)",
                                          "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))"])
     }
@@ -92,6 +96,13 @@ final class Pipeline {
             job.retryAt = nil
             job.retryDelay = nil
         }
+    }
+
+    /// When the drop was complete in the outbox: the newest status change (ctime) of its entries, which a copy that
+    /// keeps the original's modification time (Windows Explorer, `cp -p`) still sets to the time of the copy.
+    static func completed(_ drop: Drop, in outbox: String) -> Date? {
+        drop.names.compactMap { FileSystem.status(Directory.join(outbox, $0)) }
+            .map { Date(timeIntervalSince1970: Double($0.st_ctim.tv_sec) + Double($0.st_ctim.tv_nsec) / 1e9) }.max()
     }
 
     /// `path` relative to the spool when it lies inside it.

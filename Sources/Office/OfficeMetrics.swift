@@ -1,0 +1,89 @@
+import CoreMetrics
+import Foundation
+import Packets
+
+/// The office's gauges and histograms, through swift-metrics (README, "Metrics"). The counters that follow the
+/// journal (packed, delivered, refused, rejected, records by kind) are counted by the journal itself as it appends.
+///
+/// Nothing here is recorded unless the program bootstrapped a metrics backend (`lienthong watch` does, with
+/// `metrics:` in office.yaml); handles are made when a value is recorded, never before the daemon runs, so that
+/// they are the backend's and not the no-op ones swift-metrics hands out before bootstrapping.
+public enum OfficeMetrics {
+    /// How long a batch of claimed drops took, from reading their sidecars to filing them under sent/.
+    public static let batchDuration = "lienthong_batch_duration_seconds"
+    /// From the moment a drop was complete in the outbox (its newest status change) to its packet being archived.
+    public static let dropToArchive = "lienthong_drop_to_archive_seconds"
+
+    /// The histograms' buckets, for the backend the program bootstraps.
+    public static let histogramBuckets: [String: [Duration]] = [
+        batchDuration: [.milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                        .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+                        .seconds(60), .seconds(120)],
+        dropToArchive: [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+                        .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600), .seconds(1800),
+                        .seconds(3600), .seconds(4 * 3600)],
+    ]
+
+    static func batch(took duration: Duration) {
+        CoreMetrics.Timer(label: batchDuration).recordNanoseconds(nanoseconds(duration))
+    }
+
+    static func archived(droppedAt: Date, at now: Date) {
+        let seconds = max(0, now.timeIntervalSince(droppedAt))
+        CoreMetrics.Timer(label: dropToArchive).recordNanoseconds(Int64(min(seconds, 1e9) * 1e9))
+    }
+
+    /// A document (to one recipient) entered into the paper fallback log; `reason` is `urgent`, `threshold` or `office`.
+    static func paperLogEntry(reason: String) {
+        Counter(label: "lienthong_paper_log_entries_total", dimensions: [("reason", reason)]).increment()
+    }
+
+    /// A pass over every outbox that ended without an error.
+    static func passSucceeded(at now: Date) {
+        Gauge(label: "lienthong_last_pass_timestamp_seconds").record(now.timeIntervalSince1970)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// The gauges of each delivery route (a recipient's inbox), set after every pass: the deliveries waiting for it,
+/// the age of the oldest, and whether it is failing; plus the incident open. Every route the office knows is set
+/// each time, to 0 when nothing waits and it works, so a route clears as soon as it recovers.
+final class RouteGauges {
+    /// Routes given a value before: kept at 0 when an agency leaves the roster rather than left at their last value.
+    private var known: Set<String> = []
+
+    func update(waiting: [Job], failing: Set<String>, incidentOpen: Bool, routes: some Sequence<AgencyCode>, now: Date) {
+        var count: [String: Int] = [:]
+        var oldest: [String: Double] = [:]
+        for job in waiting {
+            let since = job.waitingSince
+            for recipient in Set(job.pending) {
+                count[recipient.rawValue, default: 0] += 1
+                oldest[recipient.rawValue] = max(oldest[recipient.rawValue] ?? 0, max(0, now.timeIntervalSince(since)))
+            }
+        }
+        known.formUnion(routes.map(\.rawValue))
+        known.formUnion(count.keys)
+        known.formUnion(failing)
+        for route in known {
+            let dimensions = [("route", route)]
+            Gauge(label: "lienthong_deliveries_waiting", dimensions: dimensions).record(count[route] ?? 0)
+            Gauge(label: "lienthong_oldest_waiting_seconds", dimensions: dimensions).record(oldest[route] ?? 0)
+            Gauge(label: "lienthong_route_failing", dimensions: dimensions).record(failing.contains(route) ? 1 : 0)
+        }
+        Gauge(label: "lienthong_incidents_open").record(incidentOpen ? 1 : 0)
+    }
+}
+
+extension Job {
+    /// Since when its deliveries wait: the packet's packing time (kept in the archive, so a restart does not make an
+    /// old delivery look new), else when this office first deferred it.
+    var waitingSince: Date {
+        if let packed = metadata?.packedAt, let date = Timestamp.parse(packed) { return date }
+        return firstDeferred ?? Date()
+    }
+}
