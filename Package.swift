@@ -60,6 +60,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // Read-only checks of an installed spool (`lienthong doctor`): only modules below Office.
+        .target(name: "Doctor", dependencies: ["Spool", "Signing", "Ledger", "DurableIO", "Packets"]),
         .target(name: "Archivist", dependencies: ["Ledger", "Packets", "Signing", "Spool", "DurableIO"]),
         .target(
             name: "Accounts",
@@ -86,7 +88,7 @@ let package = Package(
             name: "lienthong",
             dependencies: [
                 "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office", "Registers", "Archivist",
-                "Accounts", "Web", .product(name: "Hummingbird", package: "hummingbird"),
+                "Accounts", "Web", "Doctor", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +134,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Spool", "Signing", "Ledger", "Packets", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

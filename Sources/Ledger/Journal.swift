@@ -109,6 +109,12 @@ public final class Journal: @unchecked Sendable {
         }.end
     }
 
+    /// The last complete record, read from the end of the file without taking the lock or changing anything
+    /// (nil for an empty journal). Throws when the last line is not a record.
+    public func lastRecord() throws -> JournalRecord? {
+        try Self.lastRecord(try FileDescriptor.open(path, O_RDONLY))
+    }
+
     /// Checks the whole hash chain; returns the number of records.
     @discardableResult
     public func verifyChain() throws -> Int {

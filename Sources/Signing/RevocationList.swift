@@ -48,6 +48,18 @@ public final class RevocationList: @unchecked Sendable {
     /// When the next list is due.
     public var nextUpdate: Date? { ASN1Time.date(X509_CRL_get0_nextUpdate(pointer)) }
 
+    /// Whether the list's signature verifies with `authority`'s public key (`X509_CRL_verify`): a list that
+    /// does not is not that CA's, whatever issuer name it carries.
+    public func isSigned(by authority: Certificate) -> Bool {
+        guard let key = X509_get0_pubkey(authority.pointer) else {
+            ERR_clear_error()
+            return false
+        }
+        let verified = X509_CRL_verify(pointer, key) == 1
+        ERR_clear_error()
+        return verified
+    }
+
     /// When `certificate` was revoked, if this list names it (and the list's issuer issued it).
     public func revocationDate(of certificate: Certificate) -> Date? {
         var entry: OpaquePointer?
