@@ -31,7 +31,7 @@ public struct Doctor: Sendable {
         FreeSpaceCheck(),
         JournalCheck(),
         IndexCheck(),
-        // TemplatesCheck() goes here.
+        TemplatesCheck(),
     ]
 
     public let spool: SpoolLayout

@@ -98,6 +98,11 @@ import TestSupport
             print("doctor: SKIPPED the nearly full disk case: mounting a tmpfs is not permitted here (\(smallMount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
 
+        // A broken override of the incident report: a section opened on line 2 and never closed.
+        try FileManager.default.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
+        try "<h1>Biên bản</h1>\n{{#incident}}\n".write(toFile: root + "/templates/incident-report.html.mustache", atomically: true, encoding: .utf8)
+        expected.append("template-invalid")
+
         let before = try listing(root + "/state")
         let result = try CLI.lienthong(["doctor", "--spool", root])
         #expect(result.status == 1, "\(result.output)")
@@ -109,6 +114,7 @@ import TestSupport
         #expect(lines.contains { $0.contains("[journal-chain-broken]") && $0.contains("journal.jsonl:3") && $0.contains("dòng 2") })
         #expect(lines.contains { $0.hasPrefix("LỖI/ERROR [key-mode] state/keys/000.00.00.H53.pem") && $0.contains("chmod 600") })
         #expect(lines.contains { $0.hasPrefix("CẢNH BÁO/WARNING [certificate-expiring]") && $0.contains("000.00.03.H53") })
+        #expect(lines.contains { $0.contains("[template-invalid]") && $0.contains("templates/incident-report.html.mustache:") })
 
         let json = try CLI.lienthong(["doctor", "--spool", root, "--json"])
         #expect(json.status == 1)
