@@ -79,7 +79,17 @@ struct DeliveryStage: Sendable {
                 written.append(staging)
                 written += (try FileManager.default.contentsOfDirectory(atPath: staging)).map { staging + "/" + $0 }
             }
-            try Durable.syncAll(written)
+            do {
+                try Durable.syncAll(written)
+            } catch {
+                // The recipients' disks could not make the documents durable: those deliveries wait, like any
+                // other failure of the destination.
+                for (job, recipient, staging, _) in landed where !staging.isEmpty {
+                    try? FileSystem.removeTree(RawPath(staging))
+                    deferDelivery(job, to: recipient, because: error)
+                }
+                landed.removeAll { !$0.2.isEmpty }
+            }
             var inboxes: Set<String> = []
             let now = clock.now()
             for (job, recipient, staging, target) in landed {
@@ -219,8 +229,13 @@ struct DeliveryStage: Sendable {
         guard let archive = job.archivePath else { throw FileError("deliver (not archived)", path: job.id.rawValue, code: EINVAL) }
         let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
                                       senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
-        let report = verifier.verify(try FileDescriptor.openRegularFileForReading(archive), displayPath: archive,
-                                     sink: FolderPayloadSink(directory: staging))
+        let sink = DestinationSink(directory: staging)
+        let report = verifier.verify(try FileDescriptor.openRegularFileForReading(archive), displayPath: archive, sink: sink)
+        if let failure = sink.failure {
+            // The recipient's side could not be written (full, read-only …): wait and retry, never refuse.
+            try? FileSystem.removeTree(RawPath(staging))
+            throw failure
+        }
         guard report.valid else {
             try FileSystem.removeTree(RawPath(staging))
             return .refused(report)

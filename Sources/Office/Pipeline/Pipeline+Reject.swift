@@ -68,8 +68,12 @@ extension Pipeline {
     }
 
     /// Names in `rejected/` that take nothing already there: the group keeps one stem (`X.pdf`, `X.json`,
-    /// `X.reason.txt`), with ` (2)`, ` (3)` … added when needed. Returns the new names and the reason file's base.
+    /// `X.reason.txt`), with ` (2)`, ` (3)` … added when needed. Every name — the reason file's too — fits in the
+    /// 255 bytes a file name may have: where the suffix would not fit, the stem is shortened (at a character
+    /// boundary) rather than the name refused, so a drop can always be returned (issue 11: a name near the limit
+    /// refused twice stayed claimed for good). Returns the new names and the reason file's base.
     static func uniqueNames(for names: [RawName], in directory: String) -> ([RawName: RawName], String) {
+        let reasonSuffix = Array(".reason.txt".utf8)
         let stem: [UInt8]
         if names.count == 1, let only = names.first {
             stem = OutboxScanner.stem(of: only.bytes)
@@ -78,27 +82,37 @@ extension Pipeline {
         } else {
             stem = names.first.map { OutboxScanner.stem(of: $0.bytes) } ?? []
         }
+        // Each name is a head (the shared stem, or the name's own stem) and a tail kept whole (its extension).
+        let parts: [(name: RawName, head: [UInt8], tail: [UInt8])] = names.map { name in
+            if name.bytes.starts(with: stem) { return (name, stem, Array(name.bytes.dropFirst(stem.count))) }
+            let own = OutboxScanner.stem(of: name.bytes)
+            return (name, own, Array(name.bytes.dropFirst(own.count)))
+        }
+        // The reason file is named after the single file (its extension included), or after the group's stem.
+        let reasonTail = names.count == 1 ? (parts.first?.tail ?? []) + reasonSuffix : reasonSuffix
+        let longestTail = max(reasonTail.count, parts.map(\.tail.count).max() ?? 0)
         for attempt in 1...10_000 {
             let suffix: [UInt8] = attempt == 1 ? [] : Array(" (\(attempt))".utf8)
+            let room = max(1, RejectedName.limit - suffix.count - longestTail)
             var mapping: [RawName: RawName] = [:]
-            for name in names {
-                if name.bytes.starts(with: stem) {
-                    mapping[name] = RawName(stem + suffix + name.bytes.dropFirst(stem.count))
-                } else {
-                    mapping[name] = RawName(name.bytes + suffix)
-                }
+            for part in parts {
+                let head = part.head.count + suffix.count + part.tail.count <= RejectedName.limit ? part.head : RejectedName.shortened(part.head, to: room)
+                mapping[part.name] = RawName(head + suffix + part.tail)
             }
+            let groupHead = stem.count + suffix.count + reasonTail.count <= RejectedName.limit ? stem : RejectedName.shortened(stem, to: room)
             let reasonBase: String
-            if names.count == 1, let only = names.first {
-                reasonBase = mapping[only]!.description
+            if names.count == 1, let only = names.first, let mapped = mapping[only] {
+                reasonBase = mapped.description
             } else {
-                reasonBase = RawName(stem + suffix).description
+                reasonBase = RawName(groupHead + suffix).description
             }
             let taken = mapping.values.contains { FileSystem.exists(Directory.join(directory, $0)) }
                 || FileSystem.exists(RawPath(directory + "/" + ReasonFile.name(for: reasonBase)))
             if !taken { return (mapping, reasonBase) }
         }
-        return (Dictionary(uniqueKeysWithValues: names.map { ($0, RawName($0.bytes + Array(" \(UUID().uuidString)".utf8))) }),
-                UUID().uuidString)
+        // Ten thousand returns of one name: a random stem, short enough for any tail.
+        let random = Array("\(UUID().uuidString)".utf8)
+        return (Dictionary(uniqueKeysWithValues: parts.map { ($0.name, RawName(random + $0.tail.suffix(RejectedName.limit - random.count))) }),
+                String(decoding: random, as: UTF8.self))
     }
 }

@@ -5,15 +5,21 @@ import Packets
 /// The `<name>.reason.txt` a clerk finds beside what came back: Vietnamese, then English, then what to do.
 enum ReasonFile {
     /// The reason file's name for a rejected drop known as `name`: control characters and bytes that are not UTF-8
-    /// replaced, shortened so the whole name fits in 255 bytes.
+    /// replaced, shortened (before a trailing ` (n)`) so the whole name fits in 255 bytes.
     static func name(for name: String) -> String {
         var safe = ""
         for scalar in name.unicodeScalars {
             safe.unicodeScalars.append(PortableNameScalars.isUnsafe(scalar) ? "_" : scalar)
         }
         let suffix = ".reason.txt"
-        while safe.utf8.count + suffix.utf8.count > 255 { safe.removeLast() }
-        return safe + suffix
+        // Shortened before a trailing " (2)": that is what keeps two returns of one long name apart.
+        var copy = ""
+        if let range = safe.range(of: #" \([0-9]+\)$"#, options: .regularExpression) {
+            copy = String(safe[range])
+            safe.removeSubrange(range)
+        }
+        while !safe.isEmpty, safe.utf8.count + copy.utf8.count + suffix.utf8.count > RejectedName.limit { safe.removeLast() }
+        return safe + copy + suffix
     }
 
     /// The text of the reason file.

@@ -76,8 +76,14 @@ extension DeliveryStage {
         try FileSystem.makeDirectory(RawPath(staging), mode: 0o755)
         let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
                                       senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
+        let sink = DestinationSink(directory: staging)
         var report = verifier.verify(try FileDescriptor.openRegularFileForReading(packet.string ?? ""),
-                                     displayPath: packetName.description, sink: FolderPayloadSink(directory: staging))
+                                     displayPath: packetName.description, sink: sink)
+        if let failure = sink.failure {
+            // The inbox's own disk could not take the documents: the claim stays, and is tried again.
+            try? FileSystem.removeTree(RawPath(staging))
+            throw failure
+        }
         if report.valid, let metadata = report.metadata, !metadata.document.to.contains(recipient) {
             let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
             report.problems.append(PacketProblem(
