@@ -230,12 +230,13 @@ struct DeliveryStage: Sendable {
         let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
                                       senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
         let sink = DestinationSink(directory: staging)
-        let report = verifier.verify(try FileDescriptor.openRegularFileForReading(archive), displayPath: archive, sink: sink)
+        var report = verifier.verify(try FileDescriptor.openRegularFileForReading(archive), displayPath: archive, sink: sink)
         if let failure = sink.failure {
             // The recipient's side could not be written (full, read-only …): wait and retry, never refuse.
             try? FileSystem.removeTree(RawPath(staging))
             throw failure
         }
+        if report.valid, let problem = OfficeFileNames.problem(report.files ?? []) { report.problems.append(problem) }
         guard report.valid else {
             try FileSystem.removeTree(RawPath(staging))
             return .refused(report)

@@ -132,6 +132,8 @@ extension Pipeline {
             return .failure(.sidecar(error))
         }
         guard !documents.isEmpty else { return .failure(.build(.noDocuments)) }
+        let reserved = OfficeFileNames.reservedAmong(documents.compactMap { $0.1.string?.precomposedNFC })
+        if !reserved.isEmpty { return .failure(.reservedName(reserved)) }
         for (path, name) in documents {
             guard let display = name.string, let pathString = path.string else {
                 return .failure(.build(.badFileName(name.description, NameProblem.notUTF8)))

@@ -114,6 +114,15 @@ struct Rejection: Error, Sendable {
                   doEn: "Check that the files open normally and put them back into outbox; if it happens again, tell the administrator.")
     }
 
+    static func reservedName(_ names: [String]) -> Rejection {
+        let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+        return Rejection("reserved-name",
+                         vi: "Tệp \(list) trùng tên với tệp hệ thống tự ghi cho nơi nhận (thông báo giá trị pháp lý, dữ liệu đặc tả, chữ ký số …): nơi nhận có thể nhầm là văn bản của hệ thống.",
+                         en: "The file \(list) has the name of a file the office itself writes for the recipient (the legal-value notice, the metadata, the signature …): the recipient could take it for the office's own.",
+                         doVi: "Đổi tên tệp (ví dụ thêm \"Tài liệu kèm theo - \" vào đầu tên), rồi đặt lại tất cả các tệp vào outbox.",
+                         doEn: "Rename the file (for example put \"Tài liệu kèm theo - \" before its name), then put all the files back into outbox.")
+    }
+
     static func emptyDocument(_ name: String) -> Rejection {
         Rejection("empty-document", vi: "Tệp \"\(name)\" rỗng (0 byte).",
                   en: "The file \"\(name)\" is empty (0 bytes).",

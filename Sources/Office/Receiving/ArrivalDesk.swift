@@ -84,7 +84,9 @@ extension DeliveryStage {
             try? FileSystem.removeTree(RawPath(staging))
             throw failure
         }
-        if report.valid, let metadata = report.metadata, !metadata.document.to.contains(recipient) {
+        if report.valid, let problem = OfficeFileNames.problem(report.files ?? []) {
+            report.problems.append(problem)
+        } else if report.valid, let metadata = report.metadata, !metadata.document.to.contains(recipient) {
             let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
             report.problems.append(PacketProblem(
                 "not-addressed-here", check: "receiving",
