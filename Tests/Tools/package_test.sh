@@ -11,6 +11,7 @@ failed=0
 pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$*"; }
 fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+quiet() { "$@" >/dev/null; }
 
 started=$(date +%s)
 rm -f dist/lienthong_*.deb
@@ -46,7 +47,7 @@ cd "$work/cwd"
 run() { env -u LIENTHONG_TEMPLATES -u LIENTHONG_SPOOL "$bin" "$@"; }
 check "lienthong --version prints the package's upstream version" test "$(run --version)" = "${version%-*}"
 spool="$work/spool"
-check "init --demo makes a spool" run init --demo --spool "$spool" >/dev/null
+check "init --demo makes a spool" quiet run init --demo --spool "$spool"
 outbox="$spool/agencies/000.00.00.H53/outbox"
 printf '%%PDF-1.4\n%% Văn bản mẫu\n%%%%EOF\n' > "$outbox/Quyết định 125.pdf"
 cat > "$outbox/Quyết định 125.json" <<JSON
@@ -70,7 +71,7 @@ fi
 check "the packet is archived" test -n "$(find "$spool/archive" -name '*.tar' -print -quit)"
 check "the packet is in the recipient's inbox" test -n "$(find "$spool/agencies/000.00.01.H53/inbox" -mindepth 1 -maxdepth 1 -not -name '.*' -print -quit)"
 check "the outbox is empty again" test -z "$(find "$outbox" -mindepth 1 -maxdepth 1 -not -name '.*' -print -quit)"
-check "the journal verifies" run journal verify --spool "$spool" >/dev/null
+check "the journal verifies" quiet run journal verify --spool "$spool"
 cd "$ROOT"
 
 # lintian: no error. Warnings and notes are printed for whoever reads the log.
