@@ -33,9 +33,15 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
 
         // One module per concept (see DESIGN.md).
         .target(name: "DurableIO", dependencies: ["CLinux"]),
+        .target(name: "ServiceNotify", dependencies: ["CSystemd"]),
         .target(name: "Signing", dependencies: ["COpenSSL"]),
         .target(name: "Archiving", dependencies: ["CArchive"]),
         .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
@@ -54,7 +60,7 @@ let package = Package(
         .target(
             name: "Office",
             dependencies: [
-                "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool", "Documents",
+                "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool", "Documents", "ServiceNotify",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -7,6 +7,7 @@ import Ledger
 import Logging
 import Packets
 import ServiceLifecycle
+import ServiceNotify
 import Spool
 
 /// The watched-folder office as a service: it watches every agency's outbox, turns settled drops into signed,
@@ -30,6 +31,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private let clock: OfficeClock
     private let logger: Logger
     private let control = LoopControl()
+    /// systemd's `Type=notify` protocol: READY=1 once started, STOPPING=1 on SIGTERM, WATCHDOG=1 from the loop.
+    private let notifier = ServiceNotifier()
     private let batchSize = 256
 
     /// Checks office.yaml and every agency.yaml; a bad one is refused here, with its line.
@@ -59,8 +62,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 thread.stackSize = 8 << 20
                 thread.start()
             }
-        } onGracefulShutdown: { [control, logger] in
+        } onGracefulShutdown: { [control, logger, notifier] in
             logger.info("shutting down: finishing the batch in hand, claiming nothing new")
+            notifier.stopping()
             control.requestStop()
         }
     }
@@ -123,8 +127,12 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             throw error
         }
         var nextRescan = clock.instant() + config.watch.rescanInterval
+        // The journal, the index, the roster (trust store, agencies) are open and what a crash left is finished:
+        // systemd may now count the office as started.
+        notifier.ready(status: "watching \(roster.agencies.count) agencies")
 
         while !control.isStopping {
+            notifier.watchdog()
             do {
                 let busy = try pass(roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan,
                                     outage: outage, afterWork: watchOutages)
@@ -135,7 +143,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 logger.error("office pass failed", metadata: ["error": "\(error)"])
                 watchOutages(backlogDone: false)
                 if mode == .once { throw error }
-                control.wait(max(config.watch.pollInterval, .seconds(1)))
+                wait(max(config.watch.pollInterval, .seconds(1)))
             }
         }
         outage.heartbeat(final: true)
@@ -188,6 +196,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             let batch = Array(queue.prefix(batchSize))
             queue = queue.dropFirst(batchSize)
             try pipeline.process(batch)
+            notifier.watchdog()
         }
         if !look.arrivals.isEmpty { pipeline.deliveries.receive(look.arrivals, routes: routes) }
         try retryDeliveries(pipeline, roster)
@@ -216,8 +225,23 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         for deadline in [pipeline.waiting.map { $0.retryAt ?? wall }.min(), threshold].compactMap({ $0 }) {
             wake = min(wake, now + .milliseconds(max(0, Int64((deadline.timeIntervalSince(wall) * 1000).rounded(.up)))))
         }
-        control.wait(max(.zero, clock.instant().duration(to: wake)))
+        wait(max(.zero, clock.instant().duration(to: wake)))
         return true
+    }
+
+    /// Sleeps like `control.wait`, until rung or for at most `duration`, waking in between to ping systemd's
+    /// watchdog when the unit has one (an idle office may sleep until the next rescan, longer than `WatchdogSec=`).
+    private func wait(_ duration: Duration) {
+        guard let interval = notifier.watchdogInterval else {
+            control.wait(duration)
+            return
+        }
+        let end = ContinuousClock.now + duration
+        while true {
+            let rung = control.wait(min(interval, max(.zero, ContinuousClock.now.duration(to: end))))
+            notifier.watchdog()
+            if rung || control.isStopping || ContinuousClock.now >= end { return }
+        }
     }
 
     /// inotify unless office.yaml says poll; under `auto`, outboxes on network file systems are polled too.

@@ -20,12 +20,14 @@ final class LoopControl: Sendable {
 
     var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
 
-    /// Sleeps until rung, or for at most `duration`.
-    func wait(_ duration: Duration) {
-        if rung.exchange(false, ordering: .sequentiallyConsistent) { return }
-        guard duration > .zero else { return }
+    /// Sleeps until rung, or for at most `duration`; true when it was rung (or asked to stop) rather than timed out.
+    @discardableResult
+    func wait(_ duration: Duration) -> Bool {
+        if rung.exchange(false, ordering: .sequentiallyConsistent) { return true }
+        guard duration > .zero else { return false }
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        _ = bell.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max) * 1000))))
+        let woken = bell.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max) * 1000)))) == .success
         rung.store(false, ordering: .sequentiallyConsistent)
+        return woken
     }
 }
