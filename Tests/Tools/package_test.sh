@@ -61,17 +61,66 @@ cat > "$outbox/Quyết định 125.json" <<JSON
   "to": ["000.00.01.H53"]
 }
 JSON
-# (A warning that the HTML templates cannot be found is expected until they are built into the binary.)
 if run watch --once --spool "$spool" 2> "$work/watch.log"; then
     pass "watch --once runs"
 else
     sed 's/^/watch: /' "$work/watch.log"
     fail "watch --once runs"
 fi
+check "no template is missing (they are built into the binary)" test -z "$(grep -i 'template' "$work/watch.log" || true)"
 check "the packet is archived" test -n "$(find "$spool/archive" -name '*.tar' -print -quit)"
 check "the packet is in the recipient's inbox" test -n "$(find "$spool/agencies/000.00.01.H53/inbox" -mindepth 1 -maxdepth 1 -not -name '.*' -print -quit)"
 check "the outbox is empty again" test -z "$(find "$outbox" -mindepth 1 -maxdepth 1 -not -name '.*' -print -quit)"
 check "the journal verifies" quiet run journal verify --spool "$spool"
+register=$(run register incoming --agency 000.00.01.H53 --format html --spool "$spool" 2>&1 || true)
+check "register --format html prints the table" grep -q '<table' <<<"$register"
+check "the register lists the document" grep -q '125/QĐ-UBND' <<<"$register"
+check "templates list names only built-in templates" test -z "$(run templates list --spool "$spool" | grep -v 'built-in:' || true)"
+
+# The web UI's login page, from the built-in templates.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+run serve --spool "$spool" --listen "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+serve=$!
+login=""
+for _ in $(seq 1 100); do
+    login=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+        "http://127.0.0.1:$port/login" 2>/dev/null) && break
+    sleep 0.2
+done
+kill "$serve" 2>/dev/null || true
+wait "$serve" 2>/dev/null || true
+check "serve renders the login page" grep -q '<h1>Đăng nhập</h1>' <<<"$login"
+
+# An outage (24/7 calendar, 3-second threshold, a recipient's share not mounted): the incident report and the
+# printable hand-over log are written (Decision 17/2019 Art 8.1).
+cat > "$spool/office.yaml" <<YAML
+watch: { mode: poll, pollInterval: 100ms, settle: 100ms, rescanInterval: 2s }
+calendar: { timeZone: Asia/Ho_Chi_Minh, workingDays: [mon, tue, wed, thu, fri, sat, sun], workingHours: ["00:00-24:00"] }
+outage: { threshold: 3s, fallbackDir: fallback, retry: { initial: 200ms, max: 1s } }
+YAML
+printf 'inbox: %s\n' "$work/not-mounted/inbox" >> "$spool/agencies/000.00.02.H53/agency.yaml"
+printf '%%PDF-1.4\n%% Văn bản thứ hai\n%%%%EOF\n' > "$outbox/Công văn 126.pdf"
+cat > "$outbox/Công văn 126.json" <<JSON
+{
+  "codeNumber": "126",
+  "codeNotation": "UBND-VP",
+  "issuedDate": "$(TZ=Asia/Ho_Chi_Minh date +%F)",
+  "typeName": "Công văn",
+  "subject": "Về việc thử sự cố",
+  "to": ["000.00.02.H53"]
+}
+JSON
+run watch --spool "$spool" > "$work/outage.log" 2>&1 &
+daemon=$!
+for _ in $(seq 1 150); do
+    [ -n "$(find "$spool/fallback" -name 'Biên bản sự cố *.html' -print -quit 2>/dev/null)" ] && break
+    sleep 0.2
+done
+kill -TERM "$daemon" 2>/dev/null || true
+wait "$daemon" 2>/dev/null || true
+check "an outage writes the incident report" test -n "$(find "$spool/fallback" -name 'Biên bản sự cố *.html' -print -quit)"
+check "an outage writes the printable hand-over log" test -f "$spool/fallback/Sổ chuyển giao văn bản giấy.html"
+check "no page template was missing in the outage" test -z "$(grep -i 'template unavailable' "$work/outage.log" || true)"
 cd "$ROOT"
 
 # lintian: no error. Warnings and notes are printed for whoever reads the log.
