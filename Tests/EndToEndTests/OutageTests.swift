@@ -79,7 +79,11 @@ import TestSupport
         let report = try String(contentsOfFile: fallback + "/Biên bản sự cố \(incident).html", encoding: .utf8)
         #expect(report.contains("Biên bản sự cố kỹ thuật") && report.contains("2/QĐ-UBND") && report.contains(Self.recipient), "\(report)")
         let noticePath = spool.root + "/agencies/\(OfficeSpool.sender)/THÔNG BÁO SỰ CỐ.txt"
-        #expect(spool.waitUntil(5) { FileManager.default.fileExists(atPath: noticePath) })
+        // The notice is rewritten as documents join the paper log: wait for the one naming both.
+        #expect(spool.waitUntil(10) {
+            let text = (try? String(contentsOfFile: noticePath, encoding: .utf8)) ?? ""
+            return text.contains("1/QĐ-UBND") && text.contains("2/QĐ-UBND")
+        })
         let notice = try String(contentsOfFile: noticePath, encoding: .utf8)
         #expect(notice.contains("1/QĐ-UBND") && notice.contains("2/QĐ-UBND") && notice.contains("BÁO CÁO NGAY"), "\(notice)")
         #expect(notice == notice.precomposedStringWithCanonicalMapping)
