@@ -106,7 +106,7 @@ final class OutboxMonitor {
             }
 
             /// Looks at each name of a drop; returns whether it is ready (settled and complete).
-            func ready(_ drop: Drop) -> Bool {
+            func isReady(_ drop: Drop) -> Bool {
                 var settling = false
                 var held: [(WaitingNotice.Incomplete, Int64)] = []
                 for name in drop.names {
@@ -132,14 +132,14 @@ final class OutboxMonitor {
                 return true
             }
 
-            for var drop in listing.drops where ready(drop) {
+            for var drop in listing.drops where isReady(drop) {
                 for name in drop.names { drop.seen[name] = listing.entries[name] }
                 let (priority, modified) = Self.priority(of: drop, outbox: outbox, entries: listing.entries)
                 ready.append((drop, priority, modified))
             }
             for stray in listing.waiting {
                 // A document without its sidecar (or the reverse) waits; after `sidecarWait` unchanged it is returned.
-                guard ready(Drop(agency: agency, shape: .single(stray.name))), let entry = listing.entries[stray.name] else { continue }
+                guard isReady(Drop(agency: agency, shape: .single(stray.name))), let entry = listing.entries[stray.name] else { continue }
                 if wallNow - entry.modified >= waitNanos {
                     look.strays.append(stray)
                 }
