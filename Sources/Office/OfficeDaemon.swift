@@ -191,6 +191,14 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 logger.error("cannot return an entry to rejected/", metadata: ["agency": "\(stray.agency)", "name": "\(stray.name)", "error": "\(error)"])
             }
         }
+        for (drop, files) in look.expired where !control.isStopping {
+            do {
+                try returnIncomplete(drop, files, pipeline)
+            } catch {
+                logger.error("cannot return an incomplete drop to rejected/", metadata: ["agency": "\(drop.agency)",
+                                                                                          "names": "\(drop.names)", "error": "\(error)"])
+            }
+        }
         var queue = look.ready[...]
         while !queue.isEmpty, !control.isStopping {
             let batch = Array(queue.prefix(batchSize))
@@ -291,6 +299,13 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         case .folderWithoutMetadata: rejection = .folderWithoutMetadata(wait)
         }
         try pipeline.reject(claim, rejection)
+    }
+
+    /// Returns a drop whose files stayed incomplete for `incompleteWait` to the clerk: never sent cut short.
+    private func returnIncomplete(_ drop: Drop, _ files: [WaitingNotice.Incomplete], _ pipeline: Pipeline) throws {
+        let outbox = spool.outbox(drop.agency)
+        guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths) else { return }
+        try pipeline.reject(claim, .incomplete(files, wait: config.watch.incompleteWait))
     }
 
     private func retryDeliveries(_ pipeline: Pipeline, _ roster: AgencyRoster) throws {

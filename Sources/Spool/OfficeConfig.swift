@@ -22,6 +22,9 @@ public struct OfficeConfig: Sendable, Equatable {
         public var rescanInterval: Duration = .seconds(60)
         /// How long a document waits for its sidecar (or a sidecar for its document) before it is returned.
         public var sidecarWait: Duration = .seconds(30 * 60)
+        /// How long a drop with an incomplete file (a PDF without `%%EOF`, an Office file without its closing
+        /// record) is held, counted from the file's last change, before it is returned; it is never sent so.
+        public var incompleteWait: Duration = .seconds(30 * 60)
     }
 
     /// A span of working time in a day, in minutes from midnight.
@@ -92,7 +95,7 @@ public struct OfficeConfig: Sendable, Equatable {
         var config = OfficeConfig()
         let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive", "metrics"])
         if let watch = sections["watch"] {
-            let keys = try watch.mapping(allowed: ["mode", "pollInterval", "settle", "rescanInterval", "sidecarWait"])
+            let keys = try watch.mapping(allowed: ["mode", "pollInterval", "settle", "rescanInterval", "sidecarWait", "incompleteWait"])
             if let mode = keys["mode"] {
                 guard let value = WatchMode(rawValue: try mode.string()) else { throw mode.error("expected auto, inotify or poll") }
                 config.watch.mode = value
@@ -101,6 +104,7 @@ public struct OfficeConfig: Sendable, Equatable {
             if let node = keys["settle"] { config.watch.settle = try duration(node, minimum: .zero) }
             if let node = keys["rescanInterval"] { config.watch.rescanInterval = try duration(node, minimum: .seconds(1)) }
             if let node = keys["sidecarWait"] { config.watch.sidecarWait = try duration(node, minimum: .seconds(1)) }
+            if let node = keys["incompleteWait"] { config.watch.incompleteWait = try duration(node, minimum: .seconds(1)) }
         }
         if let calendar = sections["calendar"] {
             let keys = try calendar.mapping(allowed: ["timeZone", "workingDays", "workingHours", "holidays"])

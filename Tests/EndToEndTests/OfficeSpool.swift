@@ -12,17 +12,20 @@ final class OfficeSpool: @unchecked Sendable {
     static let sender = "000.00.00.H53"
     static let recipients = ["000.00.01.H53", "000.00.02.H53"]
 
-    init(mode: String = "inotify", settle: String = "200ms", sidecarWait: String = "3s", label: String = "office") throws {
+    init(mode: String = "inotify", settle: String = "200ms", sidecarWait: String = "3s", incompleteWait: String? = nil,
+         label: String = "office") throws {
         directory = TemporaryDirectory("lienthong-\(label)")
         root = directory.file("Spool")
         let initialised = try CLI.lienthong(["init", "--spool", root, "--demo"])
         guard initialised.status == 0 else { throw ProcessError.spawn("init: \(initialised.output)", initialised.status) }
-        try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait)
+        try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait, incompleteWait: incompleteWait)
     }
 
-    func writeOfficeYAML(mode: String, settle: String, sidecarWait: String, format: String = "tar", threshold: String = "4h") throws {
+    func writeOfficeYAML(mode: String, settle: String, sidecarWait: String, incompleteWait: String? = nil, format: String = "tar",
+                         threshold: String = "4h") throws {
+        let incomplete = incompleteWait.map { ", incompleteWait: \($0)" } ?? ""
         try """
-        watch: { mode: \(mode), pollInterval: 100ms, settle: \(settle), rescanInterval: 2s, sidecarWait: \(sidecarWait) }
+        watch: { mode: \(mode), pollInterval: 100ms, settle: \(settle), rescanInterval: 2s, sidecarWait: \(sidecarWait)\(incomplete) }
         calendar:
           timeZone: Asia/Ho_Chi_Minh
           workingDays: [mon, tue, wed, thu, fri, sat, sun]

@@ -2,6 +2,7 @@ import DurableIO
 import Foundation
 @testable import Office
 import Packets
+import Spool
 import Testing
 import TestSupport
 
@@ -79,5 +80,49 @@ import TestSupport
         #expect(Completeness.looksComplete(RawPath(whole), size: 20))
         #expect(!Completeness.looksComplete(RawPath(half), size: 11))
         #expect(Completeness.looksComplete(RawPath(text), size: 19))
+    }
+}
+
+@Suite struct WaitingNoticeTests {
+    @Test func noticesAreNeverDocumentsOrSidecarsAndSortFirst() throws {
+        let directory = TemporaryDirectory()
+        let agency = AgencyCode("000.00.00.H53")!
+        let notice = WaitingNotice.name(for: RawName("Quyết định 125.pdf"))
+        #expect(notice.description == "! ĐANG CHỜ — Quyết định 125.pdf.txt")
+        #expect(WaitingNotice.isNotice(notice) && !WaitingNotice.isNotice(RawName("Quyết định 125.pdf")))
+        #expect(notice < RawName("0 số.pdf") && notice < RawName("Quyết định 125.json"))
+        for name in ["Quyết định 125.pdf", "Quyết định 125.json", notice.description] { try directory.write("outbox/\(name)", "x") }
+        let listing = try OutboxScanner.scan(directory.file("outbox"), agency: agency)
+        #expect(listing.drops.count == 1 && listing.waiting.isEmpty && listing.notices == [notice])
+        #expect(WaitingNotice.name(for: RawName(String(repeating: "ạ", count: 200))).bytes.count <= 255)
+    }
+
+    @Test func durationsAreWrittenForPeople() {
+        #expect(HumanDuration.text(.seconds(30 * 60)).vi == "30 phút")
+        #expect(HumanDuration.text(.seconds(5400)).en == "1 hour 30 minutes")
+        #expect(HumanDuration.text(.seconds(3)).vi == "3 giây")
+    }
+}
+
+@Suite struct ClaimFactsTests {
+    /// A file that changes after it was claimed (its copy went on) is seen, and the claim can go back to the outbox.
+    @Test func aFileChangedAfterTheClaimIsSeenAndPutBack() throws {
+        let directory = TemporaryDirectory()
+        let spool = SpoolLayout(root: directory.file("Spool"))
+        let agency = AgencyCode("000.00.00.H53")!
+        let outbox = spool.outbox(agency)
+        try directory.write("Spool/agencies/000.00.00.H53/outbox/a.txt", "first part")
+        try directory.write("Spool/agencies/000.00.00.H53/outbox/a.json", "{}")
+        let drop = Drop(agency: agency, shape: .pair(sidecar: RawName("a.json"), documents: [RawName("a.txt")]))
+        let claim = try #require(try Claim.take(drop, from: outbox, id: PacketID.make(at: Date()), paths: WorkPaths(spool: spool)))
+        #expect(claim.changedFiles(outbox: outbox).isEmpty)
+        let handle = try #require(FileHandle(forWritingAtPath: claim.directory + "/a.txt"))
+        handle.seekToEndOfFile()
+        handle.write(Data(" and the rest".utf8))
+        try handle.close()
+        #expect(claim.changedFiles(outbox: outbox) == ["a.txt"])
+        #expect(try claim.putBack(to: outbox))
+        #expect(try String(contentsOfFile: outbox + "/a.txt", encoding: .utf8) == "first part and the rest")
+        #expect(FileManager.default.fileExists(atPath: outbox + "/a.json") && !FileManager.default.fileExists(atPath: claim.directory))
     }
 }

@@ -32,8 +32,8 @@ import TestSupport
                                     message: "watch.settle: \"999999999999999999h\" is too long: at most 366d")) {
             try parse("watch:\n  settle: 999999999999999999h\n")
         }
-        let keys = ["watch.pollInterval", "watch.settle", "watch.rescanInterval", "watch.sidecarWait", "outage.threshold",
-                    "outage.retry.initial", "outage.retry.max"]
+        let keys = ["watch.pollInterval", "watch.settle", "watch.rescanInterval", "watch.sidecarWait", "watch.incompleteWait",
+                    "outage.threshold", "outage.retry.initial", "outage.retry.max"]
         let values = ["999999999999999999h", "99999999999999999999999999s", "9223372036854775807ms", "9223372036854775807d",
                       "367d", "366d1ms", "1h" + String(repeating: "9", count: 400) + "m", "0ms", "-0s", "1e9s", "１s"]
         for key in keys {

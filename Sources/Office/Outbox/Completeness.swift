@@ -4,9 +4,17 @@ import Glibc
 import DurableIO
 
 /// A cheap look at the end of formats whose end is recognisable: a PDF ends with `%%EOF`, a DOCX, XLSX, PPTX,
-/// ODF or ZIP file with its end-of-central-directory record. A file that does not is probably still being copied,
-/// so it is given more time to settle; after that it is taken anyway (a tool may write odd but valid files).
+/// ODF or ZIP file with its end-of-central-directory record. A file that does not is still being copied (or its
+/// copy was cut short): it is never taken. The drop is held with a notice in the outbox, and returned to the clerk
+/// when it stays incomplete for `watch.incompleteWait` (see `OutboxMonitor`).
 enum Completeness {
+    /// Whether `name` is of a format whose end is recognisable, and whether that format is PDF.
+    static func checks(_ name: RawName) -> (checked: Bool, pdf: Bool) {
+        let lower = (name.string ?? "").lowercased()
+        if lower.hasSuffix(".pdf") { return (true, true) }
+        return (["docx", "xlsx", "pptx", "odt", "ods", "odp", "zip"].contains(where: { lower.hasSuffix("." + $0) }), false)
+    }
+
     /// Whether the file at `path` looks finished; true for formats without a recognisable end.
     static func looksComplete(_ path: RawPath, size: Int64) -> Bool {
         guard size > 0 else { return true }

@@ -14,6 +14,9 @@ public struct Drop: Sendable, Equatable {
 
     public let agency: AgencyCode
     public let shape: Shape
+    /// What the settled look saw of each top-level entry (size, modification time, inode), so that a claim can
+    /// tell a file that changed after it settled.
+    public var seen: [RawName: DirectoryEntry] = [:]
 
     /// Every top-level name the drop is made of.
     public var names: [RawName] {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DurableIO
 import Foundation
 import Packets
@@ -13,13 +16,22 @@ struct OutboxLook {
     var arrivals: [(AgencyCode, String, RawName)] = []
     /// Whether anything is still settling (`--once` waits for it).
     var settling = 0
+    /// Drops held back because a file in them has no end yet (a PDF without `%%EOF` …), each with a notice in its
+    /// outbox. They are never taken; `--once` does not wait for them (the next run looks again).
+    var held = 0
+    /// Held drops whose files stayed incomplete for `watch.incompleteWait`: returned to the clerk.
+    var expired: [(Drop, [WaitingNotice.Incomplete])] = []
     /// When the next entry settles, at the earliest.
     var nextDeadline: ContinuousClock.Instant?
 }
 
-/// Looks at every agency's outbox and decides what is ready: settled, not being written, complete-looking.
+/// Looks at every agency's outbox and decides what is ready: settled, not being written, complete-looking; holds
+/// what is incomplete, with a notice for the clerk, and says what waited too long.
 final class OutboxMonitor {
     private var tracker: SettleTracker
+    /// When each waiting notice's drop was first seen held, and a digest of the text last written into it.
+    private var heldSince: [SettleTracker.Key: Date] = [:]
+    private var written: [SettleTracker.Key: Int] = [:]
     private let spool: SpoolLayout
     private let config: OfficeConfig
     private let clock: OfficeClock
@@ -35,53 +47,106 @@ final class OutboxMonitor {
         var look = OutboxLook()
         var seen: Set<SettleTracker.Key> = []
         var ready: [(Drop, Priority, Int64)] = []
+        var notices: Set<SettleTracker.Key> = []
         let now = clock.instant()
         let wallNow = Int64(clock.now().timeIntervalSince1970 * 1e9)
         let waitNanos = Int64(config.watch.sidecarWait.seconds * 1e9)
+        let incompleteNanos = Int64(config.watch.incompleteWait.seconds * 1e9)
         for agency in agencies {
             let outbox = spool.outbox(agency)
             guard let listing = try? OutboxScanner.scan(outbox, agency: agency) else { continue }
             look.strays += listing.unsafe
+            var keep: Set<RawName> = []
 
-            /// Settled when every look for `settle` (longer for a file that does not look finished) saw it unchanged.
-            func settled(_ name: RawName) -> Bool {
-                guard let entry = listing.entries[name] else { return false }
+            /// Settled when every look for `settle` saw it unchanged; held when settled but a file in it has no end.
+            func state(_ name: RawName) -> NameState {
+                guard let entry = listing.entries[name] else { return .settling }
                 let key = SettleTracker.Key(agency: agency.rawValue, name: name)
                 seen.insert(key)
                 let path = Directory.join(outbox, name)
                 if let watcher, watcher.isBeingWritten(agency: agency.rawValue, name: name.description) {
                     tracker.reset(key)
                     look.settling += 1
-                    return false
+                    return .settling
                 }
                 let signature = SettleTracker.signature(of: entry, at: path.string ?? "")
-                var (isSettled, at) = tracker.observe(key, signature, now: now)
-                if isSettled, entry.kind == .file, !Completeness.looksComplete(path, size: entry.size) {
-                    // Probably still being copied: give it ten times longer before taking it anyway.
-                    let extended = at + config.watch.settle * 9 + .seconds(1)
-                    isSettled = now >= extended
-                    at = extended
-                }
-                if !isSettled {
+                let (isSettled, at) = tracker.observe(key, signature, now: now)
+                guard isSettled else {
                     look.settling += 1
                     look.nextDeadline = min(look.nextDeadline ?? at, at)
+                    return .settling
                 }
-                return isSettled
+                let incomplete = Self.incompleteFiles(entry, at: path)
+                return incomplete.isEmpty ? .settled : .held(incomplete)
             }
 
-            for drop in listing.drops {
-                var allSettled = true
-                for name in drop.names where !settled(name) { allSettled = false }
-                guard allSettled else { continue }
+            /// A drop held back: returned once its files stayed incomplete for `incompleteWait`, else a notice says why.
+            func hold(_ drop: Drop, _ files: [(WaitingNotice.Incomplete, Int64)]) {
+                let lastChange = files.map(\.1).max() ?? wallNow
+                let deadline = lastChange + incompleteNanos
+                let notice = WaitingNotice.name(for: Self.mainName(of: drop))
+                if wallNow >= deadline {
+                    look.expired.append((drop, files.map(\.0)))
+                    return
+                }
+                keep.insert(notice)
+                look.held += 1
+                let at = now + .nanoseconds(deadline - wallNow)
+                look.nextDeadline = min(look.nextDeadline ?? at, at)
+                let key = SettleTracker.Key(agency: agency.rawValue, name: notice)
+                notices.insert(key)
+                let since = heldSince[key] ?? clock.now()
+                heldSince[key] = since
+                let text = WaitingNotice.text(drop: drop.names.map { $0.string ?? $0.description }, agency: agency,
+                                              incomplete: files.map(\.0), since: since,
+                                              lastChange: Date(timeIntervalSince1970: Double(lastChange) / 1e9),
+                                              until: Date(timeIntervalSince1970: Double(deadline) / 1e9),
+                                              wait: config.watch.incompleteWait, timeZone: config.calendar.timeZone)
+                writeNotice(key, text, in: outbox, exists: listing.notices.contains(notice))
+            }
+
+            /// Looks at each name of a drop; returns whether it is ready (settled and complete).
+            func isReady(_ drop: Drop) -> Bool {
+                var settling = false
+                var held: [(WaitingNotice.Incomplete, Int64)] = []
+                for name in drop.names {
+                    switch state(name) {
+                    case .settling: settling = true
+                    case .held(let files): held += files
+                    case .settled: break
+                    }
+                }
+                if settling {
+                    // Still changing (a copy resumed): a notice already there stays until the drop settles again.
+                    let notice = WaitingNotice.name(for: Self.mainName(of: drop))
+                    if listing.notices.contains(notice) {
+                        keep.insert(notice)
+                        notices.insert(SettleTracker.Key(agency: agency.rawValue, name: notice))
+                    }
+                    return false
+                }
+                if !held.isEmpty {
+                    hold(drop, held)
+                    return false
+                }
+                return true
+            }
+
+            for var drop in listing.drops where isReady(drop) {
+                for name in drop.names { drop.seen[name] = listing.entries[name] }
                 let (priority, modified) = Self.priority(of: drop, outbox: outbox, entries: listing.entries)
                 ready.append((drop, priority, modified))
             }
             for stray in listing.waiting {
                 // A document without its sidecar (or the reverse) waits; after `sidecarWait` unchanged it is returned.
-                guard settled(stray.name), let entry = listing.entries[stray.name] else { continue }
+                guard isReady(Drop(agency: agency, shape: .single(stray.name))), let entry = listing.entries[stray.name] else { continue }
                 if wallNow - entry.modified >= waitNanos {
                     look.strays.append(stray)
                 }
+            }
+            // Notices of drops that were sent, returned, completed or removed go away.
+            for name in listing.notices where !keep.contains(name) {
+                _ = Directory.join(outbox, name).withCString { unlink($0) }
             }
         }
         // Packet files placed into an inbox from outside: `*.tar` or `*.zip` at its top level, once settled.
@@ -101,8 +166,61 @@ final class OutboxMonitor {
             }
         }
         tracker.keep(only: seen)
+        heldSince = heldSince.filter { notices.contains($0.key) }
+        written = written.filter { notices.contains($0.key) }
         look.ready = ready.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.2 < b.2 }.map(\.0)
         return look
+    }
+
+    private enum NameState {
+        case settling
+        /// Settled, but these files (with their last status change, ns since 1970) have no end yet.
+        case held([(WaitingNotice.Incomplete, Int64)])
+        case settled
+    }
+
+    /// The name a drop's notice is called after: its first document, its folder, or the entry itself.
+    static func mainName(of drop: Drop) -> RawName {
+        switch drop.shape {
+        case let .pair(sidecar, documents): documents.first ?? sidecar
+        case .folder(let name), .single(let name): name
+        }
+    }
+
+    /// The files of a top-level entry (itself, or those inside a folder drop) whose end is missing, with their last
+    /// status change (a write or a copy's closing `utime` both set it).
+    static func incompleteFiles(_ entry: DirectoryEntry, at path: RawPath) -> [(WaitingNotice.Incomplete, Int64)] {
+        func check(_ name: RawName, _ path: RawPath, size: Int64, shown: String) -> (WaitingNotice.Incomplete, Int64)? {
+            let (checked, pdf) = Completeness.checks(name)
+            guard checked, !Completeness.looksComplete(path, size: size) else { return nil }
+            let changed = FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) } ?? 0
+            return (WaitingNotice.Incomplete(name: shown, size: size, pdf: pdf), changed)
+        }
+        switch entry.kind {
+        case .file:
+            return check(entry.name, path, size: entry.size, shown: entry.name.string ?? entry.name.description).map { [$0] } ?? []
+        case .directory:
+            guard let folder = path.string, let inside = try? Directory.entries(folder) else { return [] }
+            let shownFolder = entry.name.string ?? entry.name.description
+            return inside.filter { $0.kind == .file && !TemporaryNames.isTemporary($0.name) }.compactMap {
+                check($0.name, path.appending($0.name), size: $0.size, shown: shownFolder + "/" + ($0.name.string ?? $0.name.description))
+            }
+        default:
+            return []
+        }
+    }
+
+    /// Writes (or rewrites, when what it says changed) a drop's waiting notice; a failure is logged, never fatal.
+    private func writeNotice(_ key: SettleTracker.Key, _ text: String, in outbox: String, exists: Bool) {
+        let hash = text.hashValue
+        if exists, written[key] == hash { return }
+        guard let path = Directory.join(outbox, key.name).string else { return }
+        do {
+            try Durable.writeFile(at: path, bytes: Array(text.utf8), replace: true)
+            written[key] = hash
+        } catch {
+            written[key] = nil
+        }
     }
 
     /// Whether an inbox entry's name is a packet's: `*.tar` or `*.zip`, any case.

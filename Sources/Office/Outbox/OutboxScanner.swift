@@ -12,6 +12,8 @@ public struct OutboxListing: Sendable {
     public var unsafe: [Stray] = []
     /// Documents without a sidecar, sidecars without documents, folders without metadata.json: they wait.
     public var waiting: [Stray] = []
+    /// The office's own waiting notices (`! ĐANG CHỜ — <name>.txt`): never documents, never sidecars.
+    public var notices: [RawName] = []
 }
 
 /// Reads an outbox by raw names and groups what it finds (DESIGN.md, "Clerk input").
@@ -24,6 +26,10 @@ public enum OutboxScanner {
         var listing = OutboxListing()
         var files: [RawName: DirectoryEntry] = [:]
         for entry in try Directory.entries(path) where !TemporaryNames.isTemporary(entry.name) {
+            if entry.kind == .file, WaitingNotice.isNotice(entry.name) {
+                listing.notices.append(entry.name)
+                continue
+            }
             switch entry.kind {
             case .file:
                 files[entry.name] = entry

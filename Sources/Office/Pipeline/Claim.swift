@@ -14,6 +14,13 @@ final class Claim {
     let directory: String
     private let lock: FileLock
     private let lockPath: String
+    /// What each claimed file (and folder) was just after the claim, by path; empty for a claim taken over after a
+    /// restart. A file that changes after this (its copy resumed) makes the claim void.
+    private var facts: [String: FileFacts] = [:]
+    /// Files that had already changed between their settled look and the claim.
+    private var changedBeforeClaim: [String] = []
+    /// The documents' names as they were in the outbox.
+    private var documentNames: [RawName] = []
 
     private init(agency: AgencyCode, id: PacketID, directory: String, lock: FileLock, lockPath: String) {
         self.agency = agency
@@ -45,7 +52,60 @@ final class Claim {
             return nil
         }
         if case .pair(_, let documents) = drop.shape { try claim.takeDocuments(documents, from: outbox) }
+        claim.recordFacts(seen: drop.seen)
         return claim
+    }
+
+    /// Size, modification time, status change and inode of each claimed file, at the claim.
+    private func recordFacts(seen: [RawName: DirectoryEntry]) {
+        guard let entries = try? contents() else { return }
+        for entry in entries {
+            let path = self.path(entry.name)
+            guard let key = path.string, let info = FileSystem.status(path) else { continue }
+            let now = FileFacts(info)
+            facts[key] = now
+            if entry.kind == .file {
+                if !Pipeline.isSidecarName(entry.name) { documentNames.append(entry.name) }
+                if let before = seen[entry.name], before.kind == .file,
+                   before.size != now.size || before.modified != now.modified || before.inode != now.inode {
+                    changedBeforeClaim.append(entry.name.string ?? entry.name.description)
+                }
+            } else if entry.kind == .directory, let inside = try? Directory.entries(key) {
+                for inner in inside {
+                    let innerPath = path.appending(inner.name)
+                    if let innerKey = innerPath.string, let info = FileSystem.status(innerPath) { facts[innerKey] = FileFacts(info) }
+                }
+            }
+        }
+    }
+
+    /// The claimed files (as the clerk named them) that changed since the claim: their size, time, status change or
+    /// inode differs, or a document's name came back into `outbox` (a copy that resumed by opening it again).
+    func changedFiles(outbox: String) -> [String] {
+        var changed = changedBeforeClaim
+        for (path, before) in facts.sorted(by: { $0.key < $1.key }) where FileSystem.status(RawPath(path)).map(FileFacts.init) != before {
+            changed.append(String(path.dropFirst(directory.count + 1)))
+        }
+        for name in documentNames where FileSystem.exists(Directory.join(outbox, name)) {
+            changed.append(name.string ?? name.description)
+        }
+        return Array(Set(changed)).sorted()
+    }
+
+    /// Moves what the claim holds back into `outbox` (the sidecar first) to settle again, and drops the claim.
+    /// Returns false when a name is taken there: what could not go back stays in the claim.
+    func putBack(to outbox: String) throws -> Bool {
+        var left = false
+        for entry in try contents().sorted(by: { Pipeline.isSidecarName($0.name) && !Pipeline.isSidecarName($1.name) }) {
+            do {
+                try FileSystem.renameNoReplace(path(entry.name), Directory.join(outbox, entry.name))
+            } catch let error as FileError where error.code == EEXIST {
+                left = true
+            }
+        }
+        try Durable.syncDirectory(outbox)
+        if !left { abandon() }
+        return !left
     }
 
     /// Takes over a claim left by a process that stopped (its lock is free); nil when someone holds it.
@@ -75,6 +135,21 @@ final class Claim {
     /// What the claim folder holds (hidden work files aside).
     func contents() throws -> [DirectoryEntry] {
         try Directory.entries(directory).filter { !$0.name.isHidden }
+    }
+
+    /// What a claimed file was: a change to any of it after the claim means its copy went on.
+    struct FileFacts: Equatable {
+        let size: Int64
+        let modified: Int64
+        let changed: Int64
+        let inode: UInt64
+
+        init(_ info: stat) {
+            size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     /// A path inside the claim.

@@ -37,12 +37,23 @@ extension Pipeline {
         for ((job, _), outcome) in zip(ready, outcomes) {
             switch outcome {
             case .success(let packet):
+                // Read and hashed: if a file changed since the claim (its copy went on), this is not what the clerk sent.
+                let changed = job.claim.changedFiles(outbox: spool.outbox(job.agency))
+                if !changed.isEmpty {
+                    let staging = paths.archiveStaging + "/" + job.id.rawValue + "." + format.fileExtension
+                    unlink(staging)
+                    unlink(staging + ".json")
+                    void(job, changed)
+                    continue
+                }
                 job.built = packet
                 job.metadata = packet.metadata
                 job.metadataBytes = packet.metadataBytes
                 job.signature = packet.signature
                 job.stagingPath = paths.archiveStaging + "/" + job.id.rawValue + "." + format.fileExtension
                 built.append(job)
+            case .failure(PacketBuildError.changedWhilePacking(let path)):
+                void(job, [(path as NSString).lastPathComponent])
             case .failure(let error as PacketBuildError):
                 giveBack(job, .build(error))
             case .failure(let error):
@@ -71,6 +82,24 @@ extension Pipeline {
         } catch {
             unlink(path)
             return .failure(error)
+        }
+    }
+
+    /// A claim whose files changed after it was taken is void: nothing of it is published, its number is freed, and
+    /// its files go back to the outbox to settle again (sent whole once complete); when a name there is taken (the
+    /// copy made a new file), what is left is returned to the clerk with the reason.
+    private func void(_ job: Job, _ changed: [String]) {
+        logger.warning("files changed after they were claimed: the claim is void, the files go back to the outbox",
+                       metadata: ["packet": "\(job.id)", "agency": "\(job.agency)", "names": "\(changed.joined(separator: ", "))"])
+        do {
+            try index.release(packetId: job.id.rawValue)
+        } catch {
+            logger.error("cannot free a document number", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+        }
+        do {
+            if try !job.claim.putBack(to: spool.outbox(job.agency)) { returnToClerk(job, .changedAfterClaim(changed)) }
+        } catch {
+            logger.error("cannot move a void claim back to the outbox; it stays claimed", metadata: ["packet": "\(job.id)", "error": "\(error)"])
         }
     }
 

@@ -128,4 +128,24 @@ struct Rejection: Error, Sendable {
                   en: "The file \"\(name)\" is empty (0 bytes).",
                   doVi: "Sao chép lại tệp văn bản đầy đủ vào outbox.", doEn: "Copy the complete document into outbox again.")
     }
+
+    static func incomplete(_ files: [WaitingNotice.Incomplete], wait: Duration) -> Rejection {
+        let waited = HumanDuration.text(wait)
+        return Rejection("incomplete-file", files.map { file in
+            let why = WaitingNotice.why(file)
+            return ClerkIssue(field: nil,
+                              problem: Bilingual(vi: "Sau \(waited.vi) chờ, \(why.vi).", en: "After waiting \(waited.en), \(why.en)."),
+                              action: Bilingual(vi: "Tệp chưa đầy đủ nên không được gửi: chép lại toàn bộ tệp (cùng tệp mô tả) vào outbox.",
+                                                en: "The file is incomplete: copy it again whole (with its sidecar) into outbox."))
+        })
+    }
+
+    static func changedAfterClaim(_ names: [String]) -> Rejection {
+        let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+        return Rejection("changed-after-claim",
+                         vi: "Tệp \(list) vẫn thay đổi (việc chép còn tiếp tục) sau khi hệ thống đã nhận để gửi; bản chưa đầy đủ không được gửi.",
+                         en: "The file \(list) kept changing (the copy went on) after the office had taken it to send; the cut-short copy was not sent.",
+                         doVi: "Tệp có thể chưa đầy đủ: chép lại toàn bộ tệp (cùng tệp mô tả) vào outbox, và chờ việc chép xong.",
+                         doEn: "The file may be incomplete: copy it again whole (with its sidecar) into outbox, and let the copy finish.")
+    }
 }
