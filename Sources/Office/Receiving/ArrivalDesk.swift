@@ -76,8 +76,9 @@ extension DeliveryStage {
         try FileSystem.makeDirectory(RawPath(staging), mode: 0o755)
         let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
                                       senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
+        let sink = FolderPayloadSink(directory: staging)
         var report = verifier.verify(try FileDescriptor.openRegularFileForReading(packet.string ?? ""),
-                                     displayPath: packetName.description, sink: FolderPayloadSink(directory: staging))
+                                     displayPath: packetName.description, sink: sink)
         if report.valid, let metadata = report.metadata, !metadata.document.to.contains(recipient) {
             let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
             report.problems.append(PacketProblem(
@@ -95,7 +96,8 @@ extension DeliveryStage {
         guard report.valid, let id = report.packetId, let metadata = report.metadata, let metadataBytes = report.metadataBytes,
               let signature = report.signatureBytes, let packetId = PacketID(id) else {
             try FileSystem.removeTree(RawPath(staging))
-            try refuseArrival(packet, name: packetName, claim: claim, recipient: recipient, report: report, routes: routes)
+            try refuseArrival(packet, name: packetName, claim: claim, recipient: recipient, report: report, routes: routes,
+                              staged: sink.bytesWritten)
             return
         }
         // Archive it (this office keeps what it received), then land it in the inbox.
@@ -153,8 +155,9 @@ extension DeliveryStage {
     }
 
     /// Moves a refused packet file to the recipient's rejected/ with its reason, and tells the sender it names.
+    /// `staged` is how many bytes of its documents were written to the staging folder before it was refused.
     private func refuseArrival(_ packet: RawPath, name: RawName, claim: String, recipient: AgencyCode, report: VerificationReport,
-                               routes: Routes) throws {
+                               routes: Routes, staged: Int64) throws {
         let rejected = spool.rejected(recipient)
         if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
         let (names, reasonBase) = Pipeline.uniqueNames(for: [name], in: rejected)
@@ -188,7 +191,7 @@ extension DeliveryStage {
         _ = RawPath(claim).withCString { rmdir($0) }
         unlink(claim + ".lock")
         logger.error("packet placed in an inbox refused", metadata: ["agency": "\(recipient)", "name": "\(name)",
-                                                                    "reason": "\(report.reason?.code ?? "")"])
+                                                                    "reason": "\(report.reason?.code ?? "")", "staged": "\(staged)"])
     }
 
     private func arrivalStatus(_ code: StatusRecord.Code, _ metadata: PacketMetadata, _ recipient: AgencyCode, routes: Routes,
