@@ -74,6 +74,7 @@ struct StreamedPacket {
                         throw FileError("seek (second pass)", path: "packet", code: errno)
                     }
                     reader = try SafeArchiveReader(fileDescriptor: file.raw, limits: limits)
+                    packet.payload = [:]  // recorded from the headers; read now
                     pass = .documents
                     continue
                 }
