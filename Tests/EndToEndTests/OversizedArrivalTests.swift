@@ -89,6 +89,7 @@ import TestSupport
         #expect(refusedLines.count == cases.count, "\(result.stderr)")
         for line in refusedLines {
             let staged = line.firstMatch(of: /staged=(\d+)/).flatMap { Int64($0.1) }
+            print("oversize: refused \(line.firstMatch(of: /name=(\S+)/).map { String($0.1) } ?? "?") with \(staged ?? -1) bytes of documents staged")
             #expect(staged != nil && staged! <= signedTotal, "\(line)")
             if line.contains("payload-oversized") { #expect(staged == 0, "\(line)") }
         }
