@@ -73,7 +73,13 @@ public final class ArchiveReader {
     }
 
     private func readError(_ code: Int32, _ operation: String) -> ArchiveError {
-        let message = archive_error_string(archive).map { String(cString: $0) } ?? "unknown error"
+        guard let text = archive_error_string(archive) else {
+            // libarchive fails without a message when the file ends inside an entry's extended (pax) header: a tar
+            // cut short there, now that the documents' headers come after the tag files (bsdtar prints "(null)").
+            if operation == "archive_read_next_header" { return .truncated("the file ends inside an entry's header") }
+            return .library(operation: operation, code: code, message: "unknown error")
+        }
+        let message = String(cString: text)
         let lower = message.lowercased()
         if lower.contains("unrecognized archive format") {
             return .notAnArchive(message)

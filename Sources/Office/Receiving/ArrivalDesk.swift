@@ -103,7 +103,8 @@ extension DeliveryStage {
         guard report.valid, let id = report.packetId, let metadata = report.metadata, let metadataBytes = report.metadataBytes,
               let signature = report.signatureBytes, let packetId = PacketID(id) else {
             try FileSystem.removeTree(RawPath(staging))
-            try refuseArrival(packet, name: packetName, claim: claim, recipient: recipient, report: report, routes: routes)
+            try refuseArrival(packet, name: packetName, claim: claim, recipient: recipient, report: report, routes: routes,
+                              staged: sink.bytesWritten)
             return
         }
         // Archive it (this office keeps what it received), then land it in the inbox.
@@ -161,8 +162,9 @@ extension DeliveryStage {
     }
 
     /// Moves a refused packet file to the recipient's rejected/ with its reason, and tells the sender it names.
+    /// `staged` is how many bytes of its documents were written to the staging folder before it was refused.
     private func refuseArrival(_ packet: RawPath, name: RawName, claim: String, recipient: AgencyCode, report: VerificationReport,
-                               routes: Routes) throws {
+                               routes: Routes, staged: Int64) throws {
         let rejected = spool.rejected(recipient)
         if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
         let (names, reasonBase) = Pipeline.uniqueNames(for: [name], in: rejected)
@@ -196,7 +198,7 @@ extension DeliveryStage {
         _ = RawPath(claim).withCString { rmdir($0) }
         unlink(claim + ".lock")
         logger.error("packet placed in an inbox refused", metadata: ["agency": "\(recipient)", "name": "\(name)",
-                                                                    "reason": "\(report.reason?.code ?? "")"])
+                                                                    "reason": "\(report.reason?.code ?? "")", "staged": "\(staged)"])
     }
 
     private func arrivalStatus(_ code: StatusRecord.Code, _ metadata: PacketMetadata, _ recipient: AgencyCode, routes: Routes,

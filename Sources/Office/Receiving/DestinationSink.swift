@@ -12,6 +12,8 @@ final class DestinationSink: PayloadSink {
     private let folder: FolderPayloadSink
     /// The first error writing into the destination, if any.
     private(set) var failure: Error?
+    /// The bytes written so far, all documents together.
+    var bytesWritten: Int64 { folder.bytesWritten }
 
     init(directory: String) {
         folder = FolderPayloadSink(directory: directory)

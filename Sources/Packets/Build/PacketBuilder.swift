@@ -63,16 +63,16 @@ public struct PacketBuilder {
         let id = packetId ?? PacketID.make(at: now)
         let root = id.rawValue
         do {
-            let archiveHasher = SHA256Hasher()
-            let writer = try ArchiveWriter(fileDescriptor: output.raw, format: format) { archiveHasher.update($0) }
-            try writer.addDirectory(root, modified: now)
-            try writer.addDirectory("\(root)/\(BagIt.payloadDirectory)", modified: now)
-
+            // Each document is hashed first: the signed metadata lists every document's size and hash and comes
+            // before the documents in the archive, so a receiver knows what it may write before it writes anything.
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
             defer { buffer.deallocate() }
             var files: [PayloadFile] = []
+            var identities: [SourceIdentity] = []
             for source in sources {
-                files.append(try copy(source, into: writer, at: "\(root)/\(BagIt.payloadDirectory)/\(source.name)", buffer: buffer))
+                let (file, identity) = try digest(source, buffer: buffer)
+                files.append(file)
+                identities.append(identity)
             }
 
             let metadata = PacketMetadata(
@@ -105,11 +105,22 @@ public struct PacketBuilder {
                 (PacketLayout.metadataName, metadataBytes),
                 (PacketLayout.signatureName, signature),
             ]
-            for (name, bytes) in tagFiles {
-                try writer.addFile("\(root)/\(name)", contents: bytes, modified: now)
-            }
             let tagManifest = BagIt.manifest(tagFiles.map { ($0.0, SHA256Hasher.hex(of: $0.1)) })
-            try writer.addFile("\(root)/\(BagIt.tagManifestName)", contents: tagManifest, modified: now)
+            let contents = Dictionary(uniqueKeysWithValues: tagFiles + [(BagIt.tagManifestName, tagManifest)])
+
+            // The entries in the order of PacketLayout.entryOrder: the signed metadata and its signature first,
+            // then BagIt's tag files, then the documents.
+            let archiveHasher = SHA256Hasher()
+            let writer = try ArchiveWriter(fileDescriptor: output.raw, format: format) { archiveHasher.update($0) }
+            try writer.addDirectory(root, modified: now)
+            for name in PacketLayout.entryOrder {
+                try writer.addFile("\(root)/\(name)", contents: contents[name] ?? [], modified: now)
+            }
+            try writer.addDirectory("\(root)/\(BagIt.payloadDirectory)", modified: now)
+            for ((source, file), identity) in zip(zip(sources, files), identities) {
+                try copy(source, as: file, identity: identity, into: writer,
+                         at: "\(root)/\(BagIt.payloadDirectory)/\(source.name)", buffer: buffer)
+            }
             try writer.finish()
             return BuiltPacket(metadata: metadata, metadataBytes: metadataBytes, signature: signature,
                                archiveSize: writer.bytesWritten, archiveSHA256: archiveHasher.finalize().hexString)
@@ -138,20 +149,60 @@ public struct PacketBuilder {
         }
     }
 
-    /// Streams one document into the archive, hashing it on the way; refuses a file that changes meanwhile.
-    private func copy(_ source: PacketSource, into writer: ArchiveWriter, at path: String,
-                      buffer: UnsafeMutableRawBufferPointer) throws -> PayloadFile {
-        let file: FileDescriptor
+    /// What identifies a document's file between its two reads.
+    private struct SourceIdentity: Equatable {
+        let device: UInt64
+        let inode: UInt64
+        let size: Int64
+        let modifiedSeconds: Int
+        let modifiedNanoseconds: Int
+
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+            size = Int64(status.st_size)
+            modifiedSeconds = Int(status.st_mtim.tv_sec)
+            modifiedNanoseconds = Int(status.st_mtim.tv_nsec)
+        }
+    }
+
+    private func open(_ source: PacketSource) throws -> FileDescriptor {
         do {
-            file = try FileDescriptor.openRegularFileForReading(source.path)
+            return try FileDescriptor.openRegularFileForReading(source.path)
         } catch let error as FileError where error.code == ELOOP || error.code == EINVAL {
             throw PacketBuildError.notRegularFile(source.path)
         }
-        let before = try file.status()
+    }
+
+    /// Hashes one document (its first read); refuses a file that changes meanwhile.
+    private func digest(_ source: PacketSource, buffer: UnsafeMutableRawBufferPointer) throws -> (PayloadFile, SourceIdentity) {
+        let file = try open(source)
+        let before = SourceIdentity(try file.status())
         file.adviseSequential()
         let hasher = SHA256Hasher()
-        let size = Int64(before.st_size)
-        try writer.addFile(path, size: size, modified: Date(timeIntervalSince1970: TimeInterval(before.st_mtim.tv_sec))) { write in
+        var size: Int64 = 0
+        while true {
+            let count = try file.read(into: buffer)
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            size += Int64(count)
+        }
+        guard SourceIdentity(try file.status()) == before, size == before.size else {
+            throw PacketBuildError.changedWhilePacking(source.path)
+        }
+        return (PayloadFile(name: source.name, size: size, sha256: hasher.finalize().hexString,
+                            mediaType: MediaType.forFileName(source.name)), before)
+    }
+
+    /// Streams one document into the archive (its second read), hashing it again on the way: a file that is not
+    /// byte for byte the one the signed metadata describes is refused.
+    private func copy(_ source: PacketSource, as signed: PayloadFile, identity: SourceIdentity, into writer: ArchiveWriter,
+                      at path: String, buffer: UnsafeMutableRawBufferPointer) throws {
+        let file = try open(source)
+        guard SourceIdentity(try file.status()) == identity else { throw PacketBuildError.changedWhilePacking(source.path) }
+        file.adviseSequential()
+        let hasher = SHA256Hasher()
+        try writer.addFile(path, size: signed.size, modified: Date(timeIntervalSince1970: TimeInterval(identity.modifiedSeconds))) { write in
             while true {
                 let count = try file.read(into: buffer)
                 if count == 0 { break }
@@ -160,12 +211,8 @@ public struct PacketBuilder {
                 try write(chunk)
             }
         }
-        let after = try file.status()
-        guard after.st_size == before.st_size, after.st_mtim.tv_sec == before.st_mtim.tv_sec,
-              after.st_mtim.tv_nsec == before.st_mtim.tv_nsec else {
+        guard SourceIdentity(try file.status()) == identity, hasher.finalize().hexString == signed.sha256 else {
             throw PacketBuildError.changedWhilePacking(source.path)
         }
-        return PayloadFile(name: source.name, size: size, sha256: hasher.finalize().hexString,
-                           mediaType: MediaType.forFileName(source.name))
     }
 }

@@ -1,9 +1,9 @@
 import Archiving
 import DurableIO
 
-/// A packet read back from a file without judging it: its metadata, signature and, through a sink, its
-/// documents. For packets the office itself archived (recovery, delivery); packets from elsewhere go through
-/// `PacketVerifier`.
+/// A packet read back from a file without judging it: its metadata and signature, the documents skipped unread.
+/// For packets the office itself archived (recovery, fixity, extraction); documents are only ever read out of a
+/// packet by `PacketVerifier`, within what its signed metadata allows.
 public struct ArchivedPacket: Sendable {
     /// The packet folder's name.
     public let root: String
@@ -11,10 +11,10 @@ public struct ArchivedPacket: Sendable {
     public let metadataBytes: [UInt8]
     public let signature: [UInt8]
 
-    /// Reads the packet at `path`, streaming its documents into `sink` when one is given.
-    public static func read(_ path: String, sink: (any PayloadSink)? = nil, limits: ArchiveLimits = .packet) throws -> ArchivedPacket {
+    /// Reads the tag files of the packet at `path`.
+    public static func read(_ path: String, limits: ArchiveLimits = .packet) throws -> ArchivedPacket {
         let file = try FileDescriptor.openRegularFileForReading(path)
-        let packet = try StreamedPacket.read(file, limits: limits, sink: sink)
+        let packet = try StreamedPacket.readTagFiles(file, limits: limits)
         guard let root = packet.root, let metadataBytes = packet.tagFiles[PacketLayout.metadataName],
               let signature = packet.tagFiles[PacketLayout.signatureName] else {
             throw PacketProblems.missingTagFile(PacketLayout.metadataName)

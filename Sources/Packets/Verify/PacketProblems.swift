@@ -154,6 +154,12 @@ enum PacketProblems {
                       en: "The document \(name) was changed after signing (its SHA-256 differs from metadata.json).")
     }
 
+    static func payloadOversized(_ name: String, signed: Int64, found: Int64) -> PacketProblem {
+        PacketProblem("payload-oversized", check: "payload",
+                      vi: "Tệp \(name) trong gói tin lớn hơn kích thước đã ký (\(found) byte, metadata.json ghi \(signed) byte); tệp không được mở ra.",
+                      en: "The document \(name) is bigger than its signed size (the packet holds \(found) bytes, metadata.json says \(signed)); it was not extracted.")
+    }
+
     static func payloadMissing(_ name: String) -> PacketProblem {
         PacketProblem("payload-missing", check: "payload", vi: "Thiếu tệp \(name) được ghi trong metadata.json.",
                       en: "The document \(name) listed in metadata.json is missing.")

@@ -49,11 +49,26 @@ public struct PacketVerifier: Sendable {
 
     /// Verifies a packet from an open file. With `sink`, the documents are also written out as they stream past;
     /// they may be used only if the report says the packet is valid.
+    ///
+    /// The signed metadata is judged before any document is read: `metadata.json`, its signature, the signer's
+    /// certificate and that the signer is the sender. Only a packet that passes them has its documents read, each
+    /// only if the signed metadata lists it and never past its signed size, and handed to `sink` only while
+    /// nothing is wrong. A packet whose documents come before its signed metadata is read twice: its headers
+    /// first (no document read), then its documents (see `StreamedPacket`).
     public func verify(_ file: FileDescriptor, displayPath: String, sink: (any PayloadSink)? = nil) -> VerificationReport {
         var report = VerificationReport(packet: displayPath)
+        let judged = JudgedMetadata()
         let packet: StreamedPacket
         do {
-            packet = try StreamedPacket.read(file, limits: limits, sink: sink)
+            packet = try StreamedPacket.read(file, limits: limits, sink: sink) { partial in
+                var fragment = VerificationReport(packet: displayPath)
+                let metadata = authenticate(partial, report: &fragment)
+                judged.fragment = fragment
+                judged.tagFileNames = Set(partial.tagFiles.keys)
+                guard let metadata, fragment.problems.isEmpty, partial.unexpected.isEmpty else { return nil }
+                return Dictionary(metadata.files.map { ("\(BagIt.payloadDirectory)/\($0.name.precomposedNFC)", $0.size) },
+                                  uniquingKeysWith: { min($0, $1) })
+            }
         } catch {
             report.record("archive", [error])
             return report
@@ -67,8 +82,7 @@ public struct PacketVerifier: Sendable {
         report.packetId = packet.root
         report.metadataBytes = packet.tagFiles[PacketLayout.metadataName]
         report.signatureBytes = packet.tagFiles[PacketLayout.signatureName]
-        guard let metadataBytes = packet.tagFiles[PacketLayout.metadataName],
-              let signatureBytes = packet.tagFiles[PacketLayout.signatureName] else { return report }
+        guard packet.tagFiles[PacketLayout.metadataName] != nil, packet.tagFiles[PacketLayout.signatureName] != nil else { return report }
 
         // The bag declaration.
         let declaration = packet.tagFiles[BagIt.declarationName].flatMap(BagIt.parseTags) ?? []
@@ -76,7 +90,28 @@ public struct PacketVerifier: Sendable {
         let encoding = declaration.first { $0.0 == "Tag-File-Character-Encoding" }?.1
         report.record("bag-declaration", ["1.0", "0.97"].contains(version ?? "") && encoding?.uppercased() == "UTF-8" ? [] : [PacketProblems.bagDeclaration()])
 
-        // The metadata.
+        // The metadata, its signature, the signer's certificate at signing time, the sender: as judged before the
+        // documents were read (again only if a tag file came later, which may tell what a mismatch is).
+        var fragment = VerificationReport(packet: displayPath)
+        if let earlier = judged.fragment, judged.tagFileNames == Set(packet.tagFiles.keys) {
+            fragment = earlier
+        } else {
+            _ = authenticate(packet, report: &fragment)
+        }
+        report.merge(fragment)
+
+        // The documents, read only when the signed metadata allowed it.
+        guard packet.payloadRead else { return report }
+        if let metadata = report.metadata { report.record("payload", payloadProblems(packet, metadata: metadata)) }
+        report.record("bag", bagProblems(packet))
+        return report
+    }
+
+    /// The checks the documents wait for: metadata.json (readable, naming this packet), the signature over it, the
+    /// signer's certificate at signing time and that the signer is the sender. Returns the metadata when readable.
+    private func authenticate(_ packet: StreamedPacket, report: inout VerificationReport) -> PacketMetadata? {
+        guard let metadataBytes = packet.tagFiles[PacketLayout.metadataName],
+              let signatureBytes = packet.tagFiles[PacketLayout.signatureName] else { return nil }
         var metadata: PacketMetadata?
         do {
             let parsed = try PacketMetadata.parse(metadataBytes)
@@ -91,13 +126,9 @@ public struct PacketVerifier: Sendable {
         } catch {
             report.record("metadata", [PacketProblems.metadataInvalid(error)])
         }
-
-        // The signature over metadata.json, then the signer's certificate at signing time.
         let signer = checkSignature(signatureBytes, over: metadataBytes, packet: packet, metadata: metadata, report: &report)
         if let signer, let metadata { checkSender(signer, metadata: metadata, report: &report) }
-        if let metadata { report.record("payload", payloadProblems(packet, metadata: metadata)) }
-        report.record("bag", bagProblems(packet))
-        return report
+        return metadata
     }
 
     private func checkSignature(_ signatureBytes: [UInt8], over metadataBytes: [UInt8], packet: StreamedPacket,
@@ -189,7 +220,9 @@ public struct PacketVerifier: Sendable {
                 problems.append(PacketProblems.payloadMissing(file.name))
                 continue
             }
-            if actual.size != file.size || actual.sha256 != file.sha256.lowercased() {
+            if actual.oversized {
+                problems.append(PacketProblems.payloadOversized(file.name, signed: file.size, found: actual.size))
+            } else if actual.size != file.size || actual.sha256 != file.sha256.lowercased() {
                 problems.append(PacketProblems.payloadChanged(file.name))
             }
         }
@@ -211,7 +244,7 @@ public struct PacketVerifier: Sendable {
                         problems.append(PacketProblems.manifestIncomplete(entry.path, in: BagIt.manifestName))
                         continue
                     }
-                    if actual.sha256 != entry.sha256 { problems.append(PacketProblems.manifestMismatch(entry.path, in: BagIt.manifestName)) }
+                    if let sha256 = actual.sha256, sha256 != entry.sha256 { problems.append(PacketProblems.manifestMismatch(entry.path, in: BagIt.manifestName)) }
                 }
                 for path in packet.payload.keys.sorted() where !covered.contains(path) {
                     problems.append(PacketProblems.manifestIncomplete(path, in: BagIt.manifestName))
@@ -246,4 +279,10 @@ public struct PacketVerifier: Sendable {
         }
         return problems
     }
+}
+
+/// What was judged of the signed metadata before the documents were read, kept for the report.
+private final class JudgedMetadata {
+    var fragment: VerificationReport?
+    var tagFileNames: Set<String> = []
 }

@@ -21,6 +21,8 @@ public final class FolderPayloadSink: PayloadSink {
     private var current: FileDescriptor?
     /// The names written so far.
     public private(set) var written: [String] = []
+    /// The bytes written so far, all documents together.
+    public private(set) var bytesWritten: Int64 = 0
 
     public init(directory: String) {
         self.directory = directory
@@ -36,6 +38,7 @@ public final class FolderPayloadSink: PayloadSink {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         try current?.write(bytes)
+        bytesWritten += Int64(bytes.count)
     }
 
     public func end() throws {

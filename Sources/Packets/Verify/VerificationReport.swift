@@ -80,6 +80,19 @@ public struct VerificationReport: Sendable, Codable {
         signingTime = try container.decodeIfPresent(String.self, forKey: .signingTime)
     }
 
+    /// Adds the checks of `fragment` (made on their own) and what they learnt of the packet.
+    mutating func merge(_ fragment: VerificationReport) {
+        checks += fragment.checks
+        problems += fragment.problems
+        metadata = fragment.metadata ?? metadata
+        sender = fragment.sender ?? sender
+        numberAndNotation = fragment.numberAndNotation ?? numberAndNotation
+        subject = fragment.subject ?? subject
+        files = fragment.files ?? files
+        signer = fragment.signer ?? signer
+        signingTime = fragment.signingTime ?? signingTime
+    }
+
     mutating func record(_ name: String, _ problems: [PacketProblem]) {
         checks.append(Check(name: name, passed: problems.isEmpty))
         self.problems += problems
