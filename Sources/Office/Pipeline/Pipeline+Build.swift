@@ -43,9 +43,16 @@ extension Pipeline {
                 job.signature = packet.signature
                 job.stagingPath = paths.archiveStaging + "/" + job.id.rawValue + "." + format.fileExtension
                 built.append(job)
+            case .failure(let error as PacketBuildError) where Self.isOfficeStorage(error):
+                // The office's own disk (state/staging) refused the packet: nothing is wrong with the drop. It stays
+                // claimed, its number reserved under its id, and is built again once the disk has room.
+                storageFailed(error, path: paths.archiveStaging)
+                logger.error("cannot write a packet into state/staging; its claim is kept and tried again",
+                             metadata: ["packet": "\(job.id)", "error": "\(error)"])
             case .failure(let error as PacketBuildError):
                 giveBack(job, .build(error))
             case .failure(let error):
+                if let error = error as? FileError, error.isStorageFailure { storageFailed(error, path: paths.archiveStaging) }
                 logger.error("cannot build a packet; its claim is kept and tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
             }
         }
@@ -71,6 +78,17 @@ extension Pipeline {
         } catch {
             unlink(path)
             return .failure(error)
+        }
+    }
+
+    /// Whether a packet's failure is the office's own storage (writing the packet file into state/staging), not the
+    /// drop: a document that changed while it was read is the drop's.
+    static func isOfficeStorage(_ error: PacketBuildError) -> Bool {
+        switch error {
+        case .output: true
+        case .archive(.sizeMismatch): false
+        case .archive: true
+        default: false
         }
     }
 
