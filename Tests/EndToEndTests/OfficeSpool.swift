@@ -15,9 +15,9 @@ final class OfficeSpool: @unchecked Sendable {
     /// `root`: the spool's folder when it must be somewhere else (a file system of its own); by default inside
     /// the test's temporary folder, which holds the daemon's log either way.
     init(mode: String = "inotify", settle: String = "200ms", sidecarWait: String = "3s", label: String = "office",
-         root: String? = nil) throws {
+         root spoolRoot: String? = nil) throws {
         directory = TemporaryDirectory("lienthong-\(label)")
-        self.root = root ?? directory.file("Spool")
+        root = spoolRoot ?? directory.file("Spool")
         let initialised = try CLI.lienthong(["init", "--spool", root, "--demo"])
         guard initialised.status == 0 else { throw ProcessError.spawn("init: \(initialised.output)", initialised.status) }
         try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait)
