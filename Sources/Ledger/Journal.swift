@@ -78,7 +78,11 @@ public final class Journal: @unchecked Sendable {
         guard repairing else { return }
         let lock = try FileLock.acquire(lockPath)
         let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_APPEND, mode: 0o600)
-        try repairTail(file)
+        do {
+            try repairTail(file)
+        } catch is JournalDamagedError {
+            // Left as it is: it can still be read (archive search, registers), and every append refuses it.
+        }
         withExtendedLifetime(lock) {}
     }
 

@@ -71,18 +71,11 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private func loop() throws {
         try FileSystem.makeDirectory(RawPath(spool.state), mode: 0o700)
         OfficeMetrics.journalDamaged(false)
-        let journal: Journal
-        do {
-            journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now,
+        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now,
                                   repaired: { [logger] repair in
                                       logger.warning("the journal's last line was torn (a write cut short, a full disk, a bad copy); cut off",
                                                      metadata: ["repair": "\(repair)"])
                                   })
-        } catch let damage as JournalDamagedError {
-            OfficeMetrics.journalDamaged(true)
-            logger.critical("the journal is damaged; the office does not start", metadata: ["error": "\(damage)"])
-            throw damage
-        }
         let index = try openIndex(journal)
         let roster = try AgencyRoster(spool: spool, logger: logger)
         let outage = OutageMonitor(spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: clock, logger: logger)
@@ -111,8 +104,12 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let gauges = RouteGauges()
         let watcher = try startWatcher()
         defer { watcher?.stop() }
-        try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
-                                                    ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
+        do {
+            try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
+                                                        ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
+        } catch let damage as JournalDamagedError {
+            try halt(damage)
+        }
         logger.info("office started", metadata: ["spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
                                                  "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")"])
         /// After each pass, before waiting: the outage monitor sees what delivery did (it depends on nothing the pass
