@@ -6,9 +6,12 @@ import Spool
 
 /// Free space (`statvfs`: blocks available to the service user, `f_bavail / f_blocks`) and free inodes of the
 /// spool's file system and of the paper fallback folder's (`outage.fallbackDir`, meant to be a local disk): under
-/// `DoctorSettings.freeSpaceWarning` is a warning, nothing left at all an error.
+/// `DoctorSettings.freeSpaceWarning` is a warning, less than 256 KiB left (`fullBelow`) an error.
 public struct FreeSpaceCheck: DoctorCheck {
     public let family = "disk"
+
+    /// Free bytes under which a disk counts as full: a packet and its deliveries no longer fit.
+    public static let fullBelow: Int64 = 256 << 10
 
     public init() {}
 
@@ -34,7 +37,8 @@ public struct FreeSpaceCheck: DoctorCheck {
         let bytes = Int64(info.f_bavail) * Int64(info.f_frsize)
         let size = Self.size(bytes)
         let inodesFree = info.f_files > 0 ? Double(info.f_favail) / Double(info.f_files) : 1
-        if info.f_bavail == 0 {
+        // Under 256 KiB the office cannot pack even a small document, let alone deliver it: as good as full.
+        if info.f_bavail == 0 || bytes < Self.fullBelow {
             return Finding(
                 "disk-full", .error, subject: subject,
                 vi: "Ổ đĩa đã đầy: không lưu, gửi hay ghi sổ được văn bản.",

@@ -24,4 +24,11 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isTransient: Bool {
         [ENOENT, ENOSPC, EDQUOT, EROFS, EIO, EACCES, EPERM, ESTALE, ENOTCONN, EHOSTDOWN, ETIMEDOUT, EAGAIN, EBUSY, ENXIO].contains(code)
     }
+
+    /// Whether the disk itself refused the write (no space, over quota, read-only, I/O error): when the file is the
+    /// office's own (state/, archive/, staging, the journal), the office's problem, to wait out, never a clerk's.
+    public var isStorageFailure: Bool { Self.storageCodes.contains(code) }
+
+    /// The error numbers of `isStorageFailure`.
+    public static let storageCodes: Set<Int32> = [ENOSPC, EDQUOT, EROFS, EIO]
 }

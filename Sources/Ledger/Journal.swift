@@ -17,12 +17,45 @@ public struct JournalChainError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String { "journal line \(line) (record \(sequence)): \(reason)" }
 }
 
+/// The journal is damaged in a way that is not a torn tail (more than its last line is unreadable): nothing may be
+/// appended after it, since that would build on a chain that does not hold. Only a restore from a backup mends it.
+public struct JournalDamagedError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    /// The 1-based line that cannot be read, counted from the end (1: the last line).
+    public let lineFromEnd: Int
+    public let reason: String
+
+    public var description: String {
+        "the journal \(path) is damaged (line \(lineFromEnd) from the end: \(reason)); it is not a torn last line, so it is "
+            + "not repaired: restore it from a backup (lienthong doctor shows where the chain breaks)"
+    }
+}
+
+/// What the journal cut off its end: a torn last line (a write cut short by a crash, a full disk, a bad copy).
+public struct JournalRepair: Sendable, CustomStringConvertible {
+    public let path: String
+    /// The bytes removed (at most the first 200 are kept here, for the log).
+    public let removed: [UInt8]
+    public let removedCount: Int
+    /// The file's length after the repair.
+    public let length: Int64
+
+    public var description: String {
+        let shown = String(decoding: removed, as: UTF8.self)
+        return "cut \(removedCount) byte(s) off the end of \(path) (now \(length) bytes): \(shown)\(removedCount > removed.count ? "…" : "")"
+    }
+}
+
 /// The office's append-only journal: one JSON record per line, each carrying the SHA-256 of the line before, so
 /// that removing, reordering or editing any record breaks the chain from that point on.
 ///
 /// Appends take an exclusive lock (two daemons may share a spool), write a whole batch of records at once and
-/// fsync before returning: a record the caller saw appended is on disk. A crash can at most leave a partial last
-/// line, which was never acknowledged; it is cut off when the journal is next opened.
+/// fsync before returning: a record the caller saw appended is on disk. A batch is written whole or not at all: a
+/// write or fsync that fails (a full disk) is undone by cutting the file back to its length before, under the lock.
+/// A torn last line (a crash, or the file cut short from outside while the office runs) is cut off under the lock
+/// whenever it is found: when the journal is opened and before every append, reported through `repaired`. Damage
+/// that is not a torn tail (an unreadable line before the last) is never "repaired": appends throw
+/// `JournalDamagedError`.
 public final class Journal: @unchecked Sendable {
     // Sendable: the only state is the path; every append works under the file lock, opening its own descriptor.
 
@@ -31,19 +64,25 @@ public final class Journal: @unchecked Sendable {
     private let lockPath: String
     private let timeZone: TimeZone
     private let clock: @Sendable () -> Date
+    private let repaired: (@Sendable (JournalRepair) -> Void)?
 
     /// Opens (or creates) the journal at `path`, cutting off a torn last line left by a crash unless `repairing`
-    /// is false (to inspect it as it is).
+    /// is false (to inspect it as it is). `repaired` hears of every repair (the daemon logs it as a warning).
     public init(path: String, timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() },
-                repairing: Bool = true) throws {
+                repairing: Bool = true, repaired: (@Sendable (JournalRepair) -> Void)? = nil) throws {
         self.path = path
         self.lockPath = path + ".lock"
         self.timeZone = timeZone
         self.clock = clock
+        self.repaired = repaired
         guard repairing else { return }
         let lock = try FileLock.acquire(lockPath)
         let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_APPEND, mode: 0o600)
-        try Self.repairTornTail(file)
+        do {
+            try repairTail(file)
+        } catch is JournalDamagedError {
+            // Left as it is: it can still be read (archive search, registers), and every append refuses it.
+        }
         withExtendedLifetime(lock) {}
     }
 
@@ -63,6 +102,10 @@ public final class Journal: @unchecked Sendable {
         let events = try compute()
         guard !events.isEmpty else { return [] }
         let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_APPEND, mode: 0o600)
+        // The tail may have been torn since the last append (cut short from outside, or by a write that failed in
+        // another process): mend it now, under the lock, rather than refuse every append from here on.
+        try repairTail(file)
+        let length = Int64(try file.status().st_size)
         let last = try Self.lastRecord(file)
         var previous = last?.hash ?? JournalRecord.genesis
         var sequence = last?.sequence ?? 0
@@ -76,8 +119,14 @@ public final class Journal: @unchecked Sendable {
             records.append(record)
             bytes += record.line + [UInt8(ascii: "\n")]
         }
-        try file.write(bytes)
-        try file.sync()
+        do {
+            try file.write(bytes)
+            try file.sync()
+        } catch {
+            // Whole or not at all: a short write (no space left) must not leave a torn line for the next append.
+            if ftruncate(file.raw, off_t(length)) == 0 { _ = fsync(file.raw) }
+            throw error
+        }
         JournalMetrics.appended(records)
         return records
     }
@@ -113,6 +162,18 @@ public final class Journal: @unchecked Sendable {
     /// (nil for an empty journal). Throws when the last line is not a record.
     public func lastRecord() throws -> JournalRecord? {
         try Self.lastRecord(try FileDescriptor.open(path, O_RDONLY))
+    }
+
+    /// The record on the line that ends (with its newline) just before byte `offset`, or nil when no record ends
+    /// there (the journal was cut and written again since that offset was taken).
+    public func record(endingAt offset: Int64) throws -> JournalRecord? {
+        guard offset > 0 else { return nil }
+        let file = try FileDescriptor.open(path, O_RDONLY)
+        guard Int64(try file.status().st_size) >= offset else { return nil }
+        var newline: UInt8 = 0
+        guard pread(file.raw, &newline, 1, off_t(offset - 1)) == 1, newline == UInt8(ascii: "\n") else { return nil }
+        guard let line = try Self.line(endingAt: offset - 1, in: file) else { return nil }
+        return JournalRecord.parse(line.bytes)
     }
 
     /// Checks the whole hash chain; returns the number of records.
@@ -166,49 +227,67 @@ public final class Journal: @unchecked Sendable {
         return (position, !pending.isEmpty)
     }
 
-    /// The last complete record, read from the end of the file.
-    static func lastRecord(_ file: FileDescriptor) throws -> JournalRecord? {
-        let size = Int64(try file.status().st_size)
-        guard size > 0 else { return nil }
+    /// The bytes of the line that ends at byte `end` (exclusive; its newline, if any, not included) and where it
+    /// starts; nil when `end` is 0.
+    static func line(endingAt end: Int64, in file: FileDescriptor) throws -> (bytes: [UInt8], start: Int64)? {
+        guard end > 0 else { return nil }
         var window: Int64 = 1 << 16
         while true {
-            let start = max(0, size - window)
-            var bytes = [UInt8](repeating: 0, count: Int(size - start))
+            let start = max(0, end - window)
+            var bytes = [UInt8](repeating: 0, count: Int(end - start))
             let count = bytes.withUnsafeMutableBytes { pread(file.raw, $0.baseAddress, $0.count, off_t(start)) }
             guard count == bytes.count else { throw FileError("pread", path: file.path) }
-            if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-            var line: [UInt8]?
             if let newline = bytes.lastIndex(of: UInt8(ascii: "\n")) {
-                line = Array(bytes[(newline + 1)...])
-            } else if start == 0 {
-                line = bytes
+                return (Array(bytes[(newline + 1)...]), start + Int64(newline + 1))
             }
-            if let line {
-                // Appending after an unreadable record would silently restart the chain: refuse instead.
-                guard let record = JournalRecord.parse(line) else {
-                    throw JournalChainError(sequence: -1, line: -1, reason: "the last record of \(file.path) is unreadable")
-                }
-                return record
-            }
+            if start == 0 { return (bytes, 0) }
             window *= 4
         }
     }
 
-    /// Cuts off bytes after the last newline: a record whose write a crash interrupted, never acknowledged.
-    static func repairTornTail(_ file: FileDescriptor) throws {
-        let size = Int64(try file.status().st_size)
-        guard size > 0 else { return }
+    /// The last complete record, read from the end of the file.
+    static func lastRecord(_ file: FileDescriptor) throws -> JournalRecord? {
+        var size = Int64(try file.status().st_size)
+        guard size > 0 else { return nil }
         var last: UInt8 = 0
         guard pread(file.raw, &last, 1, off_t(size - 1)) == 1 else { throw FileError("pread", path: file.path) }
-        guard last != UInt8(ascii: "\n") else { return }
-        var keep = size - 1
-        var byte: UInt8 = 0
-        while keep > 0 {
-            guard pread(file.raw, &byte, 1, off_t(keep - 1)) == 1 else { throw FileError("pread", path: file.path) }
-            if byte == UInt8(ascii: "\n") { break }
-            keep -= 1
+        if last == UInt8(ascii: "\n") { size -= 1 }
+        guard let line = try line(endingAt: size, in: file) else { return nil }
+        // Appending after an unreadable record would silently restart the chain: refuse instead.
+        guard let record = JournalRecord.parse(line.bytes) else {
+            throw JournalChainError(sequence: -1, line: -1, reason: "the last record of \(file.path) is unreadable")
         }
+        return record
+    }
+
+    /// Mends a torn tail, under the lock the caller holds: bytes after the last newline (a record whose write was
+    /// cut short), and a last line that is not a record (torn, then followed by a newline) when the line before it
+    /// is one. Anything worse is damage a repair must not hide: `JournalDamagedError`.
+    private func repairTail(_ file: FileDescriptor) throws {
+        let size = Int64(try file.status().st_size)
+        guard size > 0 else { return }
+        var keep = size
+        var last: UInt8 = 0
+        guard pread(file.raw, &last, 1, off_t(size - 1)) == 1 else { throw FileError("pread", path: file.path) }
+        if last != UInt8(ascii: "\n"), let torn = try Self.line(endingAt: size, in: file) {
+            keep = torn.start
+        }
+        // The last complete line: a record, or (once) cut off as the torn tail it is.
+        if keep > 0, let line = try Self.line(endingAt: keep - 1, in: file), JournalRecord.parse(line.bytes) == nil {
+            if keep < size {
+                // Already a partial line after it: two damaged lines are no torn tail.
+                throw JournalDamagedError(path: path, lineFromEnd: 2, reason: "not a journal record")
+            }
+            if line.start > 0, let before = try Self.line(endingAt: line.start - 1, in: file), JournalRecord.parse(before.bytes) == nil {
+                throw JournalDamagedError(path: path, lineFromEnd: 2, reason: "not a journal record")
+            }
+            keep = line.start
+        }
+        guard keep < size else { return }
+        var removed = [UInt8](repeating: 0, count: Int(min(size - keep, 200)))
+        _ = removed.withUnsafeMutableBytes { pread(file.raw, $0.baseAddress, $0.count, off_t(keep)) }
         guard ftruncate(file.raw, off_t(keep)) == 0 else { throw FileError("ftruncate", path: file.path) }
         try file.sync()
+        repaired?(JournalRepair(path: path, removed: removed, removedCount: Int(size - keep), length: keep))
     }
 }

@@ -87,9 +87,15 @@ public final class LedgerIndex: Sendable {
 
     /// Applies every journal record the index has not seen yet, reading the journal from where it stopped.
     public func catchUp(with journal: Journal) throws {
-        let (last, offset) = try pool.read { db -> (Int64, Int64) in
+        var (last, offset) = try pool.read { db -> (Int64, Int64) in
             let row = try Row.fetchOne(db, sql: "SELECT lastSequence, lastOffset FROM journalState")
             return (row?["lastSequence"] ?? 0, row?["lastOffset"] ?? 0)
+        }
+        // The journal's torn tail was cut (a record the index had read may be gone, and new records may reuse its
+        // sequence): read the journal again from the start. Applying a record twice changes nothing.
+        if offset > 0, try journal.record(endingAt: offset)?.sequence != last {
+            try pool.write { db in try db.execute(sql: "UPDATE journalState SET lastSequence = 0, lastOffset = 0") }
+            (last, offset) = (0, 0)
         }
         var batch: [JournalRecord] = []
         var batchEnd = offset

@@ -74,7 +74,12 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
 
     private func loop() throws {
         try FileSystem.makeDirectory(RawPath(spool.state), mode: 0o700)
-        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now)
+        OfficeMetrics.journalDamaged(false)
+        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now,
+                                  repaired: { [logger] repair in
+                                      logger.warning("the journal's last line was torn (a write cut short, a full disk, a bad copy); cut off",
+                                                     metadata: ["repair": "\(repair)"])
+                                  })
         let index = try openIndex(journal)
         let roster = try AgencyRoster(spool: spool, logger: logger)
         let outage = OutageMonitor(spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: clock, logger: logger)
@@ -98,11 +103,17 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 return stat(inbox, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
             })
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
+        let storage = StorageAlarm(root: spool.root, initial: config.outage.retryInitial,
+                                   cap: max(config.watch.rescanInterval, .seconds(1)), logger: logger)
         let gauges = RouteGauges()
         let watcher = try startWatcher()
         defer { watcher?.stop() }
-        try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
-                                                    ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
+        do {
+            try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
+                                                        ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
+        } catch let damage as JournalDamagedError {
+            try halt(damage)
+        }
         logger.info("office started", metadata: ["spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
                                                  "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")"])
         /// After each pass, before waiting: the outage monitor sees what delivery did (it depends on nothing the pass
@@ -120,13 +131,21 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                           routes: roster.agencies.keys, now: clock.now())
         }
 
+        var nextRescan = clock.instant() + config.watch.rescanInterval
         do {
             try pipeline.recover()
+        } catch let damage as JournalDamagedError {
+            try halt(damage)
+        } catch where mode == .daemon && Pipeline.isStorageFailure(error) {
+            // A full disk at start: the claims wait, and are tried again as in any pass.
+            logger.error("office pass failed", metadata: ["error": "\(error)"])
+            pipeline.storageFailed(error, path: spool.state)
+            if case .failing(let delay) = storage.update(pipeline.storageFailure, retried: true) { nextRescan = clock.instant() + delay }
+            watchOutages(backlogDone: false)
         } catch {
             watchOutages(backlogDone: false)
             throw error
         }
-        var nextRescan = clock.instant() + config.watch.rescanInterval
         // The journal, the index, the roster (trust store, agencies) are open and what a crash left is finished:
         // systemd may now count the office as started.
         notifier.ready(status: "watching \(roster.agencies.count) agencies")
@@ -135,20 +154,46 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             notifier.watchdog()
             do {
                 let busy = try pass(roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan,
-                                    outage: outage, afterWork: watchOutages)
+                                    outage: outage, storage: storage, afterWork: watchOutages)
+                if let damage = pipeline.journalDamage { throw damage }
                 if busy == nil { break }
+            } catch let damage as JournalDamagedError {
+                try halt(damage)
             } catch {
                 // One bad step must not stop the office: log, pause, look again (the claims stay on disk).
                 // A one-off run (`--once`, from cron) reports it instead, with a non-zero exit.
                 logger.error("office pass failed", metadata: ["error": "\(error)"])
                 watchOutages(backlogDone: false)
                 if mode == .once { throw error }
-                wait(max(config.watch.pollInterval, .seconds(1)))
+                var pause = max(config.watch.pollInterval, .seconds(1))
+                if Pipeline.isStorageFailure(error) {
+                    // The office's own disk: the claims (and the deliveries this pass held) are tried again by a
+                    // recovery after the backoff, never returned to the clerks.
+                    pipeline.storageFailed(error, path: spool.state)
+                    if case .failing(let delay) = storage.update(pipeline.storageFailure, retried: false) {
+                        pause = delay
+                        nextRescan = clock.instant() + delay
+                    }
+                }
+                wait(pause)
             }
         }
         outage.heartbeat(final: true)
         try journal.append(JournalEvent("stopped", []))
         logger.info("office stopped")
+    }
+
+    /// The journal is damaged beyond a torn tail: appending after it would build on a broken chain, so the office
+    /// stops working, loudly (a critical log line every rescan interval, `lienthong_journal_damaged` at 1, the
+    /// stalled-pass alert; `lienthong doctor` shows the line), until it is stopped (exit 1) and the journal restored.
+    private func halt(_ damage: JournalDamagedError) throws -> Never {
+        OfficeMetrics.journalDamaged(true)
+        while mode == .daemon, !control.isStopping {
+            logger.critical("the journal is damaged; the office has stopped working: nothing is claimed, delivered or recorded until it is restored from a backup",
+                            metadata: ["error": "\(damage)"])
+            control.wait(max(config.watch.rescanInterval, .seconds(1)))
+        }
+        throw damage
     }
 
     /// The index, brought up to date with the journal; an index that cannot be opened (a damaged file) is rebuilt
@@ -175,8 +220,10 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
 
     /// One look at every outbox and the work it finds; returns nil when `--once` is done, else after waiting.
     private func pass(roster: AgencyRoster, pipeline: Pipeline, monitor: OutboxMonitor, watcher: InotifyWatcher?,
-                      nextRescan: inout ContinuousClock.Instant, outage: OutageMonitor,
+                      nextRescan: inout ContinuousClock.Instant, outage: OutageMonitor, storage: StorageAlarm,
                       afterWork: (_ backlogDone: Bool) -> Void) throws -> Bool? {
+        pipeline.storageFailure = nil
+        let recoveries = pipeline.recoveries
         roster.refresh()
         if let watcher { watchOutboxes(roster, watcher) }
         let looked = ContinuousClock.now
@@ -212,6 +259,11 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         if now >= nextRescan || watcher?.takeOverflow() == true {
             try pipeline.recover()  // claims left by a daemon that stopped
             nextRescan = now + config.watch.rescanInterval
+        }
+        switch storage.update(pipeline.storageFailure, retried: pipeline.recoveries > recoveries) {
+        case .failing(let delay): nextRescan = min(nextRescan, now + delay)  // the claims kept are tried again then
+        case .recovered: pipeline.expedite(Set(roster.agencies.keys))     // and deliveries deferred meanwhile, at once
+        case .fine: break
         }
         afterWork(look.ready.isEmpty && look.arrivals.isEmpty && look.settling == 0)
         OfficeMetrics.passSucceeded(at: clock.now())

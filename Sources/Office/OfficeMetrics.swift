@@ -43,6 +43,17 @@ public enum OfficeMetrics {
         Gauge(label: "lienthong_last_pass_timestamp_seconds").record(now.timeIntervalSince1970)
     }
 
+    /// 1 while the office's own files (state/, archive/, staging, the journal) cannot be written: no space, over
+    /// quota, read-only or I/O errors. Drops wait, claimed, until it is back to 0.
+    static func spoolDiskFull(_ full: Bool) {
+        Gauge(label: "lienthong_spool_disk_full").record(full ? 1 : 0)
+    }
+
+    /// 1 when the journal is damaged beyond a torn last line: the office has stopped working until it is restored.
+    static func journalDamaged(_ damaged: Bool) {
+        Gauge(label: "lienthong_journal_damaged").record(damaged ? 1 : 0)
+    }
+
     private static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000

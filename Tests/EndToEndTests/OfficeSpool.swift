@@ -12,10 +12,12 @@ final class OfficeSpool: @unchecked Sendable {
     static let sender = "000.00.00.H53"
     static let recipients = ["000.00.01.H53", "000.00.02.H53"]
 
+    /// `root`: the spool's folder when it must be somewhere else (a file system of its own); by default inside
+    /// the test's temporary folder, which holds the daemon's log either way.
     init(mode: String = "inotify", settle: String = "200ms", sidecarWait: String = "3s", incompleteWait: String? = nil,
-         label: String = "office") throws {
+         label: String = "office", root spoolRoot: String? = nil) throws {
         directory = TemporaryDirectory("lienthong-\(label)")
-        root = directory.file("Spool")
+        root = spoolRoot ?? directory.file("Spool")
         let initialised = try CLI.lienthong(["init", "--spool", root, "--demo"])
         guard initialised.status == 0 else { throw ProcessError.spawn("init: \(initialised.output)", initialised.status) }
         try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait, incompleteWait: incompleteWait)

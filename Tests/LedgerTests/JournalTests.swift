@@ -57,6 +57,40 @@ import TestSupport
         #expect(try reopened.verifyChain() == 2)
     }
 
+    /// Issue 11, hole 4: the tail torn while a journal is open (cut short from outside) is mended at the next append,
+    /// under the lock, and reported; a last line that is not a record after a good one is a torn tail too.
+    @Test func aTailTornWhileOpenIsMendedAtTheNextAppend() throws {
+        let path = directory.file("journal.jsonl")
+        let cuts = Cuts()
+        let open = try Journal(path: path, repaired: { cuts.add($0.removedCount) })
+        try open.append([JournalEvent("packed", [("packetId", .string("a"))]), JournalEvent("delivered", [("packetId", .string("a"))])])
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(truncate(path, info.st_size - 20) == 0)
+        #expect(try open.append(JournalEvent("completed", [])).sequence == 2)
+        #expect(try open.verifyChain() == 2)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":3,\"at\":\"garbled\n".utf8))
+        try handle.close()
+        #expect(try open.append(JournalEvent("stopped", [])).sequence == 3)
+        #expect(try open.verifyChain() == 3)
+        #expect(cuts.values.count == 2)
+    }
+
+    /// Damage before the last line is never cut away: appends refuse it, and the journal can still be read.
+    @Test func damageBeforeTheLastLineIsRefused() throws {
+        let path = directory.file("journal.jsonl")
+        try journal().append(JournalEvent("packed", [("packetId", .string("a"))]))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("garbage\nmore garbage\n".utf8))
+        try handle.close()
+        let reopened = try Journal(path: path)
+        #expect(throws: JournalDamagedError.self) { try reopened.append(JournalEvent("delivered", [])) }
+        #expect(try reopened.records().count == 1)
+    }
+
     @Test func appendsFromManyWritersKeepOneChain() async throws {
         let path = directory.file("journal.jsonl")
         _ = try Journal(path: path)
@@ -71,4 +105,12 @@ import TestSupport
         }
         #expect(try Journal(path: path).verifyChain() == 200)
     }
+}
+
+/// Repairs a journal reported, for the test to count.
+private final class Cuts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var removed: [Int] = []
+    func add(_ count: Int) { lock.withLock { removed.append(count) } }
+    var values: [Int] { lock.withLock { removed } }
 }

@@ -54,9 +54,16 @@ extension Pipeline {
                 built.append(job)
             case .failure(PacketBuildError.changedWhilePacking(let path)):
                 void(job, [(path as NSString).lastPathComponent])
+            case .failure(let error as PacketBuildError) where Self.isOfficeStorage(error):
+                // The office's own disk (state/staging) refused the packet: nothing is wrong with the drop. It stays
+                // claimed, its number reserved under its id, and is built again once the disk has room.
+                storageFailed(error, path: paths.archiveStaging)
+                logger.error("cannot write a packet into state/staging; its claim is kept and tried again",
+                             metadata: ["packet": "\(job.id)", "error": "\(error)"])
             case .failure(let error as PacketBuildError):
                 giveBack(job, .build(error))
             case .failure(let error):
+                if let error = error as? FileError, error.isStorageFailure { storageFailed(error, path: paths.archiveStaging) }
                 logger.error("cannot build a packet; its claim is kept and tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
             }
         }
@@ -100,6 +107,17 @@ extension Pipeline {
             if try !job.claim.putBack(to: spool.outbox(job.agency)) { returnToClerk(job, .changedAfterClaim(changed)) }
         } catch {
             logger.error("cannot move a void claim back to the outbox; it stays claimed", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Whether a packet's failure is the office's own storage (writing the packet file into state/staging), not the
+    /// drop: a document that changed while it was read is the drop's.
+    static func isOfficeStorage(_ error: PacketBuildError) -> Bool {
+        switch error {
+        case .output: true
+        case .archive(.sizeMismatch): false
+        case .archive: true
+        default: false
         }
     }
 

@@ -16,6 +16,7 @@ extension Pipeline {
         do {
             holders = try index.reserve(requests)
         } catch {
+            if Self.isStorageFailure(error) { storageFailed(error, path: spool.state + "/index.sqlite") }
             logger.error("cannot reserve document numbers; the claims stay and are tried again", metadata: ["error": "\(error)"])
             return []
         }
@@ -59,6 +60,7 @@ extension Pipeline {
             }
             return true
         } catch let error as FileError where error.isTransient {
+            if error.isStorageFailure { storageFailed(error, path: error.path) }
             logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
             return false
         } catch {
@@ -73,6 +75,8 @@ extension Pipeline {
         do {
             try reject(job.claim, rejection)
         } catch {
+            if let damage = error as? JournalDamagedError { journalDamage = damage }
+            if Self.isStorageFailure(error) { storageFailed(error, path: spool.rejected(job.agency)) }
             logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(job.id)", "error": "\(error)"])
         }
     }

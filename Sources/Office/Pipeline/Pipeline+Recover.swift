@@ -12,6 +12,7 @@ extension Pipeline {
     /// rejections are completed, archived packets delivered and filed, and the rest built from the claim. Nothing
     /// is done twice: a packet is archived under its claim's id once, an inbox folder is made once.
     func recover() throws {
+        recoveries += 1
         var fresh: [Job] = []
         var archived: [Job] = []
         for code in roster.agencies.keys.sorted() {
@@ -36,7 +37,10 @@ extension Pipeline {
                         fresh.append(job)
                     }
                     logger.notice("recovering an unfinished claim", metadata: ["packet": "\(id)", "agency": "\(code)"])
+                } catch let error as JournalDamagedError {
+                    throw error
                 } catch {
+                    if Self.isStorageFailure(error) { storageFailed(error, path: claim.directory) }
                     logger.error("cannot recover a claim; it is kept for the next try", metadata: ["packet": "\(id)", "error": "\(error)"])
                 }
             }

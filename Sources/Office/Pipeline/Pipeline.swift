@@ -28,6 +28,13 @@ final class Pipeline {
     /// When set, every job taken through (recovered or new) is added: the backlog found at start after the office
     /// itself was down.
     var collected: [Job]?
+    /// The first failure of the office's own storage (no space, read-only, I/O error) since the daemon last looked:
+    /// what failed, and where. The drops it touched stay claimed and are tried again; the daemon tells the admin.
+    var storageFailure: (error: String, path: String)?
+    /// How many times `recover()` ran (the daemon's sign that claimed drops were tried again).
+    var recoveries = 0
+    /// Damage to the journal that is not a torn tail, met where an error is logged rather than thrown.
+    var journalDamage: JournalDamagedError?
 
     init(spool: SpoolLayout, config: OfficeConfig, roster: AgencyRoster, journal: Journal, index: LedgerIndex,
          clock: OfficeClock, logger: Logger, observer: (any DeliveryObserver)? = nil) {
@@ -103,6 +110,20 @@ final class Pipeline {
     static func completed(_ drop: Drop, in outbox: String) -> Date? {
         drop.names.compactMap { FileSystem.status(Directory.join(outbox, $0)) }
             .map { Date(timeIntervalSince1970: Double($0.st_ctim.tv_sec) + Double($0.st_ctim.tv_nsec) / 1e9) }.max()
+    }
+
+    /// Notes a failure of the office's own storage at `path` (the first one counts).
+    func storageFailed(_ error: Error, path: String) {
+        if storageFailure == nil { storageFailure = ("\(error)", path) }
+    }
+
+    /// Whether `error` is the office's own storage refusing a write: a file error of the disk (`isStorageFailure`),
+    /// or SQLite finding its disk full or failing (the index in state/).
+    static func isStorageFailure(_ error: Error) -> Bool {
+        if let error = error as? FileError { return error.isStorageFailure }
+        let text = "\(error)"
+        return text.contains("SQLITE_FULL") || text.contains("SQLITE_IOERR") || text.contains("disk is full")
+            || text.contains("SQLITE_READONLY")
     }
 
     /// `path` relative to the spool when it lies inside it.
