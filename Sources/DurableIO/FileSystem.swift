@@ -28,7 +28,9 @@ public enum FileSystem {
     /// `lstat(2)`: facts about the entry itself, a link not followed. Nil when it does not exist.
     public static func status(_ path: RawPath) -> stat? {
         var info = stat()
-        let result = path.withCString { lstat($0, &info) }
+        // fstatat, as the directory reader uses: one system call for every look at a file, so two looks always
+        // agree on its times (an interposed libc — libfaketime in the date tests — may treat lstat and fstatat apart).
+        let result = path.withCString { fstatat(AT_FDCWD, $0, &info, AT_SYMLINK_NOFOLLOW) }
         return result == 0 ? info : nil
     }
 
