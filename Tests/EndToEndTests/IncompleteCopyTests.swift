@@ -80,8 +80,10 @@ import TestSupport
         #expect(returned.count == 207)
         #expect(spool.archived().isEmpty)
         #expect(spool.waitUntil(5) { spool.visible(outbox).isEmpty }, "\(spool.visible(outbox))")
-        #expect(spool.journal().contains { $0["event"] as? String == "rejected" && $0["reason"] as? String == "incomplete-file" }
-                    || spool.journal().contains { ($0["reason"] as? String) == "incomplete-file" })
+        // The journal record follows the files into rejected/.
+        #expect(spool.waitUntil(10) {
+            spool.journal().contains { $0["event"] as? String == "rejected" && $0["reason"] as? String == "incomplete-file" }
+        })
         daemon.send(SIGTERM)
         #expect(daemon.wait(timeout: 20) == 0)
     }

@@ -83,8 +83,14 @@ final class OutboxMonitor {
             /// A drop held back: returned once its files stayed incomplete for `incompleteWait`, else a notice says why.
             func hold(_ drop: Drop, _ files: [(WaitingNotice.Incomplete, Int64)]) {
                 let lastChange = files.map(\.1).max() ?? wallNow
-                let deadline = lastChange + incompleteNanos
                 let notice = WaitingNotice.name(for: Self.mainName(of: drop))
+                let key = SettleTracker.Key(agency: agency.rawValue, name: notice)
+                let since = heldSince[key] ?? clock.now()
+                // The wait runs from the file's last change, and never ends before `incompleteWait` after this office
+                // first saw it held: a file's times come from the machine that wrote it (a share's server), whose
+                // clock may be behind ours — a file is then held longer, never returned early.
+                let seen = Int64(since.timeIntervalSince1970 * 1e9)
+                let deadline = max(lastChange, seen) + incompleteNanos
                 if wallNow >= deadline {
                     look.expired.append((drop, files.map(\.0)))
                     return
@@ -93,9 +99,7 @@ final class OutboxMonitor {
                 look.held += 1
                 let at = now + .nanoseconds(deadline - wallNow)
                 look.nextDeadline = min(look.nextDeadline ?? at, at)
-                let key = SettleTracker.Key(agency: agency.rawValue, name: notice)
                 notices.insert(key)
-                let since = heldSince[key] ?? clock.now()
                 heldSince[key] = since
                 let text = WaitingNotice.text(drop: drop.names.map { $0.string ?? $0.description }, agency: agency,
                                               incomplete: files.map(\.0), since: since,
