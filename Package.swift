@@ -57,10 +57,27 @@ let package = Package(
         // Templates/ built into the program (Spool's BuiltinTemplates): one source of truth, nothing copied by hand.
         .executableTarget(name: "embed-templates", path: "Sources/embed-templates"),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
+        // The office's working time: its calendar (working days, hours, holidays) and its clock.
+        .target(name: "WorkingTime", dependencies: ["Packets", "Spool"]),
+        // Taking drops in: scanning and watching the outboxes, settling, claiming.
+        .target(
+            name: "Intake",
+            dependencies: ["DurableIO", "Packets", "Spool", "WorkingTime", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The outage monitor and the paper fallback log, its pages and notices: plain values in, files out.
+        .target(
+            name: "Fallback",
+            dependencies: [
+                "DurableIO", "Packets", "Spool", "WorkingTime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
         .target(
             name: "Office",
             dependencies: [
                 "Packets", "Signing", "Archiving", "DurableIO", "Ledger", "Spool", "Documents", "ServiceNotify",
+                "WorkingTime", "Intake", "Fallback",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -88,12 +105,13 @@ let package = Package(
         ),
         .target(
             name: "Registers",
-            dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Ledger", "WorkingTime", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "lienthong",
             dependencies: [
-                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "Office", "Registers", "Archivist",
+                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "WorkingTime", "Intake", "Fallback", "Office",
+                "Registers", "Archivist",
                 "Accounts", "Web", "Doctor", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -130,7 +148,16 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
-        .testTarget(name: "OfficeTests", dependencies: ["Office", "Spool", "Packets", "DurableIO", "TestSupport"]),
+        .testTarget(name: "WorkingTimeTests", dependencies: ["WorkingTime", "Spool", "Packets", "TestSupport"]),
+        .testTarget(name: "IntakeTests", dependencies: ["Intake", "Spool", "Packets", "DurableIO", "TestSupport"]),
+        .testTarget(
+            name: "FallbackTests",
+            dependencies: [
+                "Fallback", "WorkingTime", "Spool", "Packets", "DurableIO", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "OfficeTests", dependencies: ["Office", "WorkingTime", "Ledger", "Spool", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "RegistersTests", dependencies: ["Registers", "Spool", "TestSupport"]),
         .testTarget(
             name: "WebTests",

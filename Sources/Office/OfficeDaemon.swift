@@ -1,14 +1,17 @@
 #if canImport(Glibc)
-import Glibc
 #endif
 import DurableIO
+import Fallback
 import Foundation
+import Glibc
+import Intake
 import Ledger
 import Logging
 import Packets
 import ServiceLifecycle
 import ServiceNotify
 import Spool
+import WorkingTime
 
 /// The watched-folder office as a service: it watches every agency's outbox, turns settled drops into signed,
 /// archived packets delivered to their recipients' inboxes, returns what cannot be sent with a reason, and on
@@ -121,11 +124,12 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         func watchOutages(backlogDone: Bool) {
             outage.heartbeat()
             if let since = downtime, backlogDone {
-                outage.recordDowntime(since: since, until: startedAt, jobs: pipeline.collected ?? [], names: roster.routes.names)
+                outage.recordDowntime(since: since, until: startedAt, documents: (pipeline.collected ?? []).compactMap(\.waiting),
+                                     names: roster.routes.names)
                 pipeline.collected = nil
                 downtime = nil
             }
-            outage.evaluate(waiting: pipeline.waiting, names: roster.routes.names)
+            outage.evaluate(waiting: pipeline.waiting.compactMap(\.waiting), names: roster.routes.names)
             pipeline.expedite(outage.takeRestored())
             gauges.update(waiting: pipeline.waiting, failing: Set(outage.state.failing.keys), incidentOpen: outage.state.openIncident != nil,
                           routes: roster.agencies.keys, now: clock.now())
@@ -368,7 +372,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         guard !ready.isEmpty else { return }
         let tried = Set(ready.flatMap(\.pending))
         let due = pipeline.waiting.filter { job in (job.retryAt ?? now) <= now || job.pending.contains(where: tried.contains) }
-            .sorted(by: OutageMonitor.urgentFirst)
+            .sorted(by: Job.urgentFirst)
         pipeline.waiting.removeAll { job in due.contains { $0 === job } }
         let routes = roster.routes
         try pipeline.deliveries.deliver(due, routes: routes)

@@ -33,11 +33,6 @@ public enum OfficeMetrics {
         CoreMetrics.Timer(label: dropToArchive).recordNanoseconds(Int64(min(seconds, 1e9) * 1e9))
     }
 
-    /// A document (to one recipient) entered into the paper fallback log; `reason` is `urgent`, `threshold` or `office`.
-    static func paperLogEntry(reason: String) {
-        Counter(label: "lienthong_paper_log_entries_total", dimensions: [("reason", reason)]).increment()
-    }
-
     /// A pass over every outbox that ended without an error.
     static func passSucceeded(at now: Date) {
         Gauge(label: "lienthong_last_pass_timestamp_seconds").record(now.timeIntervalSince1970)

@@ -2,7 +2,7 @@ import DurableIO
 import Foundation
 import GRDB
 import Ledger
-import Office
+import WorkingTime
 import Packets
 import Spool
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Fallback
 import Office
 import Packets
 import Spool

@@ -2,7 +2,7 @@ import ArgumentParser
 import DurableIO
 import Foundation
 import Ledger
-import Office
+import WorkingTime
 import Packets
 import Registers
 import Spool

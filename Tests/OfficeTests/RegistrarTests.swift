@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 @testable import Office
+import WorkingTime
 import Packets
 import Spool
 import Testing

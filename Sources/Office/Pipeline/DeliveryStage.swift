@@ -1,14 +1,16 @@
 #if canImport(Glibc)
-import Glibc
 #endif
 import Documents
 import DurableIO
+import Fallback
 import Foundation
+import Glibc
 import Ledger
 import Logging
 import Packets
 import Signing
 import Spool
+import WorkingTime
 
 /// Delivering archived packets into the recipients' inboxes and filing the originals under sent/: a value holding
 /// only what delivery needs (not the roster, not the outbox watch).
@@ -107,7 +109,7 @@ struct DeliveryStage: Sendable {
                 job.pending.removeAll { $0 == recipient }
                 job.delivered.append((recipient, now))
                 job.lastFailure[recipient] = nil
-                observer?.delivered(job, to: recipient, at: now)
+                observer?.delivered(job.id, to: recipient, at: now)
                 // After a crash, what already reached the journal is not recorded again.
                 let index = recorder.index
                 if try staging.isEmpty == false || index.deliveries(job.id.rawValue)[recipient.rawValue] == nil {
@@ -124,7 +126,7 @@ struct DeliveryStage: Sendable {
         }
         for (job, recipient, report) in refused {
             try refuse(job, at: recipient, report: report)
-            observer?.refused(job, to: recipient, at: clock.now())
+            observer?.refused(job.id, to: recipient, at: clock.now())
             let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
             events.append(JournalEvent("refused", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
                                                    ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en))]))
@@ -276,7 +278,7 @@ struct DeliveryStage: Sendable {
         }
         job.lastFailure[recipient] = "\(error)"
         if job.firstDeferred == nil { job.firstDeferred = clock.now() }
-        if route { observer?.deliveryFailed(job, to: recipient, error: "\(error)", at: clock.now()) }
+        if route { observer?.deliveryFailed(job.id, to: recipient, error: "\(error)", at: clock.now()) }
     }
 
     /// Whether a delivery error is the destination's (a share not mounted, full, read-only, failing, refusing us)
@@ -286,13 +288,4 @@ struct DeliveryStage: Sendable {
         if error.path.hasPrefix(archive + "/") { return false }
         return true
     }
-}
-
-/// Told of each delivery's outcome, on the thread that delivers (the daemon's loop).
-protocol DeliveryObserver: AnyObject, Sendable {
-    /// The recipient's inbox could not be written (the route is failing).
-    func deliveryFailed(_ job: Job, to recipient: AgencyCode, error: String, at: Date)
-    func delivered(_ job: Job, to recipient: AgencyCode, at: Date)
-    /// The recipient's side was reached but refused the packet (02): the route works, the document will not come.
-    func refused(_ job: Job, to recipient: AgencyCode, at: Date)
 }

@@ -1,5 +1,7 @@
 import DurableIO
+import Fallback
 import Foundation
+import Intake
 import Packets
 import Signing
 
@@ -52,4 +54,17 @@ final class Job {
 
     var id: PacketID { claim.id }
     var agency: AgencyCode { claim.agency }
+
+    /// The job as the outage monitor sees it; nil before its sidecar is read.
+    var waiting: WaitingDocument? {
+        guard let document = metadata?.document ?? document else { return nil }
+        return WaitingDocument(packetId: id, sender: agency, document: document, pending: pending,
+                               delivered: Dictionary(delivered, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// Most urgent first, then by packet id (the order of packing).
+    static func urgentFirst(_ a: Job, _ b: Job) -> Bool {
+        let pa = (a.metadata?.document ?? a.document)?.priority ?? .thuong, pb = (b.metadata?.document ?? b.document)?.priority ?? .thuong
+        return pa != pb ? pa > pb : a.id.rawValue < b.id.rawValue
+    }
 }

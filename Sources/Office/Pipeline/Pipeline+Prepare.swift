@@ -1,6 +1,7 @@
 import Archiving
 import DurableIO
 import Foundation
+import Intake
 import Ledger
 import Packets
 import Spool
@@ -104,8 +105,8 @@ extension Pipeline {
             // A single entry is a stray returned on its own: a link or device, a lone document, a lone sidecar.
             let wait = DurationText.format(config.watch.sidecarWait)
             guard only.kind == .file else { return .failure(.notRegularFile(only.kind)) }
-            return .failure(Self.isSidecarName(only.name) ? .missingDocument(wait) : .missingSidecar(wait))
-        } else if let sidecar = entries.first(where: { $0.kind == .file && Self.isSidecarName($0.name) }) {
+            return .failure(Drop.isSidecarName(only.name) ? .missingDocument(wait) : .missingSidecar(wait))
+        } else if let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) }) {
             sidecarPath = job.claim.path(sidecar.name)
             for entry in entries where entry.name != sidecar.name {
                 guard entry.kind == .file else { return .failure(.notRegularFile(entry.kind)) }
@@ -146,10 +147,5 @@ extension Pipeline {
             job.sources.append(PacketSource(path: pathString, name: display))
         }
         return .success(())
-    }
-
-    /// Whether a claimed name is a pair's sidecar (`*.json`, any case).
-    static func isSidecarName(_ name: RawName) -> Bool {
-        name.bytes.count > 5 && name.bytes.suffix(5).map { $0 | 0x20 }.elementsEqual(".json".utf8)
     }
 }

@@ -1,8 +1,9 @@
 #if canImport(Glibc)
-import Glibc
 #endif
 import DurableIO
 import Foundation
+import Glibc
+import Intake
 import Ledger
 import Packets
 import Signing
@@ -106,7 +107,7 @@ extension Pipeline {
     private func reclaimDocuments(_ job: Job) throws {
         let entries = try job.claim.contents()
         guard !entries.contains(where: { $0.kind == .directory }),
-              let sidecar = entries.first(where: { $0.kind == .file && Self.isSidecarName($0.name) }) else { return }
+              let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) }) else { return }
         let outbox = spool.outbox(job.agency)
         let listing = try OutboxScanner.scan(outbox, agency: job.agency)
         let stem = Array(sidecar.name.bytes.dropLast(5))

@@ -1,8 +1,9 @@
 #if canImport(Glibc)
-import Glibc
 #endif
 import DurableIO
 import Foundation
+import Glibc
+import Intake
 import Ledger
 import Packets
 
@@ -77,7 +78,7 @@ extension Pipeline {
         let stem: [UInt8]
         if names.count == 1, let only = names.first {
             stem = OutboxScanner.stem(of: only.bytes)
-        } else if let sidecar = names.first(where: { isSidecarName($0) }) {
+        } else if let sidecar = names.first(where: { Drop.isSidecarName($0) }) {
             stem = Array(sidecar.bytes.dropLast(5))
         } else {
             stem = names.first.map { OutboxScanner.stem(of: $0.bytes) } ?? []

@@ -1,10 +1,13 @@
 import DurableIO
+import Fallback
 import Foundation
+import Intake
 import Ledger
 import Logging
 import Packets
 import Signing
 import Spool
+import WorkingTime
 
 /// The office's work on claimed drops, in batches: read and check each sidecar, build the packets, publish them
 /// durably into the archive, deliver them to every recipient's inbox, and file the originals under sent/.

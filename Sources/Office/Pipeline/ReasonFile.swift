@@ -1,5 +1,6 @@
 import DurableIO
 import Foundation
+import Intake
 import Packets
 
 /// The `<name>.reason.txt` a clerk finds beside what came back: Vietnamese, then English, then what to do.
@@ -41,13 +42,5 @@ enum ReasonFile {
         lines += ["", "The files are kept unchanged in rejected/. After fixing them, put all of them back into outbox.", "",
                   "Mã lỗi / code: \(rejection.code)", ""]
         return lines.joined(separator: "\n").precomposedNFC
-    }
-}
-
-/// Which characters may not appear in a reason file's name.
-enum PortableNameScalars {
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\u{FFFD}" || scalar == "/" || scalar == "\\" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 }

@@ -1,5 +1,6 @@
 import DurableIO
 import Foundation
+import Intake
 import Packets
 
 /// Why a drop is returned to the clerk: a stable code and the problems in a clerk's words.

@@ -1,3 +1,4 @@
+import Fallback
 import Packets
 
 /// The names of the files the office itself writes beside delivered documents (`inbox/<packet-id>/`) and filed

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Packets
+import WorkingTime
 
 /// One delivered packet to register at one recipient.
 struct Arrival {

@@ -2,27 +2,29 @@ import Dispatch
 import Synchronization
 
 /// How the daemon's loop is woken and stopped from other threads (a file-system event, a signal).
-final class LoopControl: Sendable {
+public final class LoopControl: Sendable {
     private let bell = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
     private let rung = Atomic<Bool>(false)
 
+    public init() {}
+
     /// Wakes the loop. Rings while it is busy are merged into one.
-    func ring() {
+    public func ring() {
         if !rung.exchange(true, ordering: .sequentiallyConsistent) { bell.signal() }
     }
 
     /// Asks the loop to finish what it holds and stop.
-    func requestStop() {
+    public func requestStop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
         bell.signal()
     }
 
-    var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
+    public var isStopping: Bool { stopping.load(ordering: .sequentiallyConsistent) }
 
     /// Sleeps until rung, or for at most `duration`; true when it was rung (or asked to stop) rather than timed out.
     @discardableResult
-    func wait(_ duration: Duration) -> Bool {
+    public func wait(_ duration: Duration) -> Bool {
         if rung.exchange(false, ordering: .sequentiallyConsistent) { return true }
         guard duration > .zero else { return false }
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000

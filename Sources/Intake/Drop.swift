@@ -18,12 +18,23 @@ public struct Drop: Sendable, Equatable {
     /// tell a file that changed after it settled.
     public var seen: [RawName: DirectoryEntry] = [:]
 
+    public init(agency: AgencyCode, shape: Shape, seen: [RawName: DirectoryEntry] = [:]) {
+        self.agency = agency
+        self.shape = shape
+        self.seen = seen
+    }
+
     /// Every top-level name the drop is made of.
     public var names: [RawName] {
         switch shape {
         case let .pair(sidecar, documents): documents + [sidecar]
         case .folder(let name), .single(let name): [name]
         }
+    }
+
+    /// Whether a name is a pair's sidecar (`*.json`, any case).
+    public static func isSidecarName(_ name: RawName) -> Bool {
+        name.bytes.count > 5 && name.bytes.suffix(5).map { $0 | 0x20 }.elementsEqual(".json".utf8)
     }
 }
 
@@ -43,4 +54,10 @@ public struct Stray: Sendable, Equatable {
     public let agency: AgencyCode
     public let name: RawName
     public let problem: Problem
+
+    public init(agency: AgencyCode, name: RawName, problem: Problem) {
+        self.agency = agency
+        self.name = name
+        self.problem = problem
+    }
 }

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Packets
 import Spool
+import WorkingTime
 
 /// Watches delivery routes for outages (Decision 17/2019 Art 8.1). A route — a recipient's inbox — that has been
 /// failing for `outage.threshold` of working time without a break opens an incident: every document waiting for it
@@ -17,21 +18,21 @@ import Spool
 /// Everything it writes lives in the fallback folder (and the notices in the agency folders); it reads nothing from
 /// the index or the archive, and renders its pages from templates loaded at start, so it keeps working when they fail.
 /// Used only on the daemon's loop thread (hence `@unchecked Sendable`).
-final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
-    let log: FallbackLog
+public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
+    public let log: FallbackLog
     let calendar: WorkingCalendar
     let threshold: Duration
     let clock: OfficeClock
     let logger: Logger
     let outputs: FallbackOutputs
-    private(set) var state = FallbackState()
+    public private(set) var state = FallbackState()
     private var offset: Int64 = 0
     /// Route changes and deliveries seen since the last evaluation, written to the log at the next one.
     private var routeChanges: [AgencyCode: RouteChange] = [:]
     private var deliveries: [(packetId: String, recipient: AgencyCode, at: Date, refused: Bool)] = []
     /// What the office knows besides the log: for reconciling what happened while the monitor could not see it
     /// (a crash between a delivery and the next evaluation).
-    var facts: OutageFacts?
+    public var facts: OutageFacts?
     /// Routes that worked again since the last call to `takeRestored()`: their waiting deliveries go at once.
     private var restored: Set<AgencyCode> = []
     private var lastHeartbeat: Date?
@@ -43,7 +44,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         case restored(at: Date)
     }
 
-    init(spool: SpoolLayout, config: OfficeConfig, calendar: WorkingCalendar, clock: OfficeClock, logger: Logger) {
+    public init(spool: SpoolLayout, config: OfficeConfig, calendar: WorkingCalendar, clock: OfficeClock, logger: Logger) {
         let directory = config.outage.fallbackPath(spool)
         log = FallbackLog(directory: directory)
         self.calendar = calendar
@@ -55,31 +56,31 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
 
     // MARK: Told by delivery
 
-    func deliveryFailed(_ job: Job, to recipient: AgencyCode, error: String, at: Date) {
+    public func deliveryFailed(_ packet: PacketID, to recipient: AgencyCode, error: String, at: Date) {
         if case .failing = routeChanges[recipient] { return }
         if routeChanges[recipient] == nil, state.failing[recipient.rawValue] != nil { return }
         routeChanges[recipient] = .failing(since: at, error: error)
     }
 
-    func delivered(_ job: Job, to recipient: AgencyCode, at: Date) {
+    public func delivered(_ packet: PacketID, to recipient: AgencyCode, at: Date) {
         if state.failing[recipient.rawValue] != nil || routeChanges[recipient] != nil {
             routeChanges[recipient] = .restored(at: at)
             restored.insert(recipient)
         }
-        deliveries.append((job.id.rawValue, recipient, at, false))
+        deliveries.append((packet.rawValue, recipient, at, false))
     }
 
-    func refused(_ job: Job, to recipient: AgencyCode, at: Date) {
+    public func refused(_ packet: PacketID, to recipient: AgencyCode, at: Date) {
         // The recipient's side was reached: the route works, even though this packet will not come.
         if state.failing[recipient.rawValue] != nil || routeChanges[recipient] != nil {
             routeChanges[recipient] = .restored(at: at)
             restored.insert(recipient)
         }
-        deliveries.append((job.id.rawValue, recipient, at, true))
+        deliveries.append((packet.rawValue, recipient, at, true))
     }
 
     /// The routes that came back since the last call.
-    func takeRestored() -> Set<AgencyCode> {
+    public func takeRestored() -> Set<AgencyCode> {
         defer { restored = [] }
         return restored
     }
@@ -87,8 +88,8 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     // MARK: Evaluation
 
     /// Writes what was seen to the log and acts on it: opens, extends or closes the incident, puts documents into
-    /// the log, refreshes the pages and the notices. `waiting` are the jobs whose delivery is deferred.
-    func evaluate(waiting: [Job], names: [AgencyCode: String]) {
+    /// the log, refreshes the pages and the notices. `waiting` are the documents whose delivery is deferred.
+    public func evaluate(waiting: [WaitingDocument], names: [AgencyCode: String]) {
         let now = clock.now()
         reconcile(waiting: waiting)
         deliveries.removeAll { state.entry("\($0.packetId) \($0.recipient)") == nil }
@@ -129,10 +130,10 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     /// What the log does not know yet but the office does: entries delivered or refused (seen in the index) while
     /// no evaluation followed — a crash right after a delivery — and failing routes nothing waits for any more
     /// whose inbox is reachable again. Both end the same way as if the monitor had seen them happen.
-    private func reconcile(waiting: [Job]) {
+    private func reconcile(waiting: [WaitingDocument]) {
         guard let facts else { return }
         var pending: Set<String> = []
-        for job in waiting { for recipient in job.pending { pending.insert("\(job.id.rawValue) \(recipient)") } }
+        for waiting in waiting { for recipient in waiting.pending { pending.insert("\(waiting.packetId.rawValue) \(recipient)") } }
         for entry in state.entries where !entry.settled && !pending.contains(entry.document.key) {
             guard let recipient = AgencyCode(entry.document.recipient), deliveries.allSatisfy({ "\($0.packetId) \($0.recipient)" != entry.document.key }),
                   let outcome = facts.outcome(entry.document.packetId, recipient) else { continue }
@@ -169,12 +170,12 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     }
 
     /// Documents waiting on a route of the open incident go into the log; hỏa tốc ones on any failing route too.
-    private func addDocuments(_ waiting: [Job], names: [AgencyCode: String], now: Date, emit: (FallbackRecord) -> Void) {
+    private func addDocuments(_ waiting: [WaitingDocument], names: [AgencyCode: String], now: Date, emit: (FallbackRecord) -> Void) {
         let open = state.openIncident
         for job in waiting.sorted(by: Self.urgentFirst) {
-            guard let document = job.metadata?.document ?? job.document else { continue }
+            let document = job.document
             for recipient in job.pending where state.failing[recipient.rawValue] != nil {
-                let existing = state.entry("\(job.id.rawValue) \(recipient)")
+                let existing = state.entry("\(job.packetId.rawValue) \(recipient)")
                 if let open, open.routes.contains(recipient.rawValue) {
                     guard existing?.incidents.contains(open.id) != true else { continue }
                     let reason = existing?.document.reason ?? "threshold"
@@ -183,14 +184,14 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                 } else if existing == nil, document.priority >= .hoaToc {
                     emit(FallbackRecord(.document, at: now, document: Self.document(job, document, to: recipient, names: names, reason: "urgent")))
                     logger.critical("hỏa tốc document not delivered: in the paper fallback log for immediate report",
-                                    metadata: ["packet": "\(job.id)", "recipient": "\(recipient)"])
+                                    metadata: ["packet": "\(job.packetId)", "recipient": "\(recipient)"])
                 }
             }
         }
     }
 
     /// The open route incident closes once all its routes work again and nothing waits for them.
-    private func closeIncident(_ waiting: [Job], now: Date, emit: (FallbackRecord) -> Void) {
+    private func closeIncident(_ waiting: [WaitingDocument], now: Date, emit: (FallbackRecord) -> Void) {
         guard let open = state.openIncident, open.cause == "route",
               open.routes.allSatisfy({ state.failing[$0] == nil }),
               !waiting.contains(where: { job in job.pending.contains { open.routes.contains($0.rawValue) } }) else { return }
@@ -218,11 +219,11 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
             if !others.isEmpty || !fresh.isEmpty { stale = true }
             return fresh
         }
-        for reason in entered { OfficeMetrics.paperLogEntry(reason: reason) }
+        for reason in entered { FallbackMetrics.paperLogEntry(reason: reason) }
     }
 
     /// When the next route will pass the threshold, for the loop to wake then.
-    func nextDeadline() -> Date? {
+    public func nextDeadline() -> Date? {
         state.failing.values.filter { state.openIncident?.routes.contains($0.agency) != true }
             .compactMap { calendar.instant(after: threshold, from: $0.since) }.min()
     }
@@ -230,7 +231,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     // MARK: The office's own downtime
 
     /// Reads the log (and when the office last showed it was running), once at start.
-    func start() {
+    public func start() {
         do {
             offset = try log.update(from: 0) { records in
                 state = FallbackState(records)
@@ -243,16 +244,15 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     }
 
     /// When the office was down (its last heartbeat) for at least the threshold of working time, that instant.
-    func downtimeStart() -> Date? {
+    public func downtimeStart() -> Date? {
         guard let last = lastHeartbeat, calendar.workingTime(from: last, to: clock.now()) >= threshold else { return nil }
         return last
     }
 
     /// Records that the office was down from `since` to `until` while `jobs` waited: an incident, opened and closed,
     /// listing them (those delivered since are marked so at once).
-    func recordDowntime(since: Date, until: Date, jobs: [Job], names: [AgencyCode: String]) {
+    public func recordDowntime(since: Date, until: Date, documents waited: [WaitingDocument], names: [AgencyCode: String]) {
         let now = clock.now()
-        let waited = jobs.filter { ($0.metadata?.document ?? $0.document) != nil }
         guard !waited.isEmpty else { return }
         do {
             try appendToLog { emit in
@@ -260,12 +260,12 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                 emit(FallbackRecord(.incidentOpened, at: now, since: since, error: "the office was not running", incident: id,
                                     cause: "office", routes: []))
                 for job in waited.sorted(by: Self.urgentFirst) {
-                    guard let document = job.metadata?.document ?? job.document else { continue }
+                    let document = job.document
                     for recipient in document.to {
                         emit(FallbackRecord(.document, at: now, incident: id,
                                             document: Self.document(job, document, to: recipient, names: names, reason: "office")))
-                        if let delivered = job.delivered.first(where: { $0.0 == recipient }) {
-                            emit(FallbackRecord(.delivered, at: now, agency: recipient.rawValue, since: delivered.1, packetId: job.id.rawValue))
+                        if let delivered = job.delivered[recipient] {
+                            emit(FallbackRecord(.delivered, at: now, agency: recipient.rawValue, since: delivered, packetId: job.packetId.rawValue))
                         }
                     }
                 }
@@ -281,7 +281,7 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
 
     /// Notes that the office is running: every ten seconds at most (more often with a threshold under 30 s, so a
     /// quick restart never looks like an outage), and always when `final` (a clean stop).
-    func heartbeat(final: Bool = false) {
+    public func heartbeat(final: Bool = false) {
         let now = clock.now()
         let interval = min(10, threshold.seconds / 3)
         if !final, let last = lastHeartbeat, now.timeIntervalSince(last) < interval, now >= last { return }
@@ -308,14 +308,15 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         return id
     }
 
-    static func urgentFirst(_ a: Job, _ b: Job) -> Bool {
-        let pa = (a.metadata?.document ?? a.document)?.priority ?? .thuong, pb = (b.metadata?.document ?? b.document)?.priority ?? .thuong
-        return pa != pb ? pa > pb : a.id.rawValue < b.id.rawValue
+    /// Most urgent first, then by packet id (the order of packing).
+    public static func urgentFirst(_ a: WaitingDocument, _ b: WaitingDocument) -> Bool {
+        let pa = a.document.priority, pb = b.document.priority
+        return pa != pb ? pa > pb : a.packetId.rawValue < b.packetId.rawValue
     }
 
-    static func document(_ job: Job, _ document: ClerkSidecar, to recipient: AgencyCode, names: [AgencyCode: String],
+    static func document(_ job: WaitingDocument, _ document: ClerkSidecar, to recipient: AgencyCode, names: [AgencyCode: String],
                          reason: String) -> FallbackDocument {
-        FallbackDocument(packetId: job.id.rawValue, sender: job.agency.rawValue, senderName: names[job.agency] ?? job.agency.rawValue,
+        FallbackDocument(packetId: job.packetId.rawValue, sender: job.sender.rawValue, senderName: names[job.sender] ?? job.sender.rawValue,
                          recipient: recipient.rawValue, recipientName: names[recipient] ?? recipient.rawValue,
                          numberAndNotation: document.numberAndNotation, issuedDate: document.issuedDate.description,
                          typeName: document.typeName, subject: document.subject, signer: document.signerInfo?.displayName ?? "",
@@ -326,14 +327,19 @@ final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
 
 /// What the daemon tells the outage monitor besides delivery events: answers from the index and the file system,
 /// each allowed to fail (then nothing is concluded). Called on the daemon's loop thread only.
-struct OutageFacts {
-    enum Outcome {
+public struct OutageFacts {
+    public enum Outcome {
         case delivered(Date)
         case refused(Date)
     }
 
     /// Whether the index records the packet delivered to (or refused by) the recipient.
-    var outcome: (String, AgencyCode) -> Outcome?
+    public var outcome: (String, AgencyCode) -> Outcome?
     /// Whether the recipient's inbox can be reached now.
-    var reachable: (AgencyCode) -> Bool
+    public var reachable: (AgencyCode) -> Bool
+
+    public init(outcome: @escaping (String, AgencyCode) -> Outcome?, reachable: @escaping (AgencyCode) -> Bool) {
+        self.outcome = outcome
+        self.reachable = reachable
+    }
 }

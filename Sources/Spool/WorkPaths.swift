@@ -1,47 +1,50 @@
 import DurableIO
 import Foundation
 import Packets
-import Spool
 
 /// Where the office keeps work in progress. Every such folder lies on the same file system as the folder its
 /// work ends up in, so that the last step is always one atomic rename; and every one is hidden (a dot-folder)
 /// from the clerks who browse the outboxes and inboxes.
-struct WorkPaths: Sendable {
-    let spool: SpoolLayout
+public struct WorkPaths: Sendable {
+    public let spool: SpoolLayout
+
+    public init(spool: SpoolLayout) {
+        self.spool = spool
+    }
 
     /// `<outbox>/.lienthong/claimed`: drops this office has taken but not finished.
-    func claims(_ agency: AgencyCode) -> String { spool.outbox(agency) + "/.lienthong/claimed" }
+    public func claims(_ agency: AgencyCode) -> String { spool.outbox(agency) + "/.lienthong/claimed" }
 
-    func claim(_ agency: AgencyCode, _ id: PacketID) -> String { claims(agency) + "/" + id.rawValue }
+    public func claim(_ agency: AgencyCode, _ id: PacketID) -> String { claims(agency) + "/" + id.rawValue }
 
     /// The lock whoever works on a claim holds (two daemons may share a spool).
-    func claimLock(_ agency: AgencyCode, _ id: PacketID) -> String { claim(agency, id) + ".lock" }
+    public func claimLock(_ agency: AgencyCode, _ id: PacketID) -> String { claim(agency, id) + ".lock" }
 
     /// `state/staging`: packets being written before they are renamed into the archive.
-    var archiveStaging: String { spool.state + "/staging" }
+    public var archiveStaging: String { spool.state + "/staging" }
 
     /// `<inbox>/.lienthong/staging`: deliveries being assembled before they are renamed into the inbox.
-    func deliveryStaging(inbox: String) -> String { inbox + "/.lienthong/staging" }
+    public func deliveryStaging(inbox: String) -> String { inbox + "/.lienthong/staging" }
 
     /// `<inbox>/.lienthong/arriving`: packet files placed into an inbox from outside, taken for checking.
-    func arrivals(inbox: String) -> String { inbox + "/.lienthong/arriving" }
+    public func arrivals(inbox: String) -> String { inbox + "/.lienthong/arriving" }
 
     /// `archive/YYYY/MM/<id>.<ext>`, the month taken from the packet id (UTC), so the path follows from the id alone.
-    func archiveFile(_ id: PacketID, format: String) -> String {
+    public func archiveFile(_ id: PacketID, format: String) -> String {
         archiveMonth(id) + "/" + id.rawValue + "." + format
     }
 
     /// `archive/YYYY/MM`.
-    func archiveMonth(_ id: PacketID) -> String {
+    public func archiveMonth(_ id: PacketID) -> String {
         let raw = id.rawValue
         return spool.archive + "/" + raw.prefix(4) + "/" + raw.dropFirst(4).prefix(2)
     }
 
     /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).
-    func spoolRelative(_ path: String) -> String {
+    public func spoolRelative(_ path: String) -> String {
         path.hasPrefix(spool.root + "/") ? String(path.dropFirst(spool.root.count + 1)) : path
     }
 
     /// `agencies/<code>/sent`: what the agency sent, and the status of each delivery.
-    func sent(_ agency: AgencyCode) -> String { spool.agency(agency) + "/sent" }
+    public func sent(_ agency: AgencyCode) -> String { spool.agency(agency) + "/sent" }
 }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import Office
+import Fallback
 import Testing
 import TestSupport
 

@@ -9,7 +9,7 @@ import Synchronization
 /// Watches outboxes with inotify: new entries (close-write, moved-to, create), new agencies and new subfolders,
 /// and which files a writer has open (modified, not yet closed). Events only wake the loop and hint: the loop's
 /// own scan of the folders decides. On queue overflow every hint is dropped and a full rescan is asked for.
-final class InotifyWatcher: Sendable {
+public final class InotifyWatcher: Sendable {
     private struct Watched: Sendable {
         let agency: String?
         /// Path of the watched folder relative to the agency's outbox ("" for the outbox itself).
@@ -31,9 +31,9 @@ final class InotifyWatcher: Sendable {
     private let logger: Logger
     private let running = Atomic<Bool>(true)
 
-    static let fileEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB)
+    public static let fileEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB)
 
-    init(control: LoopControl, logger: Logger) throws {
+    public init(control: LoopControl, logger: Logger) throws {
         descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard descriptor >= 0 else { throw FileError("inotify_init1", path: "-") }
         self.control = control
@@ -41,19 +41,19 @@ final class InotifyWatcher: Sendable {
     }
 
     /// Starts the reading thread.
-    func start() {
+    public func start() {
         let thread = Thread { [self] in readLoop() }
         thread.name = "lienthong-inotify"
         thread.start()
     }
 
     /// Stops the reading thread (within half a second) and closes the descriptor.
-    func stop() {
+    public func stop() {
         running.store(false, ordering: .sequentiallyConsistent)
     }
 
     /// Watches `path` (idempotent); `agency` nil for the folder that holds the agencies.
-    func watch(_ path: String, agency: String?, relative: String, mask: UInt32) {
+    public func watch(_ path: String, agency: String?, relative: String, mask: UInt32) {
         let known = state.withLock { $0.paths.contains(path) }
         guard !known else { return }
         let wd = inotify_add_watch(descriptor, path, mask | UInt32(IN_ONLYDIR) | UInt32(IN_DONT_FOLLOW))
@@ -66,10 +66,10 @@ final class InotifyWatcher: Sendable {
 
     /// A file written to and then left alone this long counts as finished even without a close event (a writer
     /// that died, an event lost): the hint must never keep a document from being sent.
-    static let writingExpiry: Duration = .seconds(60)
+    public static let writingExpiry: Duration = .seconds(60)
 
     /// Whether a writer has `name` (a top-level outbox entry, or anything inside it) open.
-    func isBeingWritten(agency: String, name: String) -> Bool {
+    public func isBeingWritten(agency: String, name: String) -> Bool {
         let key = agency + "/" + name
         let now = ContinuousClock.now
         return state.withLock { state in
@@ -80,7 +80,7 @@ final class InotifyWatcher: Sendable {
     }
 
     /// Whether the kernel dropped events since the last call (the caller then rescans everything).
-    func takeOverflow() -> Bool {
+    public func takeOverflow() -> Bool {
         state.withLock { state in
             defer { state.overflowed = false }
             return state.overflowed

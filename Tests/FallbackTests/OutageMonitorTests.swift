@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-@testable import Office
+@testable import Fallback
+import WorkingTime
 import Packets
 import Spool
 import Testing
@@ -19,16 +20,10 @@ import TestSupport
 
     func at(_ text: String) -> Date { Timestamp.parse(text + "+07:00")! }
 
-    /// A job waiting for `recipient`, as delivery leaves one.
-    func job(_ number: String, priority: String, spool: SpoolLayout) throws -> Job {
-        let id = PacketID.make()
-        let paths = WorkPaths(spool: spool)
-        let sender = AgencyCode("000.00.00.H53")!
-        try FileManager.default.createDirectory(atPath: paths.claim(sender, id), withIntermediateDirectories: true)
-        let job = Job(claim: try #require(try Claim.resume(sender, id: id, paths: paths)))
-        job.document = try SidecarParser().parse(Array(Fixtures.sidecar(to: [recipient.rawValue], number: number, priority: priority).utf8))
-        job.pending = [recipient]
-        return job
+    /// A document waiting for `recipient`, as delivery leaves one.
+    func job(_ number: String, priority: String, spool: SpoolLayout) throws -> WaitingDocument {
+        let document = try SidecarParser().parse(Array(Fixtures.sidecar(to: [recipient.rawValue], number: number, priority: priority).utf8))
+        return WaitingDocument(packetId: PacketID.make(), sender: AgencyCode("000.00.00.H53")!, document: document, pending: [recipient])
     }
 
     func monitor(_ clock: Clock, spool: SpoolLayout) -> OutageMonitor {
@@ -47,8 +42,8 @@ import TestSupport
 
         // Tuesday 10:00: the share is gone. The hỏa tốc document is in the paper log at once, the ordinary one not.
         clock.now = at("2026-11-24T10:00:00")
-        monitor.deliveryFailed(ordinary, to: recipient, error: "no such folder", at: clock.now)
-        monitor.deliveryFailed(urgent, to: recipient, error: "no such folder", at: clock.now)
+        monitor.deliveryFailed(ordinary.packetId, to: recipient, error: "no such folder", at: clock.now)
+        monitor.deliveryFailed(urgent.packetId, to: recipient, error: "no such folder", at: clock.now)
         monitor.evaluate(waiting: [ordinary, urgent], names: [:])
         #expect(monitor.state.failing[recipient.rawValue]?.since == clock.now)
         #expect(monitor.state.entries.map(\.document.numberAndNotation) == ["2/QĐ-UBND"])
@@ -66,8 +61,8 @@ import TestSupport
 
         // Back at 16:30, both delivered (hỏa tốc first): the incident closes after 4.5 working hours.
         clock.now = at("2026-11-24T16:30:00")
-        monitor.delivered(urgent, to: recipient, at: clock.now)
-        monitor.delivered(ordinary, to: recipient, at: clock.now)
+        monitor.delivered(urgent.packetId, to: recipient, at: clock.now)
+        monitor.delivered(ordinary.packetId, to: recipient, at: clock.now)
         #expect(monitor.takeRestored() == [recipient])
         monitor.evaluate(waiting: [], names: [:])
         let closed = try #require(monitor.state.incidents.first)
@@ -87,7 +82,7 @@ import TestSupport
         let ordinary = try job("3", priority: "thuong", spool: spool)
         // Friday 18:00: nothing counts until Monday 07:30; four working hours end at 11:30.
         clock.now = at("2026-11-27T18:00:00")
-        monitor.deliveryFailed(ordinary, to: recipient, error: "read-only file system", at: clock.now)
+        monitor.deliveryFailed(ordinary.packetId, to: recipient, error: "read-only file system", at: clock.now)
         monitor.evaluate(waiting: [ordinary], names: [:])
         #expect(monitor.nextDeadline() == at("2026-11-30T11:30:00"))
         clock.now = at("2026-11-30T11:29:59")
@@ -105,7 +100,7 @@ import TestSupport
         monitor.start()
         let first = try job("4", priority: "thuong", spool: spool), second = try job("5", priority: "thuong", spool: spool)
         clock.now = at("2026-11-24T08:00:00")
-        monitor.deliveryFailed(first, to: recipient, error: "no such folder", at: clock.now)
+        monitor.deliveryFailed(first.packetId, to: recipient, error: "no such folder", at: clock.now)
         monitor.evaluate(waiting: [first, second], names: [:])
         clock.now = at("2026-11-24T14:00:00")  // 08:00–11:30 and 13:30–14:00: four working hours
         monitor.evaluate(waiting: [first, second], names: [:])
@@ -116,7 +111,7 @@ import TestSupport
         clock.now = at("2026-11-24T15:00:00")
         monitor = self.monitor(clock, spool: spool)
         monitor.start()
-        let firstId = first.id.rawValue
+        let firstId = first.packetId.rawValue
         monitor.facts = OutageFacts(outcome: { packet, _ in packet == firstId ? .delivered(self.at("2026-11-24T14:10:00")) : .refused(self.at("2026-11-24T14:11:00")) },
                                     reachable: { _ in true })
         monitor.evaluate(waiting: [], names: [:])
@@ -131,7 +126,7 @@ import TestSupport
         monitor.start()
         let ordinary = try job("6", priority: "thuong", spool: spool)
         clock.now = at("2026-11-24T08:00:00")
-        monitor.deliveryFailed(ordinary, to: recipient, error: "no such folder", at: clock.now)
+        monitor.deliveryFailed(ordinary.packetId, to: recipient, error: "no such folder", at: clock.now)
         monitor.evaluate(waiting: [ordinary], names: [:])
         // Delivered before the crash, unseen; the restarted office has nothing waiting for the route.
         monitor = self.monitor(clock, spool: spool)

@@ -1,6 +1,6 @@
 import DurableIO
 import Foundation
-@testable import Office
+@testable import Intake
 import Packets
 import Spool
 import Testing

@@ -9,19 +9,19 @@ import Packets
 /// without `%%EOF`, an Office file without its closing record): `! ĐANG CHỜ — <name>.txt`, which sorts before
 /// the documents. It is the office's own file: the scanner never takes it as a document or a sidecar, and it is
 /// removed as soon as the drop is sent or returned.
-enum WaitingNotice {
+public enum WaitingNotice {
     /// The notice names' beginning (NFC) and end.
-    static let prefix = "! ĐANG CHỜ — "
-    static let suffix = ".txt"
+    public static let prefix = "! ĐANG CHỜ — "
+    public static let suffix = ".txt"
 
     /// Whether `name` is a waiting notice (whatever the normalisation a share gave its name).
-    static func isNotice(_ name: RawName) -> Bool {
+    public static func isNotice(_ name: RawName) -> Bool {
         guard name.bytes.first == UInt8(ascii: "!"), let text = name.string?.precomposedNFC else { return false }
         return text.hasPrefix(prefix) && text.lowercased().hasSuffix(suffix)
     }
 
     /// The notice's name for the entry `name` (a document, or a folder drop), shortened to fit in 255 bytes.
-    static func name(for name: RawName) -> RawName {
+    public static func name(for name: RawName) -> RawName {
         var base = ""
         for scalar in (name.string ?? name.description).unicodeScalars {
             base.unicodeScalars.append(PortableNameScalars.isUnsafe(scalar) ? "_" : scalar)
@@ -31,16 +31,22 @@ enum WaitingNotice {
     }
 
     /// One file that holds the drop back.
-    struct Incomplete: Equatable {
+    public struct Incomplete: Sendable, Equatable {
         /// As the clerk sees it: `X.pdf`, or `Folder/X.pdf` inside a folder drop.
-        let name: String
-        let size: Int64
+        public let name: String
+        public let size: Int64
         /// Whether it is a PDF (else an Office or ZIP file).
-        let pdf: Bool
+        public let pdf: Bool
+
+        public init(name: String, size: Int64, pdf: Bool) {
+            self.name = name
+            self.size = size
+            self.pdf = pdf
+        }
     }
 
     /// Why a file is held back, in Vietnamese and English.
-    static func why(_ file: Incomplete) -> Bilingual {
+    public static func why(_ file: Incomplete) -> Bilingual {
         if file.pdf {
             return Bilingual(
                 vi: "tệp \"\(file.name)\" chưa chép xong: tệp PDF phải kết thúc bằng dấu hiệu %%EOF nhưng phần cuối của tệp chưa có (hiện có \(file.size) byte)",
@@ -52,7 +58,7 @@ enum WaitingNotice {
     }
 
     /// The notice's text.
-    static func text(drop: [String], agency: AgencyCode, incomplete: [Incomplete], since: Date, lastChange: Date, until: Date,
+    public static func text(drop: [String], agency: AgencyCode, incomplete: [Incomplete], since: Date, lastChange: Date, until: Date,
                      wait: Duration, timeZone: TimeZone) -> String {
         let files = drop.joined(separator: ", ")
         let waitText = HumanDuration.text(wait)
@@ -86,8 +92,8 @@ enum WaitingNotice {
 }
 
 /// Durations as people write them: `30 phút` / `30 minutes`, `1 giờ 30 phút` / `1 hour 30 minutes`, `3 giây`.
-enum HumanDuration {
-    static func text(_ duration: Duration) -> Bilingual {
+public enum HumanDuration {
+    public static func text(_ duration: Duration) -> Bilingual {
         var milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         var vi: [String] = [], en: [String] = []
         for (size, viUnit, enUnit) in [(Int64(86_400_000), "ngày", "day"), (3_600_000, "giờ", "hour"), (60_000, "phút", "minute"),

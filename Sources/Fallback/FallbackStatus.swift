@@ -1,5 +1,6 @@
 import Foundation
 import Packets
+import WorkingTime
 
 /// `lienthong fallback status`: the incidents (open and closed), the routes failing now, and every document of the
 /// paper log with its reconciliation state. Encoded as the `--json` answer; timestamps in the office's zone.

@@ -3,10 +3,11 @@ import Packets
 
 /// The file put beside a delivered document whose paper copy was handed over, and registered, during an outage:
 /// the recipient's clerk must not register it a second time (Decision 17/2019 Art 8.1).
-enum PaperCopyNote {
-    static let fileName = "ĐÃ NHẬN BẢN GIẤY.txt".precomposedNFC
+public enum PaperCopyNote {
+    public static let fileName = "ĐÃ NHẬN BẢN GIẤY.txt".precomposedNFC
 
-    static func text(number: Int64, receivedAt: Date?, receivedBy: String?, timeZone: TimeZone) -> String {
+    /// The note's text, Vietnamese first.
+    public static func text(number: Int64, receivedAt: Date?, receivedBy: String?, timeZone: TimeZone) -> String {
         let when = receivedAt.map { " lúc " + Timestamp.vietnamese($0, in: timeZone) } ?? ""
         let by = receivedBy.map { " (người nhận: \($0))" } ?? ""
         let whenEnglish = receivedAt.map { " at " + Timestamp.string($0, in: timeZone) } ?? ""

@@ -1,8 +1,8 @@
 import Foundation
-import Ledger
 import Logging
 import Packets
 import Spool
+import WorkingTime
 
 /// The paper fallback log as commands see it: `lienthong fallback status` reads it (and nothing else), `lienthong
 /// fallback handover` records that a paper copy was handed over to its recipient and registers it there, so that the
@@ -23,7 +23,7 @@ public struct FallbackDesk: Sendable {
     /// The fallback folder.
     public var directory: String { config.outage.fallbackPath(spool) }
 
-    var calendar: WorkingCalendar { WorkingCalendar(config.calendar) }
+    public var calendar: WorkingCalendar { WorkingCalendar(config.calendar) }
 
     /// What the log says now. Reads only the fallback folder: it answers while the index or the archive is down.
     public func status() throws -> FallbackStatus {
@@ -46,12 +46,22 @@ public struct FallbackDesk: Sendable {
     /// Why a hand-over cannot be recorded.
     public struct HandoverError: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
+    /// Registers a handed-over paper copy at its recipient, unless it is registered already: the arrival number,
+    /// and whether it was given now. The office's register (`Office`) does it; the log knows nothing of the index.
+    public typealias Registration = (_ document: FallbackDocument, _ at: Date, _ by: String?) throws -> (Int64, Bool)
+
     /// Records that the paper copy of `packetId` was handed over to `recipient` at `at` (received by `by`).
-    /// Unless the electronic copy arrived first, the recipient registers it now, with its arrival number, and the
-    /// sender gets the 03 status; the electronic copy will then arrive with a note not to register it again.
-    public func handOver(packetId: String, to recipient: AgencyCode, at: Date, by: String?) throws -> Handover {
+    /// Unless the electronic copy arrived first, `register` registers it now at the recipient, with its arrival
+    /// number (and the sender gets the 03 status); the electronic copy will then arrive with a note not to register
+    /// it again.
+    public func handOver(packetId: String, to recipient: AgencyCode, at: Date, by: String?,
+                         register: Registration) throws -> Handover {
         let log = FallbackLog(directory: directory)
         var state = FallbackState(try log.readAll())
         guard let entry = state.entry("\(packetId) \(recipient)") else {
@@ -71,7 +81,7 @@ public struct FallbackDesk: Sendable {
         var registeredNow = false
         var registrationError: String?
         do {
-            (number, registeredNow) = try register(entry.document, at: at, by: by)
+            (number, registeredNow) = try register(entry.document, at, by)
         } catch {
             registrationError = "\(error)"
             logger.error("the paper copy could not be registered now; it will be when the electronic copy arrives",
@@ -93,33 +103,5 @@ public struct FallbackDesk: Sendable {
             .refresh(state, names: names, now: clock.now())
         return Handover(entry: state.entry(entry.document.key) ?? entry, arrivalNumber: number, registeredNow: registeredNow,
                         registrationError: registrationError)
-    }
-
-    /// Registers the paper copy at its recipient (unless it is registered already) and tells the sender (03).
-    private func register(_ document: FallbackDocument, at: Date, by: String?) throws -> (Int64, Bool) {
-        guard let recipient = AgencyCode(document.recipient), let sender = AgencyCode(document.sender) else {
-            throw HandoverError(description: "the log entry names no valid agency")
-        }
-        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: calendar.timeZone, clock: clock.now)
-        let index = try LedgerIndex(path: spool.state + "/index.sqlite")
-        try index.catchUp(with: journal)
-        if let existing = try index.arrivalNumber(packetId: document.packetId, agency: recipient.rawValue) {
-            return (existing, false)
-        }
-        let recorder = Recorder(journal: journal, index: index)
-        let arrival = Arrival(packetId: document.packetId, recipient: recipient, secrecy: document.secrecy.flatMap(Secrecy.init(rawValue:)),
-                              arrivedAt: at, documents: .array([]), paper: PaperReceipt(receivedAt: at, receivedBy: by))
-        let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register([arrival])
-        guard let receipt = numbers["\(document.packetId) \(recipient)"] else {
-            throw HandoverError(description: "no arrival number was given")
-        }
-        if try !index.hasStatus(packetId: document.packetId, agency: recipient.rawValue, code: "03") {
-            let status = StatusRecord(code: .accepted, packetId: document.packetId, sender: sender, numberAndNotation: document.numberAndNotation,
-                                      issuedDate: CalendarDate(iso: document.issuedDate), recipient: recipient,
-                                      recipientName: document.recipientName, at: receipt.at, arrivalNumber: receipt.number, late: receipt.late)
-            let stage = DeliveryStage(spool: spool, config: config, paths: WorkPaths(spool: spool), recorder: recorder, clock: clock, logger: logger)
-            try stage.send([status])
-        }
-        return (receipt.number, true)
     }
 }

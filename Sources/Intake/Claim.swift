@@ -4,14 +4,15 @@ import Glibc
 import DurableIO
 import Foundation
 import Packets
+import Spool
 
 /// A drop this office has taken: its files moved, by atomic renames, out of the outbox into a claim folder named
 /// after the packet they will become. Whoever holds the claim's lock works on it; a second daemon on the same
 /// spool loses the rename race or finds the lock taken, so a file is never taken twice.
-final class Claim {
-    let agency: AgencyCode
-    let id: PacketID
-    let directory: String
+public final class Claim {
+    public let agency: AgencyCode
+    public let id: PacketID
+    public let directory: String
     private let lock: FileLock
     private let lockPath: String
     /// What each claimed file (and folder) was just after the claim, by path; empty for a claim taken over after a
@@ -31,7 +32,7 @@ final class Claim {
     }
 
     /// Takes `drop` from `outbox`; nil when another process took it first.
-    static func take(_ drop: Drop, from outbox: String, id: PacketID, paths: WorkPaths) throws -> Claim? {
+    public static func take(_ drop: Drop, from outbox: String, id: PacketID, paths: WorkPaths) throws -> Claim? {
         try FileSystem.makeDirectory(RawPath(outbox + "/.lienthong"), mode: 0o700)
         try FileSystem.makeDirectory(RawPath(paths.claims(drop.agency)), mode: 0o700)
         let lockPath = paths.claimLock(drop.agency, id)
@@ -65,7 +66,7 @@ final class Claim {
             let now = FileFacts(info)
             facts[key] = now
             if entry.kind == .file {
-                if !Pipeline.isSidecarName(entry.name) { documentNames.append(entry.name) }
+                if !Drop.isSidecarName(entry.name) { documentNames.append(entry.name) }
                 if let before = seen[entry.name], before.kind == .file,
                    before.size != now.size || before.modified != now.modified || before.inode != now.inode {
                     changedBeforeClaim.append(entry.name.string ?? entry.name.description)
@@ -81,7 +82,7 @@ final class Claim {
 
     /// The claimed files (as the clerk named them) that changed since the claim: their size, time, status change or
     /// inode differs, or a document's name came back into `outbox` (a copy that resumed by opening it again).
-    func changedFiles(outbox: String) -> [String] {
+    public func changedFiles(outbox: String) -> [String] {
         var changed = changedBeforeClaim
         for (path, before) in facts.sorted(by: { $0.key < $1.key }) where FileSystem.status(RawPath(path)).map(FileFacts.init) != before {
             changed.append(String(path.dropFirst(directory.count + 1)))
@@ -94,9 +95,9 @@ final class Claim {
 
     /// Moves what the claim holds back into `outbox` (the sidecar first) to settle again, and drops the claim.
     /// Returns false when a name is taken there: what could not go back stays in the claim.
-    func putBack(to outbox: String) throws -> Bool {
+    public func putBack(to outbox: String) throws -> Bool {
         var left = false
-        for entry in try contents().sorted(by: { Pipeline.isSidecarName($0.name) && !Pipeline.isSidecarName($1.name) }) {
+        for entry in try contents().sorted(by: { Drop.isSidecarName($0.name) && !Drop.isSidecarName($1.name) }) {
             do {
                 try FileSystem.renameNoReplace(path(entry.name), Directory.join(outbox, entry.name))
             } catch let error as FileError where error.code == EEXIST {
@@ -109,7 +110,7 @@ final class Claim {
     }
 
     /// Takes over a claim left by a process that stopped (its lock is free); nil when someone holds it.
-    static func resume(_ agency: AgencyCode, id: PacketID, paths: WorkPaths) throws -> Claim? {
+    public static func resume(_ agency: AgencyCode, id: PacketID, paths: WorkPaths) throws -> Claim? {
         let lockPath = paths.claimLock(agency, id)
         guard let lock = try FileLock.tryAcquire(lockPath) else { return nil }
         let directory = paths.claim(agency, id)
@@ -122,7 +123,7 @@ final class Claim {
     }
 
     /// Moves documents that are still in the outbox into the claim (a missing one is simply not there).
-    func takeDocuments(_ names: [RawName], from outbox: String) throws {
+    public func takeDocuments(_ names: [RawName], from outbox: String) throws {
         for name in names {
             do {
                 try FileSystem.renameNoReplace(Directory.join(outbox, name), Directory.join(directory, name))
@@ -133,7 +134,7 @@ final class Claim {
     }
 
     /// What the claim folder holds (hidden work files aside).
-    func contents() throws -> [DirectoryEntry] {
+    public func contents() throws -> [DirectoryEntry] {
         try Directory.entries(directory).filter { !$0.name.isHidden }
     }
 
@@ -153,16 +154,16 @@ final class Claim {
     }
 
     /// A path inside the claim.
-    func path(_ name: RawName) -> RawPath { Directory.join(directory, name) }
+    public func path(_ name: RawName) -> RawPath { Directory.join(directory, name) }
 
     /// Drops the claim: removes the (empty) folder and the lock.
-    func abandon() {
+    public func abandon() {
         _ = RawPath(directory).withCString { rmdir($0) }
         finish()
     }
 
     /// Releases the lock file once the claim folder is gone (moved to sent/ or rejected/).
-    func finish() {
+    public func finish() {
         unlink(lockPath)
         withExtendedLifetime(lock) {}
     }

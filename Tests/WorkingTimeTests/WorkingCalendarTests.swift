@@ -1,5 +1,5 @@
 import Foundation
-@testable import Office
+@testable import WorkingTime
 import Packets
 import Spool
 import Testing

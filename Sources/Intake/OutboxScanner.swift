@@ -80,7 +80,7 @@ public enum OutboxScanner {
     }
 
     /// The name without its last extension (`Quyết định.pdf` → `Quyết định`); the name itself when it has none.
-    static func stem(of name: [UInt8]) -> [UInt8] {
+    public static func stem(of name: [UInt8]) -> [UInt8] {
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > 0 else { return name }
         return Array(name[..<dot])
     }

@@ -5,29 +5,30 @@ import DurableIO
 import Foundation
 import Packets
 import Spool
+import WorkingTime
 
 /// What one look at every outbox found.
-struct OutboxLook {
+public struct OutboxLook {
     /// Settled drops, urgent first, then oldest first.
-    var ready: [Drop] = []
+    public var ready: [Drop] = []
     /// Entries to return at once (links, FIFOs, devices) or after waiting too long for their other half.
-    var strays: [Stray] = []
+    public var strays: [Stray] = []
     /// Packet files placed into inboxes from outside (another office, a USB stick), settled: (agency, inbox, name).
-    var arrivals: [(AgencyCode, String, RawName)] = []
+    public var arrivals: [(AgencyCode, String, RawName)] = []
     /// Whether anything is still settling (`--once` waits for it).
-    var settling = 0
+    public var settling = 0
     /// Drops held back because a file in them has no end yet (a PDF without `%%EOF` …), each with a notice in its
     /// outbox. They are never taken; `--once` does not wait for them (the next run looks again).
-    var held = 0
+    public var held = 0
     /// Held drops whose files stayed incomplete for `watch.incompleteWait`: returned to the clerk.
-    var expired: [(Drop, [WaitingNotice.Incomplete])] = []
+    public var expired: [(Drop, [WaitingNotice.Incomplete])] = []
     /// When the next entry settles, at the earliest.
-    var nextDeadline: ContinuousClock.Instant?
+    public var nextDeadline: ContinuousClock.Instant?
 }
 
 /// Looks at every agency's outbox and decides what is ready: settled, not being written, complete-looking; holds
 /// what is incomplete, with a notice for the clerk, and says what waited too long.
-final class OutboxMonitor {
+public final class OutboxMonitor {
     private var tracker: SettleTracker
     /// When each waiting notice's drop was first seen held, and a digest of the text last written into it.
     private var heldSince: [SettleTracker.Key: Date] = [:]
@@ -36,14 +37,14 @@ final class OutboxMonitor {
     private let config: OfficeConfig
     private let clock: OfficeClock
 
-    init(spool: SpoolLayout, config: OfficeConfig, clock: OfficeClock) {
+    public init(spool: SpoolLayout, config: OfficeConfig, clock: OfficeClock) {
         self.spool = spool
         self.config = config
         self.clock = clock
         tracker = SettleTracker(settle: config.watch.settle)
     }
 
-    func look(_ agencies: [AgencyCode], inboxes: [AgencyCode: String] = [:], watcher: InotifyWatcher?) -> OutboxLook {
+    public func look(_ agencies: [AgencyCode], inboxes: [AgencyCode: String] = [:], watcher: InotifyWatcher?) -> OutboxLook {
         var look = OutboxLook()
         var seen: Set<SettleTracker.Key> = []
         var ready: [(Drop, Priority, Int64)] = []
@@ -184,7 +185,7 @@ final class OutboxMonitor {
     }
 
     /// The name a drop's notice is called after: its first document, its folder, or the entry itself.
-    static func mainName(of drop: Drop) -> RawName {
+    public static func mainName(of drop: Drop) -> RawName {
         switch drop.shape {
         case let .pair(sidecar, documents): documents.first ?? sidecar
         case .folder(let name), .single(let name): name
@@ -193,7 +194,7 @@ final class OutboxMonitor {
 
     /// The files of a top-level entry (itself, or those inside a folder drop) whose end is missing, with their last
     /// status change (a write or a copy's closing `utime` both set it).
-    static func incompleteFiles(_ entry: DirectoryEntry, at path: RawPath) -> [(WaitingNotice.Incomplete, Int64)] {
+    public static func incompleteFiles(_ entry: DirectoryEntry, at path: RawPath) -> [(WaitingNotice.Incomplete, Int64)] {
         func check(_ name: RawName, _ path: RawPath, size: Int64, shown: String) -> (WaitingNotice.Incomplete, Int64)? {
             let (checked, pdf) = Completeness.checks(name)
             guard checked, !Completeness.looksComplete(path, size: size) else { return nil }
@@ -228,7 +229,7 @@ final class OutboxMonitor {
     }
 
     /// Whether an inbox entry's name is a packet's: `*.tar` or `*.zip`, any case.
-    static func isPacketName(_ name: RawName) -> Bool {
+    public static func isPacketName(_ name: RawName) -> Bool {
         let lower = name.bytes.suffix(4).map { $0 | 0x20 }
         return lower.elementsEqual(".tar".utf8) || lower.elementsEqual(".zip".utf8)
     }

@@ -10,7 +10,7 @@ import Spool
 /// What the paper fallback log shows people: the printable log (`Sổ chuyển giao văn bản giấy.html`), one incident
 /// report per incident (`Biên bản sự cố <id>.html`), both from Mustache templates read once at start, and the notice
 /// in the folder of each agency concerned (`THÔNG BÁO SỰ CỐ.txt`), removed once nothing concerns it.
-final class FallbackOutputs: @unchecked Sendable {
+public final class FallbackOutputs: @unchecked Sendable {
     // Sendable: used on one thread at a time (the daemon's loop, or a command).
     let spool: SpoolLayout
     let directory: String
@@ -24,7 +24,7 @@ final class FallbackOutputs: @unchecked Sendable {
     private var written: [String: [UInt8]] = [:]
 
     static let logPageName = "Sổ chuyển giao văn bản giấy.html".precomposedNFC
-    static let noticeName = "THÔNG BÁO SỰ CỐ.txt".precomposedNFC
+    public static let noticeName = "THÔNG BÁO SỰ CỐ.txt".precomposedNFC
     static func reportName(_ incident: String) -> String { "Biên bản sự cố \(incident).html".precomposedNFC }
 
     init(spool: SpoolLayout, directory: String, timeZone: TimeZone, threshold: Duration, logger: Logger) {
