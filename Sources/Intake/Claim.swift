@@ -6,12 +6,15 @@ import Foundation
 import Packets
 import Spool
 
-/// A drop this office has taken: its files moved, by atomic renames, out of the outbox into a claim folder named
-/// after the packet they will become. Whoever holds the claim's lock works on it; a second daemon on the same
-/// spool loses the rename race or finds the lock taken, so a file is never taken twice.
+/// Files this office has taken: moved, by atomic renames, out of a clerk's folder into a hidden claim folder —
+/// a drop out of an outbox (`<outbox>/.lienthong/claimed/<packet-id>`, named after the packet it will become), or
+/// a packet file placed into an inbox (`<inbox>/.lienthong/arriving/<name>`). Whoever holds the claim's lock works
+/// on it; a second daemon on the same spool loses the rename race or finds the lock taken, so a file is never taken
+/// twice, and a claim left by a process that stopped is taken over (`resume`) once its lock is free.
 public final class Claim {
     public let agency: AgencyCode
-    public let id: PacketID
+    /// The claim folder's name: the packet id of an outbox claim.
+    public let name: String
     public let directory: String
     private let lock: FileLock
     private let lockPath: String
@@ -23,23 +26,33 @@ public final class Claim {
     /// The documents' names as they were in the outbox.
     private var documentNames: [RawName] = []
 
-    private init(agency: AgencyCode, id: PacketID, directory: String, lock: FileLock, lockPath: String) {
+    private init(agency: AgencyCode, name: String, directory: String, lock: FileLock, lockPath: String) {
         self.agency = agency
-        self.id = id
+        self.name = name
         self.directory = directory
         self.lock = lock
         self.lockPath = lockPath
     }
 
-    /// Takes `drop` from `outbox`; nil when another process took it first.
+    /// The packet id of an outbox claim (nil for a claim of a packet file placed into an inbox).
+    public var packetId: PacketID? { PacketID(name) }
+
+    /// Takes `drop` from `outbox` as packet `id`; nil when another process took it first.
     public static func take(_ drop: Drop, from outbox: String, id: PacketID, paths: WorkPaths) throws -> Claim? {
-        try FileSystem.makeDirectory(RawPath(outbox + "/.lienthong"), mode: 0o700)
-        try FileSystem.makeDirectory(RawPath(paths.claims(drop.agency)), mode: 0o700)
-        let lockPath = paths.claimLock(drop.agency, id)
+        try take(drop, from: outbox, into: paths.claims(drop.agency), name: id.rawValue)
+    }
+
+    /// Takes `drop` from `folder` into `root/name` (`root` and its parent are made, hidden, when missing); nil when
+    /// another process took it first.
+    public static func take(_ drop: Drop, from folder: String, into root: String, name: String) throws -> Claim? {
+        try FileSystem.makeDirectory(RawPath((root as NSString).deletingLastPathComponent), mode: 0o700)
+        try FileSystem.makeDirectory(RawPath(root), mode: 0o700)
+        let lockPath = root + "/" + name + ".lock"
         guard let lock = try FileLock.tryAcquire(lockPath) else { return nil }
-        let directory = paths.claim(drop.agency, id)
+        let directory = root + "/" + name
         try FileSystem.makeDirectory(RawPath(directory), mode: 0o700)
-        let claim = Claim(agency: drop.agency, id: id, directory: directory, lock: lock, lockPath: lockPath)
+        let claim = Claim(agency: drop.agency, name: name, directory: directory, lock: lock, lockPath: lockPath)
+        let outbox = folder
         // The sidecar (or the folder) goes first: whoever wins it owns the drop, and takes the documents after.
         let first: RawName
         switch drop.shape {
@@ -111,10 +124,16 @@ public final class Claim {
 
     /// Takes over a claim left by a process that stopped (its lock is free); nil when someone holds it.
     public static func resume(_ agency: AgencyCode, id: PacketID, paths: WorkPaths) throws -> Claim? {
-        let lockPath = paths.claimLock(agency, id)
+        try resume(agency, in: paths.claims(agency), name: id.rawValue)
+    }
+
+    /// Takes over the claim `root/name` left by a process that stopped; nil when someone holds it, or when its folder
+    /// is gone (its lock file, if free, is removed then).
+    public static func resume(_ agency: AgencyCode, in root: String, name: String) throws -> Claim? {
+        let lockPath = root + "/" + name + ".lock"
         guard let lock = try FileLock.tryAcquire(lockPath) else { return nil }
-        let directory = paths.claim(agency, id)
-        let claim = Claim(agency: agency, id: id, directory: directory, lock: lock, lockPath: lockPath)
+        let directory = root + "/" + name
+        let claim = Claim(agency: agency, name: name, directory: directory, lock: lock, lockPath: lockPath)
         guard FileSystem.exists(RawPath(directory)) else {
             claim.abandon()
             return nil

@@ -7,6 +7,14 @@ import Packets
 import Spool
 import WorkingTime
 
+/// A packet file placed into an agency's inbox from outside (another office, a USB stick), settled.
+public struct PlacedPacket: Sendable, Equatable {
+    /// The agency whose inbox it is: the recipient.
+    public let agency: AgencyCode
+    public let inbox: String
+    public let name: RawName
+}
+
 /// What one look at every outbox found.
 public struct OutboxLook {
     /// Settled drops, urgent first, then oldest first.
@@ -14,7 +22,7 @@ public struct OutboxLook {
     /// Entries to return at once (links, FIFOs, devices) or after waiting too long for their other half.
     public var strays: [Stray] = []
     /// Packet files placed into inboxes from outside (another office, a USB stick), settled: (agency, inbox, name).
-    public var arrivals: [(AgencyCode, String, RawName)] = []
+    public var arrivals: [PlacedPacket] = []
     /// Whether anything is still settling (`--once` waits for it).
     public var settling = 0
     /// Drops held back because a file in them has no end yet (a PDF without `%%EOF` …), each with a notice in its
@@ -163,7 +171,7 @@ public final class OutboxMonitor {
                 seen.insert(key)
                 let (isSettled, at) = tracker.observe(key, SettleTracker.signature(of: entry, at: ""), now: now)
                 if isSettled {
-                    look.arrivals.append((agency, inbox, entry.name))
+                    look.arrivals.append(PlacedPacket(agency: agency, inbox: inbox, name: entry.name))
                 } else {
                     look.settling += 1
                     look.nextDeadline = min(look.nextDeadline ?? at, at)

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
+import Glibc
 #endif
 import DurableIO
 import Fallback
 import Foundation
-import Glibc
 import Intake
 import Ledger
 import Logging
@@ -93,7 +93,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         outage.heartbeat()
         let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock,
                                 logger: logger, observer: outage)
-        if downtime != nil { pipeline.collected = [] }
+        if downtime != nil { pipeline.collected = [:] }
         outage.facts = OutageFacts(
             outcome: { [clock] packet, recipient in
                 if let date = try? index.deliveries(packet)[recipient.rawValue] { return .delivered(date) }
@@ -124,12 +124,12 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         func watchOutages(backlogDone: Bool) {
             outage.heartbeat()
             if let since = downtime, backlogDone {
-                outage.recordDowntime(since: since, until: startedAt, documents: (pipeline.collected ?? []).compactMap(\.waiting),
+                outage.recordDowntime(since: since, until: startedAt, documents: (pipeline.collected ?? [:]).values.map(\.waiting),
                                      names: roster.routes.names)
                 pipeline.collected = nil
                 downtime = nil
             }
-            outage.evaluate(waiting: pipeline.waiting.compactMap(\.waiting), names: roster.routes.names)
+            outage.evaluate(waiting: pipeline.waiting.map(\.waiting), names: roster.routes.names)
             pipeline.expedite(outage.takeRestored())
             gauges.update(waiting: pipeline.waiting, failing: Set(outage.state.failing.keys), incidentOpen: outage.state.openIncident != nil,
                           routes: roster.agencies.keys, now: clock.now())
@@ -257,8 +257,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             try pipeline.process(batch)
             notifier.watchdog()
         }
-        if !look.arrivals.isEmpty { pipeline.deliveries.receive(look.arrivals, routes: routes) }
-        try retryDeliveries(pipeline, roster)
+        if !look.arrivals.isEmpty { pipeline.arrivals.receive(look.arrivals, routes: routes) }
+        try pipeline.retryDue(at: clock.now())
         let now = clock.instant()
         if now >= nextRescan || watcher?.takeOverflow() == true {
             try pipeline.recover()  // claims left by a daemon that stopped
@@ -286,7 +286,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         // A deferred delivery's next try (at once for a route that works again), and the next outage threshold.
         // (A threshold already passed whose incident could not be written is looked at again a second later.)
         let threshold = outage.nextDeadline().map { max($0, wall.addingTimeInterval(1)) }
-        for deadline in [pipeline.waiting.map { $0.retryAt ?? wall }.min(), threshold].compactMap({ $0 }) {
+        for deadline in [pipeline.nextRetry(now: wall), threshold].compactMap({ $0 }) {
             wake = min(wake, now + .milliseconds(max(0, Int64((deadline.timeIntervalSince(wall) * 1000).rounded(.up)))))
         }
         wait(max(.zero, clock.instant().duration(to: wake)))
@@ -364,19 +364,4 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         try pipeline.reject(claim, .incomplete(files, wait: config.watch.incompleteWait))
     }
 
-    private func retryDeliveries(_ pipeline: Pipeline, _ roster: AgencyRoster) throws {
-        let now = clock.now()
-        // Whatever waits for a route tried now is tried with it, and the backlog goes most urgent first: the
-        // first retry to find a route back must not deliver an ordinary document before a hỏa tốc one.
-        let ready = pipeline.waiting.filter { ($0.retryAt ?? now) <= now }
-        guard !ready.isEmpty else { return }
-        let tried = Set(ready.flatMap(\.pending))
-        let due = pipeline.waiting.filter { job in (job.retryAt ?? now) <= now || job.pending.contains(where: tried.contains) }
-            .sorted(by: Job.urgentFirst)
-        pipeline.waiting.removeAll { job in due.contains { $0 === job } }
-        let routes = roster.routes
-        try pipeline.deliveries.deliver(due, routes: routes)
-        try pipeline.deliveries.complete(due.filter { $0.pending.isEmpty }, routes: routes)
-        pipeline.waiting += due.filter { !$0.pending.isEmpty }
-    }
 }

@@ -62,7 +62,7 @@ final class RouteGauges {
     /// Routes given a value before: kept at 0 when an agency leaves the roster rather than left at their last value.
     private var known: Set<String> = []
 
-    func update(waiting: [Job], failing: Set<String>, incidentOpen: Bool, routes: some Sequence<AgencyCode>, now: Date) {
+    func update(waiting: [Shipment], failing: Set<String>, incidentOpen: Bool, routes: some Sequence<AgencyCode>, now: Date) {
         var count: [String: Int] = [:]
         var oldest: [String: Double] = [:]
         for job in waiting {
@@ -82,14 +82,5 @@ final class RouteGauges {
             Gauge(label: "lienthong_route_failing", dimensions: dimensions).record(failing.contains(route) ? 1 : 0)
         }
         Gauge(label: "lienthong_incidents_open").record(incidentOpen ? 1 : 0)
-    }
-}
-
-extension Job {
-    /// Since when its deliveries wait: the packet's packing time (kept in the archive, so a restart does not make an
-    /// old delivery look new), else when this office first deferred it.
-    var waitingSince: Date {
-        if let packed = metadata?.packedAt, let date = Timestamp.parse(packed) { return date }
-        return firstDeferred ?? Date()
     }
 }

@@ -7,37 +7,38 @@ import Ledger
 import Packets
 
 extension DeliveryStage {
-    /// Files fully delivered jobs: the originals, with a status file, move from the claim to
+    /// Files shipments every recipient has: the originals, with a status file, move from the claim to
     /// `agencies/<code>/sent/<packet-id> <number>/`, so the clerk sees what was sent and when.
-    func complete(_ jobs: [Job], routes: Routes) throws {
-        guard !jobs.isEmpty else { return }
+    func complete(_ shipments: [Shipment], routes: Routes) throws {
+        guard !shipments.isEmpty else { return }
         // Recorded first, then moved: a crash in between leaves the claim, which recovery moves without
         // recording it twice.
         var events: [JournalEvent] = []
         var targets: [String] = []
-        for job in jobs {
-            let target = paths.sent(job.agency) + "/" + SentStatus.folderName(job.id, document: job.metadata?.document ?? job.document)
+        for shipment in shipments {
+            let target = paths.sent(shipment.packet.sender) + "/" + SentStatus.folderName(shipment.id, document: shipment.packet.document)
             targets.append(target)
-            if try !recorder.index.isCompleted(job.id.rawValue) {
-                events.append(JournalEvent("completed", [("packetId", .string(job.id.rawValue)),
+            if try !recorder.index.isCompleted(shipment.id.rawValue) {
+                events.append(JournalEvent("completed", [("packetId", .string(shipment.id.rawValue)),
                                                          ("sent", .string(paths.spoolRelative(target)))]))
             }
         }
         try recorder.record(events)
         var folders: Set<String> = []
         var statusFiles: [String] = []
-        for (job, target) in zip(jobs, targets) {
-            let sent = paths.sent(job.agency)
+        for (shipment, target) in zip(shipments, targets) {
+            let claim = shipment.packet.claim
+            let sent = paths.sent(claim.agency)
             if !FileSystem.exists(RawPath(sent)) { try Durable.makeDirectories(sent) }
-            let status = SentStatus.text(job, names: routes.names, timeZone: config.calendar.timeZone)
-            try Durable.writeUnsynced(at: job.claim.directory + "/" + SentStatus.fileName, bytes: Array(status.utf8))
-            try Mover.move(RawPath(job.claim.directory), to: RawPath(target))
+            let status = SentStatus.text(shipment, names: routes.names, timeZone: config.calendar.timeZone)
+            try Durable.writeUnsynced(at: claim.directory + "/" + SentStatus.fileName, bytes: Array(status.utf8))
+            try Mover.move(RawPath(claim.directory), to: RawPath(target))
             statusFiles.append(target + "/" + SentStatus.fileName)
             folders.insert(sent)
-            folders.insert(paths.claims(job.agency))
+            folders.insert(paths.claims(claim.agency))
         }
         // The status files moved with their folders; their data, and the folders' new entries, go to disk now.
         try Durable.syncAll(Array(folders) + statusFiles)
-        for job in jobs { job.claim.finish() }
+        for shipment in shipments { shipment.packet.claim.finish() }
     }
 }

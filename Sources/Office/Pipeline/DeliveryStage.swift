@@ -1,10 +1,10 @@
 #if canImport(Glibc)
+import Glibc
 #endif
 import Documents
 import DurableIO
 import Fallback
 import Foundation
-import Glibc
 import Ledger
 import Logging
 import Packets
@@ -12,7 +12,7 @@ import Signing
 import Spool
 import WorkingTime
 
-/// Delivering archived packets into the recipients' inboxes and filing the originals under sent/: a value holding
+/// Delivering published packets into the recipients' inboxes and filing the originals under sent/: a value holding
 /// only what delivery needs (not the roster, not the outbox watch).
 struct DeliveryStage: Sendable {
     let spool: SpoolLayout
@@ -26,181 +26,132 @@ struct DeliveryStage: Sendable {
 
     var calendar: WorkingCalendar { WorkingCalendar(config.calendar) }
 
-    /// What assembling one delivery gave: a staging folder ready to rename into the inbox, or a refusal.
-    enum Staged {
-        case ready(String, [DocumentLegality])
-        case refused(VerificationReport)
+    /// Receiving at each recipient, the same way a packet placed into an inbox is received.
+    var receiver: Receiver {
+        Receiver(spool: spool, calendar: calendar, paths: paths, recorder: recorder, clock: clock, logger: logger)
     }
 
-    /// Delivers each job to every recipient still pending: `inbox/<packet-id>/` with the documents ready to open,
-    /// metadata.json, its signature and the packet file. Each recipient's side first verifies the packet (chain to
-    /// trust/ca, revocation, validity at signing time, the signer registered for the sender, BagIt and payload
-    /// hashes) while extracting it into the inbox's hidden staging folder; a packet that fails is refused (02), one
+    /// Delivers each shipment to every recipient still pending: `inbox/<packet-id>/` with the documents ready to
+    /// open, metadata.json, its signature and the packet file. Each recipient's side first verifies the packet while
+    /// extracting it into the inbox's hidden staging folder (`Receiver`); a packet that fails is refused (02), one
     /// that passes lands (01) and is registered with its arrival number (03). A recipient whose inbox cannot be
-    /// reached stays pending, with a growing wait before the next try.
-    func deliver(_ jobs: [Job], routes: Routes) throws {
-        var landed: [(Job, AgencyCode, String, String)] = []  // job, recipient, staging folder ("" if already there), final folder
-        var legal: [String: [DocumentLegality]] = [:]  // by "<packet> <recipient>"
-        var toStage: [(Job, AgencyCode, String)] = []
-        for job in jobs {
-            for recipient in job.pending {
+    /// reached stays pending, with a growing wait before the next try. Returns the shipments advanced.
+    func deliver(_ shipments: [Shipment], routes: Routes) throws -> [Shipment] {
+        var shipments = shipments
+        let receiver = receiver
+        /// A delivery found in the inbox (landed before a crash, not yet recorded), or to verify and extract now.
+        struct Found {
+            let shipment: Int
+            let recipient: AgencyCode
+            let target: String
+        }
+        struct Attempt {
+            let shipment: Int
+            let recipient: AgencyCode
+            let inbox: String
+            let id: PacketID
+            let archive: String
+        }
+        var found: [Found] = []
+        var attempts: [Attempt] = []
+        for (position, shipment) in shipments.enumerated() {
+            for recipient in shipment.pending {
                 do {
                     let inbox = try reachableInbox(recipient, routes: routes)
-                    let target = inbox + "/" + job.id.rawValue
+                    let target = inbox + "/" + shipment.id.rawValue
                     if FileSystem.exists(RawPath(target)) {
-                        landed.append((job, recipient, "", target))  // delivered before a crash, not yet recorded
+                        found.append(Found(shipment: position, recipient: recipient, target: target))
                         continue
                     }
                     try prepareStagingRoot(inbox)
-                    toStage.append((job, recipient, inbox))
+                    attempts.append(Attempt(shipment: position, recipient: recipient, inbox: inbox, id: shipment.id,
+                                             archive: shipment.packet.archivePath))
                 } catch {
-                    deferDelivery(job, to: recipient, because: error)
+                    deferDelivery(&shipments[position], to: recipient, because: error)
                 }
             }
         }
         // Each delivery is verified and assembled on its own, in parallel, in its own staging folder.
-        let outcomes = toStage.parallelMap { job, recipient, inbox in
-            Result { try stageDelivery(job, to: recipient, inbox: inbox, routes: routes) }
+        let outcomes = attempts.parallelMap { attempt in
+            Result { () throws -> Receiver.Outcome in
+                let folder = paths.deliveryStaging(inbox: attempt.inbox) + "/" + attempt.id.rawValue
+                let outcome = try receiver.extract(attempt.archive, shownAs: attempt.archive, for: attempt.recipient, into: folder,
+                                                   routes: routes)
+                if case .extracted(let extracted) = outcome { try receiver.place(.copy(archive: attempt.archive), into: extracted) }
+                return outcome
+            }
         }
-        var refused: [(Job, AgencyCode, VerificationReport)] = []
-        for ((job, recipient, inbox), outcome) in zip(toStage, outcomes) {
+        var extracted: [(Attempt, Receiver.Extracted)] = []
+        var refused: [(Attempt, VerificationReport)] = []
+        for (attempt, outcome) in zip(attempts, outcomes) {
             switch outcome {
-            case .success(.ready(let staging, let documents)):
-                landed.append((job, recipient, staging, inbox + "/" + job.id.rawValue))
-                legal["\(job.id) \(recipient)"] = documents
-            case .success(.refused(let report)): refused.append((job, recipient, report))
-            case .failure(let error): deferDelivery(job, to: recipient, because: error)
+            case .success(.extracted(let item)): extracted.append((attempt, item))
+            case .success(.refused(let report, _)): refused.append((attempt, report))
+            case .failure(let error): deferDelivery(&shipments[attempt.shipment], to: attempt.recipient, because: error)
             }
         }
-        var events: [JournalEvent] = []
-        var statuses: [StatusRecord] = []
-        var arrivals: [Arrival] = []
-        if !landed.isEmpty {
-            var written: [String] = []
-            for (_, _, staging, _) in landed where !staging.isEmpty {
-                written.append(staging)
-                written += (try FileManager.default.contentsOfDirectory(atPath: staging)).map { staging + "/" + $0 }
-            }
+        let now = clock.now()
+        var landings: [Receiver.Landing] = []
+        func landed(_ position: Int, _ recipient: AgencyCode) {
+            shipments[position].pending.removeAll { $0 == recipient }
+            shipments[position].delivered.append((recipient, now))
+            shipments[position].lastFailure[recipient] = nil
+            observer?.delivered(shipments[position].id, to: recipient, at: now)
+        }
+        var inboxes: Set<String> = []
+        for item in found {
+            // Its documents' legal value was noted in the inbox when it landed; the registration has none to add.
+            let packet = shipments[item.shipment].packet
+            let extracted = Receiver.Extracted(key: DeliveryKey(packet: packet.id, recipient: item.recipient), metadata: packet.metadata,
+                                               metadataBytes: [], folder: item.target, documents: [])
+            landings.append(Receiver.Landing(extracted: extracted, target: item.target, fresh: false))
+            inboxes.insert((item.target as NSString).deletingLastPathComponent)
+            landed(item.shipment, item.recipient)
+        }
+        if !extracted.isEmpty {
             do {
-                try Durable.syncAll(written)
+                try receiver.makeDurable(extracted.map(\.1))
             } catch {
                 // The recipients' disks could not make the documents durable: those deliveries wait, like any
                 // other failure of the destination.
-                for (job, recipient, staging, _) in landed where !staging.isEmpty {
-                    try? FileSystem.removeTree(RawPath(staging))
-                    deferDelivery(job, to: recipient, because: error)
+                for (attempt, item) in extracted {
+                    try? FileSystem.removeTree(RawPath(item.folder))
+                    deferDelivery(&shipments[attempt.shipment], to: attempt.recipient, because: error)
                 }
-                landed.removeAll { !$0.2.isEmpty }
-            }
-            var inboxes: Set<String> = []
-            let now = clock.now()
-            for (job, recipient, staging, target) in landed {
-                if !staging.isEmpty {
-                    do {
-                        try FileSystem.renameNoReplace(RawPath(staging), RawPath(target))
-                    } catch let error as FileError where error.code == EEXIST || error.code == ENOTEMPTY {
-                        try FileSystem.removeTree(RawPath(staging))
-                    } catch {
-                        deferDelivery(job, to: recipient, because: error)
-                        continue
-                    }
-                }
-                inboxes.insert((target as NSString).deletingLastPathComponent)
-                job.pending.removeAll { $0 == recipient }
-                job.delivered.append((recipient, now))
-                job.lastFailure[recipient] = nil
-                observer?.delivered(job.id, to: recipient, at: now)
-                // After a crash, what already reached the journal is not recorded again.
-                let index = recorder.index
-                if try staging.isEmpty == false || index.deliveries(job.id.rawValue)[recipient.rawValue] == nil {
-                    events.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                                             ("path", .string(paths.spoolRelative(target)))]))
-                }
-                if try staging.isEmpty == false || !index.hasStatus(packetId: job.id.rawValue, agency: recipient.rawValue, code: "01") {
-                    statuses.append(status(.arrived, job, recipient, routes: routes, at: now))
-                }
-                arrivals.append(Arrival(packetId: job.id.rawValue, recipient: recipient, secrecy: job.metadata?.document.secrecy,
-                                        arrivedAt: now, documents: .array((legal["\(job.id) \(recipient)"] ?? []).map(\.json))))
-            }
-            try Durable.syncAll(Array(inboxes))
-        }
-        for (job, recipient, report) in refused {
-            try refuse(job, at: recipient, report: report)
-            observer?.refused(job.id, to: recipient, at: clock.now())
-            let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
-            events.append(JournalEvent("refused", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                                   ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en))]))
-            statuses.append(status(.refused, job, recipient, routes: routes, at: clock.now(), reason: reason))
-        }
-        try recorder.record(events)
-        let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register(arrivals)
-        for (job, recipient, _, _) in landed where !job.pending.contains(recipient) {
-            guard let receipt = numbers["\(job.id.rawValue) \(recipient)"] else { continue }
-            job.receipts[recipient] = Job.Receipt(number: receipt.number, at: receipt.at, late: receipt.late)
-            if try !recorder.index.hasStatus(packetId: job.id.rawValue, agency: recipient.rawValue, code: "03") {
-                statuses.append(status(.accepted, job, recipient, routes: routes, at: receipt.at, number: receipt.number, late: receipt.late))
+                extracted = []
             }
         }
-        try send(statuses)
-    }
-
-    /// A status record about `job` from `recipient`.
-    private func status(_ code: StatusRecord.Code, _ job: Job, _ recipient: AgencyCode, routes: Routes, at: Date,
-                        reason: Bilingual? = nil, number: Int64? = nil, late: Bool = false) -> StatusRecord {
-        let document = job.metadata?.document ?? job.document
-        return StatusRecord(code: code, packetId: job.id.rawValue, sender: job.agency, numberAndNotation: document?.numberAndNotation,
-                            issuedDate: document?.issuedDate, recipient: recipient, recipientName: routes.names[recipient] ?? "",
-                            at: at, arrivalNumber: number, reason: reason, late: late)
-    }
-
-    /// Writes each status record into the sender's `status/` folder and records it in the journal.
-    func send(_ statuses: [StatusRecord]) throws {
-        guard !statuses.isEmpty else { return }
-        var written: [String] = []
-        var events: [JournalEvent] = []
-        for record in statuses {
-            let folder = spool.agency(record.sender) + "/status"
-            if FileSystem.exists(RawPath(spool.agency(record.sender))) {
-                if !FileSystem.exists(RawPath(folder)) { try Durable.makeDirectories(folder) }
-                // A sender may hear 02 more than once about one packet id (copies refused one by one): never overwrite.
-                var path = folder + "/" + record.fileName
-                var copy = 2
-                while FileSystem.exists(RawPath(path)) {
-                    path = folder + "/" + String(record.fileName.dropLast(4)) + " (\(copy)).xml"
-                    copy += 1
-                }
-                try Durable.writeUnsynced(at: path, bytes: Array(record.xml(timeZone: calendar.timeZone).utf8))
-                written.append(path)
+        for (attempt, item) in extracted {
+            let target = attempt.inbox + "/" + item.key.packet.rawValue
+            do {
+                _ = try receiver.land(item, at: target)
+            } catch {
+                deferDelivery(&shipments[attempt.shipment], to: attempt.recipient, because: error)
+                continue
             }
-            var fields: [(String, JSONValue)] = [("packetId", .string(record.packetId)), ("sender", .string(record.sender.rawValue)),
-                                                 ("recipient", .string(record.recipient.rawValue)), ("code", .string(record.code.rawValue)),
-                                                 ("late", .bool(record.late))]
-            if let reason = record.reason { fields.append(("reason", .string(reason.en))) }
-            if let number = record.arrivalNumber { fields.append(("arrivalNumber", .integer(number))) }
-            events.append(JournalEvent("status", fields))
+            landings.append(Receiver.Landing(extracted: item, target: target, fresh: true))
+            inboxes.insert(attempt.inbox)
+            landed(attempt.shipment, attempt.recipient)
         }
-        try Durable.syncAll(written + Set(written.map { ($0 as NSString).deletingLastPathComponent }))
-        try recorder.record(events)
-    }
-
-    /// A refused delivery: the packet file goes to the recipient's rejected/ with a reason file; nothing of it is
-    /// extracted anywhere else.
-    private func refuse(_ job: Job, at recipient: AgencyCode, report: VerificationReport) throws {
-        job.pending.removeAll { $0 == recipient }
-        job.refusals[recipient] = report.reason?.message
-        logger.error("delivery refused by the receiving check", metadata: ["packet": "\(job.id)", "recipient": "\(recipient)",
-                                                                           "reason": "\(report.reason?.code ?? "")"])
-        guard let archive = job.archivePath else { return }
-        let rejected = spool.rejected(recipient)
-        if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
-        let name = (archive as NSString).lastPathComponent
-        if !FileSystem.exists(RawPath(rejected + "/" + name)) {
-            try FileSystem.copyFile(from: RawPath(archive), to: RawPath(rejected + "/" + name))
+        try Durable.syncAll(Array(inboxes))
+        var refusals: [Receiver.Refusal] = []
+        for (attempt, report) in refused {
+            let packet = shipments[attempt.shipment].packet
+            shipments[attempt.shipment].pending.removeAll { $0 == attempt.recipient }
+            shipments[attempt.shipment].refusals[attempt.recipient] = report.reason?.message
+            logger.error("delivery refused by the receiving check", metadata: ["packet": "\(packet.id)", "recipient": "\(attempt.recipient)",
+                                                                               "reason": "\(report.reason?.code ?? "")"])
+            refusals.append(try receiver.refuse(archived: packet.archivePath, metadata: packet.metadata, at: attempt.recipient,
+                                                report: report, routes: routes))
+            observer?.refused(packet.id, to: attempt.recipient, at: clock.now())
         }
-        let text = RefusalNote.text(report, packet: name, sender: job.agency, notified: true, at: clock.now(),
-                                    timeZone: calendar.timeZone)
-        try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: name), bytes: Array(text.utf8), replace: true)
-        try Durable.syncAll([rejected + "/" + name, rejected])
+        let receipts = try receiver.acknowledge(landings, refusals: refusals, at: now, routes: routes)
+        let positions = Dictionary(shipments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for (key, receipt) in receipts {
+            guard let position = positions[key.packet] else { continue }
+            shipments[position].receipts[key.recipient] = receipt
+        }
+        return shipments
     }
 
     /// The recipient's inbox, created when it is the agency's own folder; a configured path (a mounted share)
@@ -220,65 +171,20 @@ struct DeliveryStage: Sendable {
         try FileSystem.makeDirectory(RawPath(paths.deliveryStaging(inbox: inbox)), mode: 0o700)
     }
 
-    /// Verifies the archived packet as its recipient must, extracting its documents into
-    /// `<inbox>/.lienthong/staging/<packet-id>` as they stream past; then adds metadata.json, its signature and the
-    /// packet file. A packet that fails leaves nothing behind.
-    private func stageDelivery(_ job: Job, to recipient: AgencyCode, inbox: String, routes: Routes) throws -> Staged {
-        let root = paths.deliveryStaging(inbox: inbox)
-        let staging = root + "/" + job.id.rawValue
-        try FileSystem.removeTree(RawPath(staging))  // a half-made earlier attempt
-        try FileSystem.makeDirectory(RawPath(staging), mode: 0o755)
-        guard let archive = job.archivePath else { throw FileError("deliver (not archived)", path: job.id.rawValue, code: EINVAL) }
-        let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
-                                      senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
-        let sink = DestinationSink(directory: staging)
-        var report = verifier.verify(try FileDescriptor.openRegularFileForReading(archive), displayPath: archive, sink: sink)
-        if let failure = sink.failure {
-            // The recipient's side could not be written (full, read-only …): wait and retry, never refuse.
-            try? FileSystem.removeTree(RawPath(staging))
-            throw failure
-        }
-        if report.valid, let problem = OfficeFileNames.problem(report.files ?? []) { report.problems.append(problem) }
-        guard report.valid else {
-            try FileSystem.removeTree(RawPath(staging))
-            return .refused(report)
-        }
-        let documents = inspect(report.files ?? [], in: staging, trust: routes.trust)
-        try Durable.writeUnsynced(at: InboxFiles.path(LegalNotice.fileName, in: staging),
-                                  bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
-        // Its paper copy came during an outage and was registered then: the clerk must not register it again.
-        if let paper = try? recorder.index.paperArrival(packetId: job.id.rawValue, agency: recipient.rawValue) {
-            let text = PaperCopyNote.text(number: paper.number, receivedAt: paper.receivedAt.flatMap(Timestamp.parse),
-                                          receivedBy: paper.receivedBy, timeZone: calendar.timeZone)
-            try Durable.writeUnsynced(at: InboxFiles.path(PaperCopyNote.fileName, in: staging), bytes: Array(text.utf8))
-        }
-        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.metadataName, in: staging), bytes: job.metadataBytes)
-        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.signatureName, in: staging), bytes: job.signature)
-        try FileSystem.copyFile(from: RawPath(archive), to: RawPath(InboxFiles.path((archive as NSString).lastPathComponent, in: staging)))
-        return .ready(staging, documents)
-    }
-
-    /// The legal value of each document extracted into `folder` (Decision 17/2019 Art 4.1).
-    func inspect(_ files: [PayloadFile], in folder: String, trust: TrustStore) -> [DocumentLegality] {
-        let inspector = LegalInspector(trust: trust)
-        return files.map { inspector.inspect(path: folder + "/" + $0.name, name: $0.name) }
-    }
-
-    private func deferDelivery(_ job: Job, to recipient: AgencyCode, because error: Error) {
-        let delay = job.retryDelay.map { min($0 * 2, config.outage.retryMax) } ?? config.outage.retryInitial
-        job.retryDelay = delay
-        job.retryAt = clock.now().addingTimeInterval(delay.seconds)
+    private func deferDelivery(_ shipment: inout Shipment, to recipient: AgencyCode, because error: Error) {
+        let delay = shipment.retry.map { min($0.delay * 2, config.outage.retryMax) } ?? config.outage.retryInitial
+        shipment.retry = Shipment.Retry(at: clock.now().addingTimeInterval(delay.seconds), delay: delay)
         let route = Self.isRouteFailure(error, archive: spool.archive)
-        if job.lastFailure[recipient] == nil || !route {
+        if shipment.lastFailure[recipient] == nil || !route {
             // A failure of this packet itself (its archive file unreadable …) is not an outage of the route: it is
             // retried the same way, and logged as an error each time, for an admin to look at.
             let level: Logger.Level = route ? .warning : .error
             logger.log(level: level, route ? "delivery deferred" : "delivery of this packet failed; retrying",
-                       metadata: ["packet": "\(job.id)", "recipient": "\(recipient)", "error": "\(error)", "retry": "\(DurationText.format(delay))"])
+                       metadata: ["packet": "\(shipment.id)", "recipient": "\(recipient)", "error": "\(error)", "retry": "\(DurationText.format(delay))"])
         }
-        job.lastFailure[recipient] = "\(error)"
-        if job.firstDeferred == nil { job.firstDeferred = clock.now() }
-        if route { observer?.deliveryFailed(job.id, to: recipient, error: "\(error)", at: clock.now()) }
+        shipment.lastFailure[recipient] = "\(error)"
+        if shipment.firstDeferred == nil { shipment.firstDeferred = clock.now() }
+        if route { observer?.deliveryFailed(shipment.id, to: recipient, error: "\(error)", at: clock.now()) }
     }
 
     /// Whether a delivery error is the destination's (a share not mounted, full, read-only, failing, refusing us)

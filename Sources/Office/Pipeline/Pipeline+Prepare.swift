@@ -8,11 +8,11 @@ import Spool
 
 extension Pipeline {
     /// Reads each claim's sidecar and documents and checks them against the office: known recipients, not the
-    /// sender, a number not used yet this year. A job that fails is rejected here; returns the jobs that go on.
-    func prepare(_ jobs: [Job]) -> [Job] {
-        let checked = jobs.filter { check($0) }
+    /// sender, a number not used yet this year. A drop that fails is rejected here; returns the drops that go on.
+    func prepare(_ claimed: [ClaimedDrop]) -> [PreparedDrop] {
+        let checked = claimed.compactMap { check($0) }
         // Decree 30/2020 Art 15: one number and symbol per agency and year, reserved for the batch at once.
-        let requests = checked.map { (DocumentNumber(agency: $0.agency, document: $0.document!), $0.id.rawValue) }
+        let requests = checked.map { (DocumentNumber(agency: $0.sender, document: $0.document), $0.id.rawValue) }
         let holders: [String?]
         do {
             holders = try index.reserve(requests)
@@ -21,74 +21,76 @@ extension Pipeline {
             logger.error("cannot reserve document numbers; the claims stay and are tried again", metadata: ["error": "\(error)"])
             return []
         }
-        var ready: [Job] = []
-        for (job, holder) in zip(checked, holders) {
-            guard let document = job.document else { continue }
+        var ready: [PreparedDrop] = []
+        for (drop, holder) in zip(checked, holders) {
             if let holder {
-                returnToClerk(job, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
+                let document = drop.document
+                returnToClerk(drop.claim, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
                 continue
             }
-            job.pending = document.to
-            ready.append(job)
+            ready.append(drop)
         }
         return ready
     }
 
-    /// The checks that need only the claim and the roster; returns whether the job goes on.
-    private func check(_ job: Job) -> Bool {
+    /// The checks that need only the claim and the roster; returns the drop read, or nil when it does not go on.
+    private func check(_ claimed: ClaimedDrop) -> PreparedDrop? {
+        let claim = claimed.claim
         do {
-            switch try readClaim(job) {
-            case .success: break
+            let drop: PreparedDrop
+            switch try readClaim(claimed) {
+            case .success(let read): drop = read
             case .failure(let rejection):
-                returnToClerk(job, rejection)
-                return false
+                returnToClerk(claim, rejection)
+                return nil
             }
-            guard let document = job.document else { return false }
+            let document = drop.document
             let unknown = document.to.filter { roster.agencies[$0] == nil }
             if !unknown.isEmpty {
-                returnToClerk(job, .unknownRecipients(unknown))
-                return false
+                returnToClerk(claim, .unknownRecipients(unknown))
+                return nil
             }
-            if document.to.contains(job.agency) {
-                returnToClerk(job, .recipientIsSender(job.agency))
-                return false
+            if document.to.contains(claim.agency) {
+                returnToClerk(claim, .recipientIsSender(claim.agency))
+                return nil
             }
             // A document cannot be sent before it is issued; a mistyped year would also hide it from the register.
             let today = CalendarDate(clock.now(), in: config.calendar.timeZone)
             if document.issuedDate > today {
-                returnToClerk(job, .issuedInFuture(document.issuedDate, today: today))
-                return false
+                returnToClerk(claim, .issuedInFuture(document.issuedDate, today: today))
+                return nil
             }
-            return true
+            return drop
         } catch let error as FileError where error.isTransient {
             if error.isStorageFailure { storageFailed(error, path: error.path) }
-            logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(job.id)", "error": "\(error)"])
-            return false
+            logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(claimed.id)", "error": "\(error)"])
+            return nil
         } catch {
             // Not something waiting will cure: return the drop rather than keep it out of sight.
-            returnToClerk(job, .unreadable("\(error)"))
-            return false
+            returnToClerk(claim, .unreadable("\(error)"))
+            return nil
         }
     }
 
     /// Rejects a claim, logging (never throwing) when even that fails: the claim then stays for recovery.
-    func returnToClerk(_ job: Job, _ rejection: Rejection) {
+    func returnToClerk(_ claim: Claim, _ rejection: Rejection) {
         do {
-            try reject(job.claim, rejection)
+            try reject(claim, rejection)
         } catch {
             if let damage = error as? JournalDamagedError { journalDamage = damage }
-            if Self.isStorageFailure(error) { storageFailed(error, path: spool.rejected(job.agency)) }
-            logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(job.id)", "error": "\(error)"])
+            if Self.isStorageFailure(error) { storageFailed(error, path: spool.rejected(claim.agency)) }
+            logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(claim.name)", "error": "\(error)"])
         }
     }
 
     /// What the claim holds, as a sidecar and documents; or why it cannot be sent.
-    private func readClaim(_ job: Job) throws -> Result<Void, Rejection> {
-        let entries = try job.claim.contents()
+    private func readClaim(_ claimed: ClaimedDrop) throws -> Result<PreparedDrop, Rejection> {
+        let claim = claimed.claim
+        let entries = try claim.contents()
         let sidecarPath: RawPath
         var documents: [(RawPath, RawName)] = []
         if let folder = entries.first(where: { $0.kind == .directory }) {
-            let folderPath = job.claim.path(folder.name)
+            let folderPath = claim.path(folder.name)
             guard let folderString = folderPath.string else {
                 return .failure(.build(.badFileName(folder.name.description, NameProblem.notUTF8)))
             }
@@ -107,10 +109,10 @@ extension Pipeline {
             guard only.kind == .file else { return .failure(.notRegularFile(only.kind)) }
             return .failure(Drop.isSidecarName(only.name) ? .missingDocument(wait) : .missingSidecar(wait))
         } else if let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) }) {
-            sidecarPath = job.claim.path(sidecar.name)
+            sidecarPath = claim.path(sidecar.name)
             for entry in entries where entry.name != sidecar.name {
                 guard entry.kind == .file else { return .failure(.notRegularFile(entry.kind)) }
-                documents.append((job.claim.path(entry.name), entry.name))
+                documents.append((claim.path(entry.name), entry.name))
             }
         } else {
             return .failure(.build(.noDocuments))
@@ -131,21 +133,23 @@ extension Pipeline {
                 action: Bilingual(vi: "Tệp mô tả chỉ chứa thông tin văn bản; nội dung văn bản đặt trong tệp riêng.",
                                   en: "The sidecar holds only the document's details; put the content in its own file."))])))
         }
+        let document: ClerkSidecar
         do {
-            job.document = try SidecarParser().parse(bytes)
+            document = try SidecarParser().parse(bytes)
         } catch {
             return .failure(.sidecar(error))
         }
         guard !documents.isEmpty else { return .failure(.build(.noDocuments)) }
         let reserved = OfficeFileNames.reservedAmong(documents.compactMap { $0.1.string?.precomposedNFC })
         if !reserved.isEmpty { return .failure(.reservedName(reserved)) }
+        var sources: [PacketSource] = []
         for (path, name) in documents {
             guard let display = name.string, let pathString = path.string else {
                 return .failure(.build(.badFileName(name.description, NameProblem.notUTF8)))
             }
             if let info = FileSystem.status(path), info.st_size == 0 { return .failure(.emptyDocument(display)) }
-            job.sources.append(PacketSource(path: pathString, name: display))
+            sources.append(PacketSource(path: pathString, name: display))
         }
-        return .success(())
+        return .success(PreparedDrop(claimed: claimed, document: document, sources: sources))
     }
 }

@@ -4,38 +4,40 @@ import Ledger
 import Packets
 
 extension Pipeline {
-    /// Moves built packets from staging into `archive/YYYY/MM/`, durably, and records them.
-    func publish(_ jobs: [Job]) throws {
-        guard !jobs.isEmpty else { return }
-        try Durable.syncAll(jobs.compactMap(\.stagingPath).flatMap { [$0, $0 + ".json"] })
+    /// Moves staged packets from `state/staging` into `archive/YYYY/MM/`, durably, and records them.
+    func publish(_ staged: [StagedPacket]) throws -> [PublishedPacket] {
+        guard !staged.isEmpty else { return [] }
+        try Durable.syncAll(staged.flatMap { [$0.path, $0.path + ".json"] })
         var months: Set<String> = []
         var events: [JournalEvent] = []
-        for job in jobs {
-            guard let staging = job.stagingPath, let built = job.built else { continue }
-            let month = paths.archiveMonth(job.id)
+        var published: [PublishedPacket] = []
+        for packet in staged {
+            let month = paths.archiveMonth(packet.id)
             if !FileSystem.exists(RawPath(month)) { try Durable.makeDirectories(month) }
-            let archive = paths.archiveFile(job.id, format: config.archiveFormat.fileExtension)
-            let sidecar = month + "/" + job.id.rawValue + ".json"
-            try FileSystem.renameNoReplace(RawPath(staging), RawPath(archive))
-            try FileSystem.rename(RawPath(staging + ".json"), RawPath(sidecar))
+            let archive = paths.archiveFile(packet.id, format: config.archiveFormat.fileExtension)
+            let sidecar = month + "/" + packet.id.rawValue + ".json"
+            try FileSystem.renameNoReplace(RawPath(packet.path), RawPath(archive))
+            try FileSystem.rename(RawPath(packet.path + ".json"), RawPath(sidecar))
             months.insert(month)
-            job.archivePath = archive
-            events.append(packedEvent(job, archive: archive, sha256: built.archiveSHA256, size: built.archiveSize))
+            published.append(PublishedPacket(claim: packet.drop.claim, metadata: packet.built.metadata, archivePath: archive,
+                                             droppedAt: packet.drop.claimed.droppedAt))
+            events.append(packedEvent(packet.built.metadata, archive: archive, sha256: packet.built.archiveSHA256,
+                                      size: packet.built.archiveSize))
         }
         try Durable.syncAll(Array(months) + [paths.archiveStaging])
         try record(events)
         let now = Date()
-        for job in jobs { if let dropped = job.droppedAt { OfficeMetrics.archived(droppedAt: dropped, at: now) } }
-        recorder.catalog(jobs.compactMap(\.metadata), names: roster.routes.names, logger: logger)
-        for job in jobs {
-            logger.info("packed", metadata: ["packet": "\(job.id)", "agency": "\(job.agency)",
-                                             "document": "\(job.document?.numberAndNotation ?? "")"])
+        for packet in published { if let dropped = packet.droppedAt { OfficeMetrics.archived(droppedAt: dropped, at: now) } }
+        recorder.catalog(published.map(\.metadata), names: roster.routes.names, logger: logger)
+        for packet in published {
+            logger.info("packed", metadata: ["packet": "\(packet.id)", "agency": "\(packet.sender)",
+                                             "document": "\(packet.document.numberAndNotation)"])
         }
+        return published
     }
 
     /// The journal record of an archived packet: enough to rebuild the index without opening the archive.
-    func packedEvent(_ job: Job, archive: String, sha256: String?, size: Int64?) -> JournalEvent {
-        guard let metadata = job.metadata else { return JournalEvent("packed", [("packetId", .string(job.id.rawValue))]) }
-        return PacketRecord.event("packed", metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size)
+    func packedEvent(_ metadata: PacketMetadata, archive: String, sha256: String?, size: Int64?) -> JournalEvent {
+        PacketRecord.event("packed", metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size)
     }
 }

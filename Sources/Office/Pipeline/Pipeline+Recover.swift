@@ -1,8 +1,8 @@
 #if canImport(Glibc)
+import Glibc
 #endif
 import DurableIO
 import Foundation
-import Glibc
 import Intake
 import Ledger
 import Packets
@@ -14,8 +14,8 @@ extension Pipeline {
     /// is done twice: a packet is archived under its claim's id once, an inbox folder is made once.
     func recover() throws {
         recoveries += 1
-        var fresh: [Job] = []
-        var archived: [Job] = []
+        var fresh: [ClaimedDrop] = []
+        var archived: [Shipment] = []
         for code in roster.agencies.keys.sorted() {
             let root = paths.claims(code)
             let entries = try Directory.entries(root)
@@ -30,12 +30,11 @@ extension Pipeline {
                         claim.abandon()
                         continue
                     }
-                    let job = Job(claim: claim)
-                    if try restoreArchived(job) {
-                        archived.append(job)
+                    if let shipment = try restoreArchived(claim, id: id) {
+                        archived.append(shipment)
                     } else {
-                        try reclaimDocuments(job)
-                        fresh.append(job)
+                        try reclaimDocuments(claim)
+                        fresh.append(ClaimedDrop(claim: claim, id: id, droppedAt: nil))
                     }
                     logger.notice("recovering an unfinished claim", metadata: ["packet": "\(id)", "agency": "\(code)"])
                 } catch let error as JournalDamagedError {
@@ -46,15 +45,9 @@ extension Pipeline {
                 }
             }
         }
-        deliveries.resumeArrivals(roster.routes.inboxes, routes: roster.routes)
+        arrivals.resume(roster.routes.inboxes, routes: roster.routes)
         if !fresh.isEmpty { try run(fresh) }
-        if !archived.isEmpty {
-            let routes = roster.routes
-            try deliveries.deliver(archived, routes: routes)
-            try deliveries.complete(archived.filter { $0.pending.isEmpty }, routes: routes)
-            waiting += archived.filter { !$0.pending.isEmpty }
-            collected? += archived
-        }
+        try ship(archived)
     }
 
     /// Lock files whose claim is gone (the process stopped after filing the claim under sent/ or rejected/, before
@@ -70,49 +63,45 @@ extension Pipeline {
     }
 
     /// When the claim's packet reached the archive before the crash, loads it and works out what is still to do.
-    private func restoreArchived(_ job: Job) throws -> Bool {
+    private func restoreArchived(_ claim: Claim, id: PacketID) throws -> Shipment? {
         for format in ["tar", "zip"] {
-            unlink(paths.archiveStaging + "/" + job.id.rawValue + "." + format)
-            unlink(paths.archiveStaging + "/" + job.id.rawValue + "." + format + ".json")
+            unlink(paths.archiveStaging + "/" + id.rawValue + "." + format)
+            unlink(paths.archiveStaging + "/" + id.rawValue + "." + format + ".json")
         }
-        guard let archive = ["tar", "zip"].map({ paths.archiveFile(job.id, format: $0) }).first(where: { FileSystem.exists(RawPath($0)) }) else {
-            return false
+        guard let archive = ["tar", "zip"].map({ paths.archiveFile(id, format: $0) }).first(where: { FileSystem.exists(RawPath($0)) }) else {
+            return nil
         }
         let packet = try ArchivedPacket.read(archive)
-        job.archivePath = archive
-        job.metadata = packet.metadata
-        job.document = packet.metadata.document
-        job.metadataBytes = packet.metadataBytes
-        job.signature = packet.signature
-        let sidecar = paths.archiveMonth(job.id) + "/" + job.id.rawValue + ".json"
+        let sidecar = paths.archiveMonth(id) + "/" + id.rawValue + ".json"
         if !FileSystem.exists(RawPath(sidecar)) { try Durable.writeFile(at: sidecar, bytes: packet.metadataBytes) }
-        if try !index.hasPacket(job.id.rawValue) {
+        if try !index.hasPacket(id.rawValue) {
             let digest = try PacketRecord.digest(archive)
-            try record([packedEvent(job, archive: archive, sha256: digest.sha256, size: digest.size)])
+            try record([packedEvent(packet.metadata, archive: archive, sha256: digest.sha256, size: digest.size)])
         }
         // What is left: every recipient not yet both delivered to and registered at, and not refused. Delivery
         // finds what already landed in an inbox and records only what the journal lacks.
-        let refused = try index.refusals(job.id.rawValue)
+        var shipment = Shipment(PublishedPacket(claim: claim, metadata: packet.metadata, archivePath: archive, droppedAt: nil), pending: [])
+        let refused = try index.refusals(id.rawValue)
         for recipient in packet.metadata.document.to where !refused.contains(recipient.rawValue) {
-            if try index.arrivalNumber(packetId: job.id.rawValue, agency: recipient.rawValue) == nil {
-                job.pending.append(recipient)
-            } else if let date = try index.deliveries(job.id.rawValue)[recipient.rawValue] {
-                job.delivered.append((recipient, date))
+            if try index.arrivalNumber(packetId: id.rawValue, agency: recipient.rawValue) == nil {
+                shipment.pending.append(recipient)
+            } else if let date = try index.deliveries(id.rawValue)[recipient.rawValue] {
+                shipment.delivered.append((recipient, date))
             }
         }
-        return true
+        return shipment
     }
 
     /// A pair claimed halfway: its sidecar is in the claim, some documents may still be in the outbox.
-    private func reclaimDocuments(_ job: Job) throws {
-        let entries = try job.claim.contents()
+    private func reclaimDocuments(_ claim: Claim) throws {
+        let entries = try claim.contents()
         guard !entries.contains(where: { $0.kind == .directory }),
               let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) }) else { return }
-        let outbox = spool.outbox(job.agency)
-        let listing = try OutboxScanner.scan(outbox, agency: job.agency)
+        let outbox = spool.outbox(claim.agency)
+        let listing = try OutboxScanner.scan(outbox, agency: claim.agency)
         let stem = Array(sidecar.name.bytes.dropLast(5))
         let left = listing.waiting.filter { $0.problem == .missingSidecar }
             .map(\.name).filter { $0.bytes == stem || OutboxScanner.stem(of: $0.bytes) == stem }
-        try job.claim.takeDocuments(left, from: outbox)
+        try claim.takeDocuments(left, from: outbox)
     }
 }

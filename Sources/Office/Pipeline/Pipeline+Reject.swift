@@ -1,8 +1,8 @@
 #if canImport(Glibc)
+import Glibc
 #endif
 import DurableIO
 import Foundation
-import Glibc
 import Intake
 import Ledger
 import Packets
@@ -46,9 +46,9 @@ extension Pipeline {
                                    timeZone: config.calendar.timeZone)
         try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)
-        if try !index.hasRejection(packetId: claim.id.rawValue) {
+        if try !index.hasRejection(packetId: claim.name) {
             try record([JournalEvent("rejected", [
-                ("packetId", .string(claim.id.rawValue)), ("agency", .string(claim.agency.rawValue)),
+                ("packetId", .string(claim.name)), ("agency", .string(claim.agency.rawValue)),
                 ("names", .array(plan.shown.map(JSONValue.string))), ("reason", .string(plan.code)),
                 ("message", .string(plan.issues.first?.problem.en ?? "")),
             ])])

@@ -9,12 +9,16 @@ import Signing
 import Spool
 import WorkingTime
 
-/// The office's work on claimed drops, in batches: read and check each sidecar, build the packets, publish them
-/// durably into the archive, deliver them to every recipient's inbox, and file the originals under sent/.
+/// The office's work on claimed drops, in batches: read and check each sidecar (`prepare`), build the packets
+/// (`build`), publish them durably into the archive (`publish`), deliver them to every recipient's inbox
+/// (`DeliveryStage.deliver`), and file the originals under sent/ (`DeliveryStage.complete`). Each stage takes the
+/// values the one before returned (`Stages.swift`) and returns new ones.
 ///
 /// Each step ends in an atomic rename and is recorded in the journal, and durability is bought once per batch
 /// (every new file fsync'd together, then the renames, then one fsync of each folder touched), so a crash anywhere
 /// leaves either the old state or the new one, and recovery (`recover()`) finishes whatever was begun.
+///
+/// Used only on the daemon's loop thread.
 final class Pipeline {
     let spool: SpoolLayout
     let config: OfficeConfig
@@ -24,13 +28,15 @@ final class Pipeline {
     let recorder: Recorder
     /// The delivery step, with what it needs and nothing of the loop's.
     let deliveries: DeliveryStage
+    /// Packet files placed into inboxes from outside.
+    let arrivals: ArrivalDesk
     let clock: OfficeClock
     let logger: Logger
-    /// Jobs whose packet is archived but whose delivery to some recipient failed; retried later.
-    var waiting: [Job] = []
-    /// When set, every job taken through (recovered or new) is added: the backlog found at start after the office
-    /// itself was down.
-    var collected: [Job]?
+    /// Shipments whose delivery to some recipient failed; retried later.
+    private(set) var waiting: [Shipment] = []
+    /// When set, every shipment taken through (recovered or new) is kept here, as it last stood: the backlog found
+    /// at start after the office itself was down.
+    var collected: [PacketID: Shipment]?
     /// The first failure of the office's own storage (no space, read-only, I/O error) since the daemon last looked:
     /// what failed, and where. The drops it touched stay claimed and are tried again; the daemon tells the admin.
     var storageFailure: (error: String, path: String)?
@@ -49,6 +55,7 @@ final class Pipeline {
         self.recorder = Recorder(journal: journal, index: index)
         self.deliveries = DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger,
                                         observer: observer)
+        self.arrivals = ArrivalDesk(receiver: deliveries.receiver)
         self.clock = clock
         self.logger = logger
     }
@@ -58,55 +65,77 @@ final class Pipeline {
     @discardableResult
     func process(_ drops: [Drop]) throws -> Int {
         let start = ContinuousClock.now
-        var jobs: [Job] = []
+        var claimed: [ClaimedDrop] = []
         var folders: Set<String> = []
         for drop in drops {
             let outbox = spool.outbox(drop.agency)
             let droppedAt = Self.completed(drop, in: outbox)
-            guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: paths) else { continue }
-            let job = Job(claim: claim)
-            job.droppedAt = droppedAt
-            jobs.append(job)
+            let id = PacketID.make(at: clock.now())
+            guard let claim = try Claim.take(drop, from: outbox, id: id, paths: paths) else { continue }
+            claimed.append(ClaimedDrop(claim: claim, id: id, droppedAt: droppedAt))
             folders.formUnion([outbox, paths.claims(drop.agency), claim.directory])
         }
-        guard !jobs.isEmpty else { return 0 }
+        guard !claimed.isEmpty else { return 0 }
         // The claims must be on disk before anything they lead to is, or a power cut could bring a file back
         // into the outbox after its packet was archived.
         try Durable.syncAll(Array(folders))
-        logger.debug("claimed", metadata: ["jobs": "\(jobs.count)", "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
-        try run(jobs)
-        return jobs.count
+        logger.debug("claimed", metadata: ["jobs": "\(claimed.count)", "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
+        try run(claimed)
+        return claimed.count
     }
 
-    /// Takes claimed jobs through every step that is still to do.
-    func run(_ jobs: [Job]) throws {
+    /// Takes claimed drops through every stage.
+    func run(_ claimed: [ClaimedDrop]) throws {
         var timings: [(String, Duration)] = []
         func step<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             let start = ContinuousClock.now
             defer { timings.append((name, ContinuousClock.now - start)) }
             return try body()
         }
-        let prepared = step("prepare") { prepare(jobs) }
-        let built = step("build") { build(prepared) }
-        try step("publish") { try publish(built) }
-        let routes = roster.routes
-        try step("deliver") { try deliveries.deliver(built, routes: routes) }
-        try step("complete") { try deliveries.complete(built.filter { $0.pending.isEmpty }, routes: routes) }
-        waiting += built.filter { !$0.pending.isEmpty }
-        collected? += built
+        let prepared = step("prepare") { prepare(claimed) }
+        let staged = step("build") { build(prepared) }
+        let published = try step("publish") { try publish(staged) }
+        try ship(published.map { Shipment($0, pending: $0.document.to) }, step: step)
         OfficeMetrics.batch(took: timings.reduce(.zero) { $0 + $1.1 })
-        logger.debug("batch", metadata: ["jobs": "\(jobs.count)", "packed": "\(built.count)",
+        logger.debug("batch", metadata: ["jobs": "\(claimed.count)", "packed": "\(published.count)",
                                          "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))"])
+    }
+
+    /// Delivers `shipments`, files those every recipient has under sent/, and keeps the others waiting.
+    func ship(_ shipments: [Shipment], step: (String, () throws -> Void) throws -> Void = { try $1() }) throws {
+        guard !shipments.isEmpty else { return }
+        let routes = roster.routes
+        var advanced: [Shipment] = []
+        try step("deliver") { advanced = try deliveries.deliver(shipments, routes: routes) }
+        try step("complete") { try deliveries.complete(advanced.filter(\.isDone), routes: routes) }
+        waiting += advanced.filter { !$0.isDone }
+        if collected != nil { for shipment in advanced { collected?[shipment.id] = shipment } }
+    }
+
+    /// Tries again the deferred deliveries that are due at `now`. Whatever waits for a route tried now is tried with
+    /// it, and the backlog goes most urgent first: the first retry to find a route back must not deliver an ordinary
+    /// document before a hỏa tốc one.
+    func retryDue(at now: Date) throws {
+        let ready = waiting.filter { ($0.retry?.at ?? now) <= now }
+        guard !ready.isEmpty else { return }
+        let tried = Set(ready.flatMap(\.pending))
+        let due = waiting.filter { ($0.retry?.at ?? now) <= now || $0.pending.contains(where: tried.contains) }
+            .sorted(by: Shipment.urgentFirst)
+        let dueIds = Set(due.map(\.id))
+        waiting.removeAll { dueIds.contains($0.id) }
+        try ship(due)
     }
 
     /// Deliveries waiting for `routes` (which work again) are tried at the next pass instead of after their backoff.
     func expedite(_ routes: Set<AgencyCode>) {
         guard !routes.isEmpty else { return }
-        for job in waiting where job.pending.contains(where: routes.contains) {
-            job.retryAt = nil
-            job.retryDelay = nil
+        for index in waiting.indices where waiting[index].pending.contains(where: routes.contains) {
+            waiting[index].retry = nil
         }
     }
+
+    /// When the next deferred delivery is due (`now` for one due at the next pass); nil when none waits.
+    func nextRetry(now: Date) -> Date? { waiting.map { $0.retry?.at ?? now }.min() }
 
     /// When the drop was complete in the outbox: the newest status change (ctime) of its entries, which a copy that
     /// keeps the original's modification time (Windows Explorer, `cp -p`) still sets to the time of the copy.
@@ -129,10 +158,6 @@ final class Pipeline {
             || text.contains("SQLITE_READONLY")
     }
 
-    /// `path` relative to the spool when it lies inside it.
-    func spoolRelative(_ path: String) -> String { paths.spoolRelative(path) }
-
     /// Appends events to the journal and brings the index up to date.
     func record(_ events: [JournalEvent]) throws { try recorder.record(events) }
-
 }

@@ -6,52 +6,48 @@ enum SentStatus {
     static let fileName = "Tình trạng gửi.txt".precomposedNFC
 
     /// The sent folder's name: the packet id, then the document's number and notation (`125-QĐ-UBND`).
-    static func folderName(_ id: PacketID, document: ClerkSidecar?) -> String {
-        guard let document else { return id.rawValue }
+    static func folderName(_ id: PacketID, document: ClerkSidecar) -> String {
         let label = document.numberAndNotation.replacingOccurrences(of: "/", with: "-")
         return ReasonFile.name(for: "\(id.rawValue) \(label)").replacingOccurrences(of: ".reason.txt", with: "")
     }
 
-    static func text(_ job: Job, names: [AgencyCode: String], timeZone: TimeZone) -> String {
+    /// The status file of a shipment every recipient has (or refused).
+    static func text(_ shipment: Shipment, names: [AgencyCode: String], timeZone: TimeZone) -> String {
         func when(_ date: Date) -> String { Timestamp.vietnamese(date, in: timeZone) }
-        let document = job.metadata?.document ?? job.document
+        let document = shipment.packet.document
         var lines = ["ĐÃ GỬI — LienThong"]
-        if let document {
-            lines.append("Văn bản: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
-            lines.append("Độ khẩn: \(document.priority.label)" + (document.secrecy.map { "; độ mật: \($0.label)" } ?? ""))
-        }
-        lines.append("Mã gói tin: \(job.id)")
-        if let packedAt = job.metadata?.packedAtDate { lines.append("Đóng gói và ký số lúc: \(when(packedAt))") }
+        lines.append("Văn bản: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
+        lines.append("Độ khẩn: \(document.priority.label)" + (document.secrecy.map { "; độ mật: \($0.label)" } ?? ""))
+        lines.append("Mã gói tin: \(shipment.id)")
+        if let packedAt = shipment.packet.metadata.packedAtDate { lines.append("Đóng gói và ký số lúc: \(when(packedAt))") }
         lines.append("Nơi nhận:")
-        for (recipient, date) in job.delivered {
+        for (recipient, date) in shipment.delivered {
             var line = "  - \(recipient) \(names[recipient] ?? ""): đã chuyển đến hộp thư đến lúc \(when(date))"
-            if let receipt = job.receipts[recipient] {
-                let series = document?.secrecy == nil ? "" : " (sổ văn bản mật đến)"
+            if let receipt = shipment.receipts[recipient] {
+                let series = document.secrecy == nil ? "" : " (sổ văn bản mật đến)"
                 line += "; đã tiếp nhận, số đến \(receipt.number)\(series), lúc \(when(receipt.at))" + (receipt.late ? " (sau giờ làm việc của ngày nhận)" : "")
             }
             lines.append(line)
         }
-        for (recipient, reason) in job.refusals.sorted(by: { $0.key < $1.key }) {
+        for (recipient, reason) in shipment.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): TỪ CHỐI TIẾP NHẬN — \(reason.vi)")
         }
         lines += ["", "---", "SENT — LienThong"]
-        if let document {
-            lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
-            lines.append("Urgency: \(document.priority.rawValue)" + (document.secrecy.map { "; secrecy: \($0.rawValue)" } ?? ""))
-        }
-        lines.append("Packet: \(job.id)")
-        if let packedAt = job.metadata?.packedAtDate { lines.append("Packed and signed at: \(Timestamp.string(packedAt, in: timeZone))") }
+        lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
+        lines.append("Urgency: \(document.priority.rawValue)" + (document.secrecy.map { "; secrecy: \($0.rawValue)" } ?? ""))
+        lines.append("Packet: \(shipment.id)")
+        if let packedAt = shipment.packet.metadata.packedAtDate { lines.append("Packed and signed at: \(Timestamp.string(packedAt, in: timeZone))") }
         lines.append("Recipients:")
-        for (recipient, date) in job.delivered {
+        for (recipient, date) in shipment.delivered {
             var line = "  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))"
-            if let receipt = job.receipts[recipient] {
-                let series = document?.secrecy == nil ? "" : " (secret series)"
+            if let receipt = shipment.receipts[recipient] {
+                let series = document.secrecy == nil ? "" : " (secret series)"
                 line += "; registered as arrival number \(receipt.number)\(series) at \(Timestamp.string(receipt.at, in: timeZone))"
                     + (receipt.late ? " (after the end of that working day)" : "")
             }
             lines.append(line)
         }
-        for (recipient, reason) in job.refusals.sorted(by: { $0.key < $1.key }) {
+        for (recipient, reason) in shipment.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): REFUSED — \(reason.en)")
         }
         return (lines + [""]).joined(separator: "\n").precomposedNFC

@@ -3,52 +3,51 @@ import Glibc
 #endif
 import DurableIO
 import Foundation
+import Intake
 import Ledger
+import Logging
 import Packets
+import Spool
 
 /// Packets placed into an agency's inbox from outside (another office, a USB stick), received like any delivery:
-/// taken by an atomic rename into `inbox/.lienthong/arriving/`, verified while extracted into a hidden staging
-/// folder, and then either landed as `inbox/<packet-id>/` (archived, registered, 01 and 03 to the sender) or moved
-/// to the agency's rejected/ with a reason (02 to the sender, where the packet says who it is); nothing of a refused
-/// packet is extracted anywhere else. A valid packet not addressed to the agency, or a second copy of one already
-/// received, is set aside the same way but without a 02: the sender did nothing wrong.
-extension DeliveryStage {
-    /// Takes and receives each settled packet file; one that fails for a reason that may pass stays for the next try.
-    func receive(_ arrivals: [(AgencyCode, String, RawName)], routes: Routes) {
-        for (recipient, inbox, name) in arrivals {
+/// claimed (the same `Claim` as an outbox drop) into `inbox/.lienthong/arriving/`, verified while extracted into a
+/// hidden staging folder (`Receiver`), and then either landed as `inbox/<packet-id>/` (archived, registered, 01 and
+/// 03 to the sender) or moved to the agency's rejected/ with a reason (02 to the sender, where the packet says who it
+/// is); nothing of a refused packet is extracted anywhere else. A valid packet not addressed to the agency, or a
+/// second copy of one already received, is set aside the same way but without a 02: the sender did nothing wrong.
+struct ArrivalDesk: Sendable {
+    let receiver: Receiver
+
+    var paths: WorkPaths { receiver.paths }
+    var logger: Logger { receiver.logger }
+
+    /// Claims and receives each settled packet file; one that fails for a reason that may pass stays for the next try.
+    func receive(_ arrivals: [PlacedPacket], routes: Routes) {
+        for placed in arrivals {
             do {
-                try prepareArrivalRoots(inbox)
-                let claim = paths.arrivals(inbox: inbox) + "/" + UUID().uuidString
-                guard let lock = try FileLock.tryAcquire(claim + ".lock") else { continue }
-                try FileSystem.makeDirectory(RawPath(claim), mode: 0o700)
-                do {
-                    try FileSystem.renameNoReplace(Directory.join(inbox, name), Directory.join(claim, name))
-                } catch let error as FileError where error.code == ENOENT {
-                    _ = RawPath(claim).withCString { rmdir($0) }  // another process took it
-                    unlink(claim + ".lock")
-                    continue
-                }
-                try Durable.syncAll([inbox, claim])
-                try receiveClaimed(claim, recipient: recipient, inbox: inbox, routes: routes)
-                withExtendedLifetime(lock) {}
+                try prepareRoots(placed.inbox)
+                let drop = Drop(agency: placed.agency, shape: .single(placed.name))
+                guard let claim = try Claim.take(drop, from: placed.inbox, into: paths.arrivals(inbox: placed.inbox),
+                                                 name: UUID().uuidString) else { continue }  // another process took it
+                try Durable.syncAll([placed.inbox, claim.directory])
+                try receive(claim, inbox: placed.inbox, routes: routes)
             } catch {
                 logger.error("cannot receive a packet placed in an inbox; it is tried again", metadata: [
-                    "agency": "\(recipient)", "name": "\(name)", "error": "\(error)"])
+                    "agency": "\(placed.agency)", "name": "\(placed.name)", "error": "\(error)"])
             }
         }
     }
 
     /// Finishes arrivals a stopped process left in `arriving/` (those whose lock is free).
-    func resumeArrivals(_ inboxes: [AgencyCode: String], routes: Routes) {
+    func resume(_ inboxes: [AgencyCode: String], routes: Routes) {
         for (recipient, inbox) in inboxes {
-            guard let claims = try? Directory.entries(paths.arrivals(inbox: inbox)) else { continue }
+            let root = paths.arrivals(inbox: inbox)
+            guard let claims = try? Directory.entries(root) else { continue }
             for entry in claims where entry.kind == .directory {
                 guard let name = entry.name.string else { continue }
-                let claim = paths.arrivals(inbox: inbox) + "/" + name
                 do {
-                    guard let lock = try FileLock.tryAcquire(claim + ".lock") else { continue }
-                    try receiveClaimed(claim, recipient: recipient, inbox: inbox, routes: routes)
-                    withExtendedLifetime(lock) {}
+                    guard let claim = try Claim.resume(recipient, in: root, name: name) else { continue }
+                    try receive(claim, inbox: inbox, routes: routes)
                 } catch {
                     logger.error("cannot finish a packet arrival", metadata: ["agency": "\(recipient)", "error": "\(error)"])
                 }
@@ -56,63 +55,62 @@ extension DeliveryStage {
         }
     }
 
-    private func prepareArrivalRoots(_ inbox: String) throws {
+    private func prepareRoots(_ inbox: String) throws {
         for folder in [inbox + "/.lienthong", paths.arrivals(inbox: inbox), paths.deliveryStaging(inbox: inbox)] {
             try FileSystem.makeDirectory(RawPath(folder), mode: 0o700)
         }
     }
 
-    /// Verifies the packet file in `claim` and lands or refuses it; removes the claim when done.
-    private func receiveClaimed(_ claim: String, recipient: AgencyCode, inbox: String, routes: Routes) throws {
-        try prepareArrivalRoots(inbox)
-        guard let packetName = try Directory.entries(claim).first(where: { $0.kind == .file })?.name else {
-            _ = RawPath(claim).withCString { rmdir($0) }
-            unlink(claim + ".lock")
+    /// Verifies the packet file in `claim` and lands or refuses it; drops the claim when done.
+    private func receive(_ claim: Claim, inbox: String, routes: Routes) throws {
+        let recipient = claim.agency
+        try prepareRoots(inbox)
+        guard let packetName = try Directory.entries(claim.directory).first(where: { $0.kind == .file })?.name else {
+            claim.abandon()
             return
         }
-        let packet = Directory.join(claim, packetName)
-        let staging = paths.deliveryStaging(inbox: inbox) + "/arrival-" + (claim as NSString).lastPathComponent
-        try FileSystem.removeTree(RawPath(staging))
-        try FileSystem.makeDirectory(RawPath(staging), mode: 0o755)
-        let verifier = PacketVerifier(trust: routes.trust, revocation: .whenAvailable,
-                                      senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
-        let sink = DestinationSink(directory: staging)
-        var report = verifier.verify(try FileDescriptor.openRegularFileForReading(packet.string ?? ""),
-                                     displayPath: packetName.description, sink: sink)
-        if let failure = sink.failure {
-            // The inbox's own disk could not take the documents: the claim stays, and is tried again.
-            try? FileSystem.removeTree(RawPath(staging))
-            throw failure
+        let packet = Directory.join(claim.directory, packetName)
+        let staging = paths.deliveryStaging(inbox: inbox) + "/arrival-" + claim.name
+        let index = receiver.recorder.index
+        let outcome = try receiver.extract(packet.string ?? "", shownAs: packetName.description, for: recipient, into: staging,
+                                           routes: routes) { report in
+            if let metadata = report.metadata, !metadata.document.to.contains(recipient) {
+                let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
+                return PacketProblem(
+                    "not-addressed-here", check: "receiving",
+                    vi: "Văn bản \(metadata.document.numberAndNotation) không gửi cho cơ quan này (nơi nhận: \(addressees.joined(separator: "; "))).",
+                    en: "The document \(metadata.document.numberAndNotation) is not addressed to this agency (recipients: \(metadata.document.to.map(\.rawValue).joined(separator: ", "))).")
+            }
+            if let id = report.packetId,
+               try FileSystem.exists(RawPath(inbox + "/" + id)) || index.deliveries(id)[recipient.rawValue] != nil {
+                let number = try index.arrivalNumber(packetId: id, agency: recipient.rawValue)
+                return PacketProblem(
+                    "already-received", check: "receiving",
+                    vi: "Gói tin \(id) đã được nhận trước đây\(number.map { " (số đến \($0))" } ?? "").",
+                    en: "The packet \(id) was received before\(number.map { " (arrival number \($0))" } ?? "").")
+            }
+            return nil
         }
-        if report.valid, let problem = OfficeFileNames.problem(report.files ?? []) {
-            report.problems.append(problem)
-        } else if report.valid, let metadata = report.metadata, !metadata.document.to.contains(recipient) {
-            let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
-            report.problems.append(PacketProblem(
-                "not-addressed-here", check: "receiving",
-                vi: "Văn bản \(metadata.document.numberAndNotation) không gửi cho cơ quan này (nơi nhận: \(addressees.joined(separator: "; "))).",
-                en: "The document \(metadata.document.numberAndNotation) is not addressed to this agency (recipients: \(metadata.document.to.map(\.rawValue).joined(separator: ", ")))."))
-        } else if report.valid, let id = report.packetId,
-                  try FileSystem.exists(RawPath(inbox + "/" + id)) || recorder.index.deliveries(id)[recipient.rawValue] != nil {
-            let number = try recorder.index.arrivalNumber(packetId: id, agency: recipient.rawValue)
-            report.problems.append(PacketProblem(
-                "already-received", check: "receiving",
-                vi: "Gói tin \(id) đã được nhận trước đây\(number.map { " (số đến \($0))" } ?? "").",
-                en: "The packet \(id) was received before\(number.map { " (arrival number \($0))" } ?? "")."))
-        }
-        guard report.valid, let id = report.packetId, let metadata = report.metadata, let metadataBytes = report.metadataBytes,
-              let signature = report.signatureBytes, let packetId = PacketID(id) else {
-            try FileSystem.removeTree(RawPath(staging))
-            try refuseArrival(packet, name: packetName, claim: claim, recipient: recipient, report: report, routes: routes,
-                              staged: sink.bytesWritten)
+        let extracted: Receiver.Extracted
+        switch outcome {
+        case .refused(let report, let staged):
+            let refusal = try receiver.refuse(placed: packet, name: packetName, at: recipient, report: report, routes: routes,
+                                              alsoSync: [claim.directory])
+            _ = try receiver.acknowledge([], refusals: [refusal], at: receiver.clock.now(), routes: routes)
+            claim.abandon()
+            logger.error("packet placed in an inbox refused", metadata: ["agency": "\(recipient)", "name": "\(packetName)",
+                                                                        "reason": "\(report.reason?.code ?? "")", "staged": "\(staged)"])
             return
+        case .extracted(let item):
+            extracted = item
         }
         // Archive it (this office keeps what it received), then land it in the inbox.
+        let id = extracted.key.packet
         let ext = packetName.bytes.suffix(3).map { $0 | 0x20 }.elementsEqual("zip".utf8) ? "zip" : "tar"
-        let archive = paths.archiveFile(packetId, format: ext)
+        let archive = paths.archiveFile(id, format: ext)
         let digest = try PacketRecord.digest(packet.string ?? "")
         if !FileSystem.exists(RawPath(archive)) {
-            let month = paths.archiveMonth(packetId)
+            let month = paths.archiveMonth(id)
             if !FileSystem.exists(RawPath(month)) { try Durable.makeDirectories(month) }
             try Durable.writeFile(at: archive, replace: false) { output in
                 let input = try FileDescriptor.openRegularFileForReading(packet.string ?? "")
@@ -124,87 +122,24 @@ extension DeliveryStage {
                     try output.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
                 }
             }
-            try Durable.writeFile(at: month + "/" + id + ".json", bytes: metadataBytes, replace: true)
+            try Durable.writeFile(at: month + "/" + id.rawValue + ".json", bytes: extracted.metadataBytes, replace: true)
         }
-        let documents = inspect(metadata.files, in: staging, trust: routes.trust)
-        try Durable.writeUnsynced(at: InboxFiles.path(LegalNotice.fileName, in: staging),
-                                  bytes: Array(LegalNotice.text(documents, timeZone: calendar.timeZone).utf8))
-        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.metadataName, in: staging), bytes: metadataBytes)
-        try Durable.writeUnsynced(at: InboxFiles.path(PacketLayout.signatureName, in: staging), bytes: signature)
-        try FileSystem.rename(packet, RawPath(InboxFiles.path(id + "." + ext, in: staging)))
-        let files = try FileManager.default.contentsOfDirectory(atPath: staging).map { staging + "/" + $0 }
-        try Durable.syncAll(files + [staging, claim])
-        let target = inbox + "/" + id
-        try FileSystem.renameNoReplace(RawPath(staging), RawPath(target))
+        try receiver.place(.move(packet, ext: ext), into: extracted)
+        try receiver.makeDurable([extracted], alsoSync: [claim.directory])
+        let target = inbox + "/" + id.rawValue
+        if case .alreadyThere = try receiver.land(extracted, at: target) {
+            throw FileError("receive (landed meanwhile)", path: target, code: EEXIST)  // set aside as a copy at the next try
+        }
         try Durable.syncAll([inbox])
-        let now = clock.now()
-        var events: [JournalEvent] = []
-        if try !recorder.index.hasPacket(id) {
-            events.append(PacketRecord.event("received", metadata, archive: paths.spoolRelative(archive), sha256: digest.sha256,
-                                             size: digest.size, extra: [("recipient", .string(recipient.rawValue))]))
+        var received: [JournalEvent] = []
+        if try !index.hasPacket(id.rawValue) {
+            received.append(PacketRecord.event("received", extracted.metadata, archive: paths.spoolRelative(archive),
+                                               sha256: digest.sha256, size: digest.size,
+                                               extra: [("recipient", .string(recipient.rawValue))]))
         }
-        events.append(JournalEvent("delivered", [("packetId", .string(id)), ("recipient", .string(recipient.rawValue)),
-                                                 ("path", .string(paths.spoolRelative(target)))]))
-        try recorder.record(events)
-        recorder.catalog([metadata], names: routes.names, logger: logger)
-        let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register([
-            Arrival(packetId: id, recipient: recipient, secrecy: metadata.document.secrecy, arrivedAt: now,
-                    documents: .array(documents.map(\.json)))])
-        var statuses = [arrivalStatus(.arrived, metadata, recipient, routes: routes, at: now)]
-        if let receipt = numbers["\(id) \(recipient)"] {
-            statuses.append(arrivalStatus(.accepted, metadata, recipient, routes: routes, at: receipt.at, number: receipt.number,
-                                          late: receipt.late))
-        }
-        try send(statuses)
-        _ = RawPath(claim).withCString { rmdir($0) }
-        unlink(claim + ".lock")
+        _ = try receiver.acknowledge([Receiver.Landing(extracted: extracted, target: target, fresh: true)], extra: received,
+                                     catalog: [extracted.metadata], at: receiver.clock.now(), routes: routes)
+        claim.abandon()
         logger.info("received from outside", metadata: ["packet": "\(id)", "agency": "\(recipient)"])
-    }
-
-    /// Moves a refused packet file to the recipient's rejected/ with its reason, and tells the sender it names.
-    /// `staged` is how many bytes of its documents were written to the staging folder before it was refused.
-    private func refuseArrival(_ packet: RawPath, name: RawName, claim: String, recipient: AgencyCode, report: VerificationReport,
-                               routes: Routes, staged: Int64) throws {
-        let rejected = spool.rejected(recipient)
-        if !FileSystem.exists(RawPath(rejected)) { try Durable.makeDirectories(rejected) }
-        let (names, reasonBase) = Pipeline.uniqueNames(for: [name], in: rejected)
-        let target = Directory.join(rejected, names[name] ?? name)
-        try Mover.move(packet, to: target)
-        let sender = report.sender?.organId
-        let code = report.reason?.code ?? "invalid"
-        let setAside = RefusalNote.setAsideCodes.contains(code)
-        let text = RefusalNote.text(report, packet: (names[name] ?? name).description, sender: sender,
-                                    notified: sender != nil && !setAside, at: clock.now(), timeZone: calendar.timeZone)
-        try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: reasonBase), bytes: Array(text.utf8), replace: true)
-        try Durable.syncAll([rejected, claim])
-        let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
-        // Set aside (a copy, or not for this agency): recorded, but not as a refusal of the document by its recipient.
-        try recorder.record([JournalEvent(setAside ? "set-aside" : "refused", [
-            ("packetId", .string(report.packetId ?? "")), ("recipient", .string(recipient.rawValue)),
-            ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en)),
-            ("file", .string(paths.spoolRelative(target.string ?? ""))),
-        ])])
-        if setAside {
-            // No 02: the sender did nothing wrong.
-        } else if let sender, let metadata = report.metadata {
-            try send([StatusRecord(code: .refused, packetId: metadata.packetId.rawValue, sender: sender,
-                                   numberAndNotation: metadata.document.numberAndNotation, issuedDate: metadata.document.issuedDate,
-                                   recipient: recipient, recipientName: routes.names[recipient] ?? "", at: clock.now(), reason: reason)])
-        } else if let sender {
-            try send([StatusRecord(code: .refused, packetId: report.packetId ?? "", sender: sender, numberAndNotation: nil,
-                                   issuedDate: nil, recipient: recipient, recipientName: routes.names[recipient] ?? "",
-                                   at: clock.now(), reason: reason)])
-        }
-        _ = RawPath(claim).withCString { rmdir($0) }
-        unlink(claim + ".lock")
-        logger.error("packet placed in an inbox refused", metadata: ["agency": "\(recipient)", "name": "\(name)",
-                                                                    "reason": "\(report.reason?.code ?? "")", "staged": "\(staged)"])
-    }
-
-    private func arrivalStatus(_ code: StatusRecord.Code, _ metadata: PacketMetadata, _ recipient: AgencyCode, routes: Routes,
-                               at: Date, number: Int64? = nil, late: Bool = false) -> StatusRecord {
-        StatusRecord(code: code, packetId: metadata.packetId.rawValue, sender: metadata.from.organId,
-                     numberAndNotation: metadata.document.numberAndNotation, issuedDate: metadata.document.issuedDate,
-                     recipient: recipient, recipientName: routes.names[recipient] ?? "", at: at, arrivalNumber: number, late: late)
     }
 }

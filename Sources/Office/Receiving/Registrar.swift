@@ -5,7 +5,7 @@ import WorkingTime
 
 /// One delivered packet to register at one recipient.
 struct Arrival {
-    let packetId: String
+    let packetId: PacketID
     let recipient: AgencyCode
     let secrecy: Secrecy?
     /// When it arrived in the inbox.
@@ -34,10 +34,10 @@ struct Registrar {
     static func series(_ secrecy: Secrecy?) -> String { secrecy == nil ? "thuong" : "mat" }
 
     /// Registers every arrival not registered yet; returns the arrival numbers given (and those given before).
-    func register(_ arrivals: [Arrival]) throws -> [String: (number: Int64, at: Date, late: Bool)] {
+    func register(_ arrivals: [Arrival]) throws -> [DeliveryKey: Receipt] {
         guard !arrivals.isEmpty else { return [:] }
         let index = recorder.index
-        var given: [String: (number: Int64, at: Date, late: Bool)] = [:]
+        var given: [DeliveryKey: Receipt] = [:]
         let now = clock.now()
         let year = CalendarDate(now, in: calendar.timeZone).year
         try recorder.journal.append {
@@ -45,9 +45,9 @@ struct Registrar {
             var next: [String: Int64] = [:]
             var events: [JournalEvent] = []
             for arrival in arrivals {
-                let key = "\(arrival.packetId) \(arrival.recipient)"
-                if let existing = try index.arrivalNumber(packetId: arrival.packetId, agency: arrival.recipient.rawValue) {
-                    given[key] = (existing, now, false)
+                let key = DeliveryKey(packet: arrival.packetId, recipient: arrival.recipient)
+                if let existing = try index.arrivalNumber(packetId: arrival.packetId.rawValue, agency: arrival.recipient.rawValue) {
+                    given[key] = Receipt(number: existing, at: now, late: false)
                     continue
                 }
                 let series = Self.series(arrival.secrecy)
@@ -56,9 +56,9 @@ struct Registrar {
                 next[counter] = number + 1
                 // Decree 30/2020 Art 21.2: receipt is confirmed the same (working) day it arrives.
                 let late = now > calendar.endOfWorkingDay(containing: arrival.arrivedAt)
-                given[key] = (number, now, late)
+                given[key] = Receipt(number: number, at: now, late: late)
                 var fields: [(String, JSONValue)] = [
-                    ("packetId", .string(arrival.packetId)), ("recipient", .string(arrival.recipient.rawValue)),
+                    ("packetId", .string(arrival.packetId.rawValue)), ("recipient", .string(arrival.recipient.rawValue)),
                     ("year", .integer(Int64(year))), ("series", .string(series)), ("number", .integer(number)),
                     ("late", .bool(late)), ("documents", arrival.documents),
                 ]
