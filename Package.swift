@@ -88,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "Registers",
-            dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Ledger", "Office", "Packets", "Spool", "DurableIO"]
         ),
         .executableTarget(
             name: "lienthong",

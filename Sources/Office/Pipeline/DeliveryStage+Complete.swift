@@ -13,14 +13,13 @@ extension DeliveryStage {
         guard !jobs.isEmpty else { return }
         // Recorded first, then moved: a crash in between leaves the claim, which recovery moves without
         // recording it twice.
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         var targets: [String] = []
         for job in jobs {
             let target = paths.sent(job.agency) + "/" + SentStatus.folderName(job.id, document: job.metadata?.document ?? job.document)
             targets.append(target)
             if try !recorder.index.isCompleted(job.id.rawValue) {
-                events.append(JournalEvent("completed", [("packetId", .string(job.id.rawValue)),
-                                                         ("sent", .string(paths.spoolRelative(target)))]))
+                events.append(.completed(packetId: job.id, sent: paths.spoolRelative(target)))
             }
         }
         try recorder.record(events)

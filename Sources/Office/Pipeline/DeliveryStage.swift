@@ -70,7 +70,7 @@ struct DeliveryStage: Sendable {
             case .failure(let error): deferDelivery(job, to: recipient, because: error)
             }
         }
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         var statuses: [StatusRecord] = []
         var arrivals: [Arrival] = []
         if !landed.isEmpty {
@@ -111,8 +111,7 @@ struct DeliveryStage: Sendable {
                 // After a crash, what already reached the journal is not recorded again.
                 let index = recorder.index
                 if try staging.isEmpty == false || index.deliveries(job.id.rawValue)[recipient.rawValue] == nil {
-                    events.append(JournalEvent("delivered", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                                             ("path", .string(paths.spoolRelative(target)))]))
+                    events.append(.delivered(packetId: job.id, recipient: recipient, path: paths.spoolRelative(target)))
                 }
                 if try staging.isEmpty == false || !index.hasStatus(packetId: job.id.rawValue, agency: recipient.rawValue, code: "01") {
                     statuses.append(status(.arrived, job, recipient, routes: routes, at: now))
@@ -126,8 +125,8 @@ struct DeliveryStage: Sendable {
             try refuse(job, at: recipient, report: report)
             observer?.refused(job, to: recipient, at: clock.now())
             let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
-            events.append(JournalEvent("refused", [("packetId", .string(job.id.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                                   ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en))]))
+            events.append(.refused(packetId: job.id.rawValue, recipient: recipient, reason: report.reason?.code ?? "invalid",
+                                   message: reason.en, file: nil))
             statuses.append(status(.refused, job, recipient, routes: routes, at: clock.now(), reason: reason))
         }
         try recorder.record(events)
@@ -155,7 +154,7 @@ struct DeliveryStage: Sendable {
     func send(_ statuses: [StatusRecord]) throws {
         guard !statuses.isEmpty else { return }
         var written: [String] = []
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         for record in statuses {
             let folder = spool.agency(record.sender) + "/status"
             if FileSystem.exists(RawPath(spool.agency(record.sender))) {
@@ -170,12 +169,8 @@ struct DeliveryStage: Sendable {
                 try Durable.writeUnsynced(at: path, bytes: Array(record.xml(timeZone: calendar.timeZone).utf8))
                 written.append(path)
             }
-            var fields: [(String, JSONValue)] = [("packetId", .string(record.packetId)), ("sender", .string(record.sender.rawValue)),
-                                                 ("recipient", .string(record.recipient.rawValue)), ("code", .string(record.code.rawValue)),
-                                                 ("late", .bool(record.late))]
-            if let reason = record.reason { fields.append(("reason", .string(reason.en))) }
-            if let number = record.arrivalNumber { fields.append(("arrivalNumber", .integer(number))) }
-            events.append(JournalEvent("status", fields))
+            events.append(.status(packetId: record.packetId, sender: record.sender, recipient: record.recipient, code: record.code.rawValue,
+                                  late: record.late, reason: record.reason?.en, arrivalNumber: record.arrivalNumber))
         }
         try Durable.syncAll(written + Set(written.map { ($0 as NSString).deletingLastPathComponent }))
         try recorder.record(events)

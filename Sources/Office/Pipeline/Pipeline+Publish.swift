@@ -9,7 +9,7 @@ extension Pipeline {
         guard !jobs.isEmpty else { return }
         try Durable.syncAll(jobs.compactMap(\.stagingPath).flatMap { [$0, $0 + ".json"] })
         var months: Set<String> = []
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         for job in jobs {
             guard let staging = job.stagingPath, let built = job.built else { continue }
             let month = paths.archiveMonth(job.id)
@@ -20,7 +20,7 @@ extension Pipeline {
             try FileSystem.rename(RawPath(staging + ".json"), RawPath(sidecar))
             months.insert(month)
             job.archivePath = archive
-            events.append(packedEvent(job, archive: archive, sha256: built.archiveSHA256, size: built.archiveSize))
+            events.append(try packedEvent(job, archive: archive, sha256: built.archiveSHA256, size: built.archiveSize))
         }
         try Durable.syncAll(Array(months) + [paths.archiveStaging])
         try record(events)
@@ -34,8 +34,9 @@ extension Pipeline {
     }
 
     /// The journal record of an archived packet: enough to rebuild the index without opening the archive.
-    func packedEvent(_ job: Job, archive: String, sha256: String?, size: Int64?) -> JournalEvent {
-        guard let metadata = job.metadata else { return JournalEvent("packed", [("packetId", .string(job.id.rawValue))]) }
-        return PacketRecord.event("packed", metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size)
+    /// Every caller has set the job's metadata; without it there is no record to write.
+    func packedEvent(_ job: Job, archive: String, sha256: String?, size: Int64?) throws -> LedgerEvent {
+        guard let metadata = job.metadata else { throw FileError("record (no metadata)", path: job.id.rawValue, code: EINVAL) }
+        return .packed(PacketRecord.packet(metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size))
     }
 }

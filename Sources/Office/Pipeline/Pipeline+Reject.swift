@@ -46,11 +46,8 @@ extension Pipeline {
         try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)
         if try !index.hasRejection(packetId: claim.id.rawValue) {
-            try record([JournalEvent("rejected", [
-                ("packetId", .string(claim.id.rawValue)), ("agency", .string(claim.agency.rawValue)),
-                ("names", .array(plan.shown.map(JSONValue.string))), ("reason", .string(plan.code)),
-                ("message", .string(plan.issues.first?.problem.en ?? "")),
-            ])])
+            try record([.rejected(packetId: claim.id, agency: claim.agency, names: plan.shown, reason: plan.code,
+                                  message: plan.issues.first?.problem.en ?? "")])
         }
         unlink(marker)
         _ = RawPath(claim.directory).withCString { rmdir($0) }

@@ -130,6 +130,6 @@ final class Pipeline {
     func spoolRelative(_ path: String) -> String { paths.spoolRelative(path) }
 
     /// Appends events to the journal and brings the index up to date.
-    func record(_ events: [JournalEvent]) throws { try recorder.record(events) }
+    func record(_ events: [LedgerEvent]) throws { try recorder.record(events) }
 
 }

@@ -138,13 +138,12 @@ extension DeliveryStage {
         try FileSystem.renameNoReplace(RawPath(staging), RawPath(target))
         try Durable.syncAll([inbox])
         let now = clock.now()
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         if try !recorder.index.hasPacket(id) {
-            events.append(PacketRecord.event("received", metadata, archive: paths.spoolRelative(archive), sha256: digest.sha256,
-                                             size: digest.size, extra: [("recipient", .string(recipient.rawValue))]))
+            events.append(.received(PacketRecord.packet(metadata, archive: paths.spoolRelative(archive), sha256: digest.sha256,
+                                                        size: digest.size), recipient: recipient))
         }
-        events.append(JournalEvent("delivered", [("packetId", .string(id)), ("recipient", .string(recipient.rawValue)),
-                                                 ("path", .string(paths.spoolRelative(target)))]))
+        events.append(.delivered(packetId: packetId, recipient: recipient, path: paths.spoolRelative(target)))
         try recorder.record(events)
         recorder.catalog([metadata], names: routes.names, logger: logger)
         let numbers = try Registrar(recorder: recorder, calendar: calendar, clock: clock).register([
@@ -179,11 +178,12 @@ extension DeliveryStage {
         try Durable.syncAll([rejected, claim])
         let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
         // Set aside (a copy, or not for this agency): recorded, but not as a refusal of the document by its recipient.
-        try recorder.record([JournalEvent(setAside ? "set-aside" : "refused", [
-            ("packetId", .string(report.packetId ?? "")), ("recipient", .string(recipient.rawValue)),
-            ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en)),
-            ("file", .string(paths.spoolRelative(target.string ?? ""))),
-        ])])
+        let file = paths.spoolRelative(target.string ?? "")
+        try recorder.record([setAside
+            ? .setAside(packetId: report.packetId ?? "", recipient: recipient, reason: report.reason?.code ?? "invalid", message: reason.en,
+                        file: file)
+            : .refused(packetId: report.packetId ?? "", recipient: recipient, reason: report.reason?.code ?? "invalid", message: reason.en,
+                       file: file)])
         if setAside {
             // No 02: the sender did nothing wrong.
         } else if let sender, let metadata = report.metadata {
