@@ -105,7 +105,7 @@ let package = Package(
         ),
         .target(
             name: "Registers",
-            dependencies: ["Ledger", "WorkingTime", "Packets", "Spool", "DurableIO", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Ledger", "WorkingTime", "Packets", "Spool", "DurableIO"]
         ),
         .executableTarget(
             name: "lienthong",

@@ -45,7 +45,7 @@ let priorities = ["thuong", "thuong", "thuong", "khan", "thuong-khan", "hoa-toc"
 
 let directory = TemporaryDirectory("lienthong-search-bench")
 let root = directory.path
-func sidecar(_ index: Int, id: PacketID) -> (String, JournalEvent) {
+func sidecar(_ index: Int, id: PacketID) -> (String, LedgerEvent) {
     var random = SystemRandomNumberGenerator()
     let sender = agencies[index % agencies.count]
     let recipient = agencies[(index / agencies.count + 1 + index) % agencies.count]
@@ -74,21 +74,19 @@ func sidecar(_ index: Int, id: PacketID) -> (String, JournalEvent) {
         }
         """
     let path = "archive/2026/11/\(id.rawValue)"
-    var fields: [(String, JSONValue)] = [("packetId", .string(id.rawValue)), ("sender", .string(sender.0)),
-                                         ("codeNumber", .string("\(index / agencies.count + 1)")), ("codeNotation", .string(notations[kind])),
-                                         ("issuedDate", .string(issued)), ("typeName", .string(types[kind])), ("subject", .string(subject)),
-                                         ("priority", .string(priority))]
-    if !secrecy.isEmpty { fields.append(("secrecy", .string("mat"))) }
-    fields += [("to", .array([.string(recipient.0)])), ("packedAt", .string("2026-11-24T10:00:00.000+07:00")),
-               ("archive", .string(path + ".tar")), ("sha256", .string(String(repeating: "ef", count: 32))), ("size", .integer(200_000))]
-    return (json, JournalEvent("packed", fields))
+    let packet = LedgerPacket(packetId: id, sender: AgencyCode(sender.0)!, codeNumber: "\(index / agencies.count + 1)",
+                              codeNotation: notations[kind], issuedDate: issued, typeName: types[kind], subject: subject,
+                              priority: priority, secrecy: secrecy.isEmpty ? nil : "mat", to: [AgencyCode(recipient.0)!],
+                              files: ["\(types[kind]) \(index).pdf"], packedAt: "2026-11-24T10:00:00.000+07:00", archive: path + ".tar",
+                              sha256: String(repeating: "ef", count: 32), size: 200_000)
+    return (json, .packed(packet))
 }
 
 print("generating \(packets) packets (journal records and archive sidecars) in \(root)")
 try FileManager.default.createDirectory(atPath: root + "/archive/2026/11", withIntermediateDirectories: true)
 try FileManager.default.createDirectory(atPath: root + "/state", withIntermediateDirectories: true)
 let journal = try Journal(path: root + "/state/journal.jsonl")
-var batch: [JournalEvent] = []
+var batch: [LedgerEvent] = []
 let start = Date(timeIntervalSince1970: 1_795_500_000)
 for index in 0..<packets {
     let id = PacketID.make(at: start.addingTimeInterval(Double(index) * 0.01))

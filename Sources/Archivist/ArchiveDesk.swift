@@ -42,12 +42,8 @@ public struct ArchiveDesk: Sendable {
     /// are not recorded.
     public func recordAccess(_ record: ArchiveRecord, user: String, role: String, action: String, file: String?, via: String) throws {
         guard let secrecy = record.hit.secrecy else { return }
-        var fields: [(String, JSONValue)] = [
-            ("user", .string(user)), ("role", .string(role)), ("packetId", .string(record.hit.packetId)),
-            ("secrecy", .string(secrecy)), ("action", .string(action)), ("via", .string(via)),
-        ]
-        if let file { fields.append(("file", .string(file))) }
-        try Journal(path: spool.state + "/journal.jsonl").append(JournalEvent("accessed", fields))
+        try Journal(path: spool.state + "/journal.jsonl").append(
+            .accessed(user: user, role: role, packetId: record.hit.packetId, secrecy: secrecy, action: action, via: via, file: file))
     }
 
     /// Records fixity results in the journal (`verified`: packet, result, detail, by which way), one batch, and
@@ -56,8 +52,7 @@ public struct ArchiveDesk: Sendable {
         guard !results.isEmpty else { return }
         let journal = try Journal(path: spool.state + "/journal.jsonl")
         _ = try journal.append(results.map { result in
-            JournalEvent("verified", [("packetId", .string(result.packetId)), ("result", .string(result.result)),
-                                      ("detail", .string(result.detail)), ("via", .string(via))])
+            LedgerEvent.verified(packetId: result.packetId, result: result.result, detail: result.detail, via: via)
         })
         try index.catchUp(with: journal)
     }

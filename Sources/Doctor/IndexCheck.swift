@@ -45,11 +45,10 @@ public struct IndexCheck: DoctorCheck {
                 last = max(last, record.sequence)
                 guard record.sequence <= index.lastSequence else { return }
                 switch record.event {
-                case "packed", "received": if let id = record.string("packetId"), record.string("sender") != nil { packets.insert(id) }
-                case "delivered":
-                    if let id = record.string("packetId"), let recipient = record.string("recipient") { deliveries.insert(id + " " + recipient) }
-                case "rejected": rejections += 1
-                default: break
+                case .packed(let packet), .received(let packet, _): packets.insert(packet.packetId.rawValue)
+                case .delivered(let packetId, let recipient, _): deliveries.insert(packetId.rawValue + " " + recipient.rawValue)
+                case .rejected: rejections += 1
+                case .completed, .registered, .status, .refused, .setAside, .verified, .started, .stopped, .accessed: break
                 }
             }
         } catch {

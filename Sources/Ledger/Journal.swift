@@ -88,7 +88,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Appends `events` in order as one durable batch; returns the records written.
     @discardableResult
-    public func append(_ events: [JournalEvent]) throws -> [JournalRecord] {
+    public func append(_ events: [LedgerEvent]) throws -> [JournalRecord] {
         try append { events }
     }
 
@@ -96,7 +96,7 @@ public final class Journal: @unchecked Sendable {
     /// between what `compute` reads (the index, caught up inside it) and what it writes. Numbers handed out this
     /// way (arrival numbers) have neither gaps nor repeats, whatever process appends and whenever one crashes.
     @discardableResult
-    public func append(computing compute: () throws -> [JournalEvent]) throws -> [JournalRecord] {
+    public func append(computing compute: () throws -> [LedgerEvent]) throws -> [JournalRecord] {
         let lock = try FileLock.acquire(lockPath)
         defer { withExtendedLifetime(lock) {} }
         let events = try compute()
@@ -106,7 +106,7 @@ public final class Journal: @unchecked Sendable {
         // another process): mend it now, under the lock, rather than refuse every append from here on.
         try repairTail(file)
         let length = Int64(try file.status().st_size)
-        let last = try Self.lastRecord(file)
+        let last = try Self.lastEnvelope(file)
         var previous = last?.hash ?? JournalRecord.genesis
         var sequence = last?.sequence ?? 0
         let at = Timestamp.string(clock(), in: timeZone)
@@ -133,7 +133,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Appends one event.
     @discardableResult
-    public func append(_ event: JournalEvent) throws -> JournalRecord { try append([event])[0] }
+    public func append(_ event: LedgerEvent) throws -> JournalRecord { try append([event])[0] }
 
     /// Every record, in order (streaming the file).
     public func records() throws -> [JournalRecord] {
@@ -142,7 +142,8 @@ public final class Journal: @unchecked Sendable {
         return records
     }
 
-    /// Calls `body` for each complete record in order.
+    /// Calls `body` for each complete record in order. A line of an unknown kind, or without the fields its kind
+    /// needs, is never skipped: `JournalRecordError` names it.
     public func forEachRecord(_ body: (JournalRecord) throws -> Void) throws {
         _ = try forEachRecord(from: 0) { record, _ in try body(record) }
     }
@@ -152,16 +153,44 @@ public final class Journal: @unchecked Sendable {
     /// stays valid: the index resumes from where it stopped instead of rereading everything.
     @discardableResult
     public func forEachRecord(from offset: Int64, _ body: (JournalRecord, Int64) throws -> Void) throws -> Int64 {
-        try forEachLine(from: offset) { line, end in
-            guard let record = JournalRecord.parse(line) else { return }
+        var lines = 0
+        return try forEachLine(from: offset) { line, end in
+            lines += 1
+            let record: JournalRecord?
+            do {
+                record = try JournalRecord.parse(line)
+            } catch var error as JournalRecordError {
+                error.line = try linesBefore(offset) + lines
+                throw error
+            }
+            guard let record else { return }
             try body(record, end)
         }.end
     }
 
+    /// How many lines end before byte `offset` (read only to name a line in an error).
+    private func linesBefore(_ offset: Int64) throws -> Int {
+        guard offset > 0 else { return 0 }
+        let file = try FileDescriptor.open(path, O_RDONLY)
+        var count = 0
+        var position: Int64 = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while position < offset {
+            let want = Int(min(Int64(chunk.count), offset - position))
+            let read = chunk.withUnsafeMutableBytes { pread(file.raw, $0.baseAddress, want, off_t(position)) }
+            guard read > 0 else { break }
+            count += chunk[..<read].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            position += Int64(read)
+        }
+        return count
+    }
+
     /// The last complete record, read from the end of the file without taking the lock or changing anything
-    /// (nil for an empty journal). Throws when the last line is not a record.
+    /// (nil for an empty journal). Throws when the last line is not a record, or not one of a known kind
+    /// (`JournalRecordError`).
     public func lastRecord() throws -> JournalRecord? {
-        try Self.lastRecord(try FileDescriptor.open(path, O_RDONLY))
+        guard let envelope = try Self.lastEnvelope(try FileDescriptor.open(path, O_RDONLY)) else { return nil }
+        return try JournalRecord.parse(envelope.line)
     }
 
     /// The record on the line that ends (with its newline) just before byte `offset`, or nil when no record ends
@@ -173,10 +202,12 @@ public final class Journal: @unchecked Sendable {
         var newline: UInt8 = 0
         guard pread(file.raw, &newline, 1, off_t(offset - 1)) == 1, newline == UInt8(ascii: "\n") else { return nil }
         guard let line = try Self.line(endingAt: offset - 1, in: file) else { return nil }
-        return JournalRecord.parse(line.bytes)
+        // A line that does not decode is not the record the offset was taken after (that one was applied).
+        return (try? JournalRecord.parse(line.bytes)) ?? nil
     }
 
-    /// Checks the whole hash chain; returns the number of records.
+    /// Checks the whole hash chain, and that every record decodes (`JournalRecordError` names the first that does
+    /// not); returns the number of records.
     @discardableResult
     public func verifyChain() throws -> Int {
         var previous = JournalRecord.genesis
@@ -184,7 +215,7 @@ public final class Journal: @unchecked Sendable {
         var lineNumber = 0
         let (_, partial) = try forEachLine(from: 0) { line, _ in
             lineNumber += 1
-            guard let record = JournalRecord.parse(line) else {
+            guard let record = try JournalRecord.parse(line, lineNumber: lineNumber) else {
                 throw JournalChainError(sequence: expected, line: lineNumber, reason: "not a journal record")
             }
             guard record.sequence == expected else {
@@ -245,8 +276,8 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// The last complete record, read from the end of the file.
-    static func lastRecord(_ file: FileDescriptor) throws -> JournalRecord? {
+    /// The last complete record's envelope (its sequence and hash, whatever its kind), read from the end of the file.
+    static func lastEnvelope(_ file: FileDescriptor) throws -> JournalRecord.Envelope? {
         var size = Int64(try file.status().st_size)
         guard size > 0 else { return nil }
         var last: UInt8 = 0
@@ -254,7 +285,7 @@ public final class Journal: @unchecked Sendable {
         if last == UInt8(ascii: "\n") { size -= 1 }
         guard let line = try line(endingAt: size, in: file) else { return nil }
         // Appending after an unreadable record would silently restart the chain: refuse instead.
-        guard let record = JournalRecord.parse(line.bytes) else {
+        guard let record = JournalRecord.Envelope(line.bytes) else {
             throw JournalChainError(sequence: -1, line: -1, reason: "the last record of \(file.path) is unreadable")
         }
         return record
@@ -273,12 +304,12 @@ public final class Journal: @unchecked Sendable {
             keep = torn.start
         }
         // The last complete line: a record, or (once) cut off as the torn tail it is.
-        if keep > 0, let line = try Self.line(endingAt: keep - 1, in: file), JournalRecord.parse(line.bytes) == nil {
+        if keep > 0, let line = try Self.line(endingAt: keep - 1, in: file), JournalRecord.Envelope(line.bytes) == nil {
             if keep < size {
                 // Already a partial line after it: two damaged lines are no torn tail.
                 throw JournalDamagedError(path: path, lineFromEnd: 2, reason: "not a journal record")
             }
-            if line.start > 0, let before = try Self.line(endingAt: line.start - 1, in: file), JournalRecord.parse(before.bytes) == nil {
+            if line.start > 0, let before = try Self.line(endingAt: line.start - 1, in: file), JournalRecord.Envelope(before.bytes) == nil {
                 throw JournalDamagedError(path: path, lineFromEnd: 2, reason: "not a journal record")
             }
             keep = line.start

@@ -8,23 +8,18 @@ public struct JournalRecord: Sendable, Equatable {
     public let sequence: Int64
     /// When it was written (ISO 8601 with the office's offset).
     public let at: String
-    /// What happened: `packed`, `delivered`, `completed`, `rejected`, `started` …
-    public let event: String
-    /// The event's own fields.
-    public let fields: [(String, JSONValue)]
+    /// What happened, decoded from the line (its kind and fields).
+    public let event: LedgerEvent
     /// SHA-256 of the previous line's bytes (64 zeros for the first line).
     public let previous: String
     /// The line exactly as written, without its newline.
     public let line: [UInt8]
 
+    /// The record kind, as the line's `event` says it.
+    public var kind: String { event.kind }
+
     /// SHA-256 of this line: the `previous` of the next record.
     public var hash: String { SHA256Hasher.hex(of: line) }
-
-    /// A field's value.
-    public subscript(_ key: String) -> JSONValue? { fields.first { $0.0 == key }?.1 }
-
-    /// A text field.
-    public func string(_ key: String) -> String? { self[key]?.stringValue }
 
     public static func == (lhs: JournalRecord, rhs: JournalRecord) -> Bool { lhs.line == rhs.line }
 
@@ -34,30 +29,47 @@ public struct JournalRecord: Sendable, Equatable {
     static let reservedKeys: Set<String> = ["seq", "at", "event", "prev"]
 
     /// Builds the line for a new record.
-    static func make(sequence: Int64, at: String, event: JournalEvent, previous: String) -> JournalRecord {
-        let members: [(String, JSONValue)] = [("seq", .integer(sequence)), ("at", .string(at)), ("event", .string(event.name))]
+    static func make(sequence: Int64, at: String, event: LedgerEvent, previous: String) -> JournalRecord {
+        let members: [(String, JSONValue)] = [("seq", .integer(sequence)), ("at", .string(at)), ("event", .string(event.kind))]
             + event.fields + [("prev", .string(previous))]
         let line = JSONWriter.compactBytes(.object(members))
-        return JournalRecord(sequence: sequence, at: at, event: event.name, fields: event.fields, previous: previous, line: line)
+        return JournalRecord(sequence: sequence, at: at, event: event, previous: previous, line: line)
     }
 
-    /// Parses a line; nil when it is not a journal record.
-    static func parse(_ line: [UInt8]) -> JournalRecord? {
-        guard let value = try? JSONParser().parse(line), let members = value.objectValue,
-              let sequence = value["seq"]?.integerValue, let at = value["at"]?.stringValue,
-              let event = value["event"]?.stringValue, let previous = value["prev"]?.stringValue else { return nil }
-        return JournalRecord(sequence: sequence, at: at, event: event,
-                             fields: members.filter { !reservedKeys.contains($0.0) }, previous: previous, line: line)
+    /// What every record has, whatever its kind: nil when the line is not a journal record at all (torn, garbled).
+    struct Envelope {
+        let sequence: Int64
+        let at: String
+        let kind: String
+        let previous: String
+        let fields: [(String, JSONValue)]
+        let line: [UInt8]
+
+        var hash: String { SHA256Hasher.hex(of: line) }
+
+        init?(_ line: [UInt8]) {
+            guard let value = try? JSONParser().parse(line), let members = value.objectValue,
+                  let sequence = value["seq"]?.integerValue, let at = value["at"]?.stringValue,
+                  let kind = value["event"]?.stringValue, let previous = value["prev"]?.stringValue else { return nil }
+            self.sequence = sequence
+            self.at = at
+            self.kind = kind
+            self.previous = previous
+            self.fields = members.filter { !JournalRecord.reservedKeys.contains($0.0) }
+            self.line = line
+        }
     }
-}
 
-/// An event to append: a name and its fields.
-public struct JournalEvent: Sendable {
-    public let name: String
-    public let fields: [(String, JSONValue)]
-
-    public init(_ name: String, _ fields: [(String, JSONValue)]) {
-        self.name = name
-        self.fields = fields.filter { !JournalRecord.reservedKeys.contains($0.0) }
+    /// Parses a line: nil when it is not a journal record at all; throws `JournalRecordError` (naming `lineNumber`)
+    /// when it is one of an unknown kind, or without the fields its kind needs.
+    static func parse(_ line: [UInt8], lineNumber: Int = 0) throws -> JournalRecord? {
+        guard let envelope = Envelope(line) else { return nil }
+        do {
+            let event = try LedgerEvent(kind: envelope.kind, fields: envelope.fields, sequence: envelope.sequence)
+            return JournalRecord(sequence: envelope.sequence, at: envelope.at, event: event, previous: envelope.previous, line: line)
+        } catch var error as JournalRecordError {
+            error.line = lineNumber
+            throw error
+        }
     }
 }

@@ -126,72 +126,68 @@ public final class LedgerIndex: Sendable {
 
     private static func apply(_ record: JournalRecord, _ db: Database) throws {
         switch record.event {
-        case "packed", "received":
-            guard let id = record.string("packetId"), let sender = record.string("sender") else { return }
-            try db.execute(sql: """
-                INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
-                                    packedAt, archivePath, sha256, size)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(packetId) DO UPDATE SET sender = excluded.sender, codeNumber = excluded.codeNumber,
-                    codeNotation = excluded.codeNotation, issuedDate = excluded.issuedDate, typeName = excluded.typeName,
-                    subject = excluded.subject, priority = excluded.priority, secrecy = excluded.secrecy, packedAt = excluded.packedAt,
-                    archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
-                """, arguments: [id, sender, record.string("codeNumber") ?? "", record.string("codeNotation") ?? "",
-                                 record.string("issuedDate") ?? "", record.string("typeName") ?? "", record.string("subject") ?? "",
-                                 record.string("priority") ?? "thuong", record.string("secrecy"), record.string("packedAt") ?? record.at,
-                                 record.string("archive") ?? "", record.string("sha256"), record["size"]?.integerValue])
-            // The journal (hash-chained, written as the packet was made) is the truth about a packet; a rebuild reads
-            // the archive's sidecars first, and what the journal says replaces what a sidecar claimed.
-            if let recipients = record["to"]?.arrayValue?.compactMap(\.stringValue) {
-                try db.execute(sql: "DELETE FROM recipient WHERE packetId = ?", arguments: [id])
-                for recipient in recipients {
-                    try db.execute(sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [id, recipient])
-                }
-            }
+        case .packed(let packet):
+            try apply(packet, at: record.at, db)
             // Only this office's own outgoing documents take numbers in its agencies' series.
-            if record.event == "packed", let number = record.string("codeNumber"), let notation = record.string("codeNotation"),
-               let issued = record.string("issuedDate"), let year = Int(issued.prefix(4)) {
+            if let year = Int(packet.issuedDate.prefix(4)) {
                 try db.execute(sql: "INSERT OR IGNORE INTO documentNumber VALUES (?, ?, ?, ?, ?)",
-                               arguments: [sender, year, DocumentNumber.key(number), DocumentNumber.key(notation: notation), id])
+                               arguments: [packet.sender.rawValue, year, DocumentNumber.key(packet.codeNumber),
+                                           DocumentNumber.key(notation: packet.codeNotation), packet.packetId.rawValue])
             }
-        case "delivered":
-            guard let id = record.string("packetId"), let agency = record.string("recipient") else { return }
+        case .received(let packet, _):
+            try apply(packet, at: record.at, db)
+        case .delivered(let packetId, let recipient, let path):
             try db.execute(sql: "INSERT OR IGNORE INTO delivery VALUES (?, ?, ?, ?)",
-                           arguments: [id, agency, record.at, record.string("path") ?? ""])
-        case "completed":
-            guard let id = record.string("packetId") else { return }
-            try db.execute(sql: "UPDATE packet SET completed = 1 WHERE packetId = ?", arguments: [id])
-        case "registered":
-            guard let id = record.string("packetId"), let agency = record.string("recipient"),
-                  let year = record["year"]?.integerValue, let number = record["number"]?.integerValue else { return }
-            let legal = record["documents"].map { String(decoding: JSONWriter.compactBytes($0), as: UTF8.self) }
+                           arguments: [packetId.rawValue, recipient.rawValue, record.at, path])
+        case .completed(let packetId, _):
+            try db.execute(sql: "UPDATE packet SET completed = 1 WHERE packetId = ?", arguments: [packetId.rawValue])
+        case .registered(let registration):
+            let legal = String(decoding: JSONWriter.compactBytes(registration.documents), as: UTF8.self)
             try db.execute(sql: """
                 INSERT OR IGNORE INTO arrival (packetId, agency, year, series, number, registeredAt, late, legal, medium, receivedAt, receivedBy)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, agency, year, record.string("series") ?? "thuong", number, record.at, record["late"] == .bool(true),
-                                 legal, record.string("medium") ?? "electronic", record.string("receivedAt"), record.string("receivedBy")])
-        case "status":
-            guard let id = record.string("packetId"), let agency = record.string("recipient"), let code = record.string("code") else { return }
+                """, arguments: [registration.packetId, registration.recipient.rawValue, registration.year, registration.series,
+                                 registration.number, record.at, registration.late, legal, registration.medium ?? "electronic",
+                                 registration.receivedAt, registration.receivedBy])
+        case .status(let packetId, _, let recipient, let code, let late, let reason, _):
             try db.execute(sql: "INSERT OR IGNORE INTO status VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [id, agency, code, record.at, record["late"] == .bool(true), record.string("reason")])
-        case "refused":
-            guard let id = record.string("packetId"), let agency = record.string("recipient") else { return }
+                           arguments: [packetId, recipient.rawValue, code, record.at, late, reason])
+        case .refused(let packetId, let recipient, let reason, let message, _):
             try db.execute(sql: "INSERT OR IGNORE INTO refusal VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, agency, record.at, record.string("reason") ?? "", record.string("message") ?? ""])
-        case "verified":
-            guard let id = record.string("packetId"), let result = record.string("result") else { return }
+                           arguments: [packetId, recipient.rawValue, record.at, reason, message])
+        case .verified(let packetId, let result, let detail, _):
             try db.execute(sql: "INSERT OR REPLACE INTO verification VALUES (?, ?, ?, ?)",
-                           arguments: [id, record.at, result, record.string("detail") ?? ""])
-        case "rejected":
-            let names = record["names"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
+                           arguments: [packetId, record.at, result, detail])
+        case .rejected(let packetId, let agency, let names, let reason, let message):
             try db.execute(sql: "INSERT OR IGNORE INTO rejection VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [record.sequence, record.at, record.string("agency") ?? "", names,
-                                       record.string("reason") ?? "", record.string("message") ?? "", record.string("packetId")])
-            if let id = record.string("packetId") {
-                try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [id])
-            }
-        default:
+                           arguments: [record.sequence, record.at, agency.rawValue, names.joined(separator: "\n"),
+                                       reason, message, packetId.rawValue])
+            try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId.rawValue])
+        case .setAside, .started, .stopped, .accessed:
+            // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
             break
+        }
+    }
+
+    /// The packet row of a `packed` or `received` record, and its recipients.
+    private static func apply(_ packet: LedgerPacket, at: String, _ db: Database) throws {
+        let id = packet.packetId.rawValue
+        try db.execute(sql: """
+            INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
+                                packedAt, archivePath, sha256, size)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(packetId) DO UPDATE SET sender = excluded.sender, codeNumber = excluded.codeNumber,
+                codeNotation = excluded.codeNotation, issuedDate = excluded.issuedDate, typeName = excluded.typeName,
+                subject = excluded.subject, priority = excluded.priority, secrecy = excluded.secrecy, packedAt = excluded.packedAt,
+                archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
+            """, arguments: [id, packet.sender.rawValue, packet.codeNumber, packet.codeNotation, packet.issuedDate, packet.typeName,
+                             packet.subject, packet.priority, packet.secrecy, packet.packedAt ?? at, packet.archive, packet.sha256,
+                             packet.size])
+        // The journal (hash-chained, written as the packet was made) is the truth about a packet; a rebuild reads
+        // the archive's sidecars first, and what the journal says replaces what a sidecar claimed.
+        try db.execute(sql: "DELETE FROM recipient WHERE packetId = ?", arguments: [id])
+        for recipient in packet.to {
+            try db.execute(sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [id, recipient.rawValue])
         }
     }
 

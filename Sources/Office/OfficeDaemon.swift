@@ -112,8 +112,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let watcher = try startWatcher()
         defer { watcher?.stop() }
         do {
-            try journal.append(JournalEvent("started", [("mode", .string(mode == .once ? "once" : "daemon")),
-                                                        ("watch", .string(watcher == nil ? "poll" : "inotify"))]))
+            try journal.append(.started(mode: mode == .once ? "once" : "daemon", watch: watcher == nil ? "poll" : "inotify"))
         } catch let damage as JournalDamagedError {
             try halt(damage)
         }
@@ -183,7 +182,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             }
         }
         outage.heartbeat(final: true)
-        try journal.append(JournalEvent("stopped", []))
+        try journal.append(.stopped)
         logger.info("office stopped")
     }
 

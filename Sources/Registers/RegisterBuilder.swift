@@ -1,6 +1,5 @@
 import DurableIO
 import Foundation
-import GRDB
 import Ledger
 import WorkingTime
 import Packets
@@ -24,22 +23,12 @@ public struct RegisterBuilder: Sendable {
     /// The outgoing register of `agency` for documents dated in `year`, in the order they were sent: the ordinary
     /// register, or with `secret` the separate register of documents with a secrecy level (Decree 30/2020 App. IV).
     public func outgoing(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [OutgoingRow] {
-        let packets = try index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT packetId, archivePath, packedAt FROM packet
-                WHERE sender = ? AND substr(issuedDate, 1, 4) = ? AND packetId NOT IN (SELECT packetId FROM refusal WHERE agency = sender)
-                ORDER BY packedAt, packetId
-                """, arguments: [agency.rawValue, String(format: "%04d", year)])
-                .map { (packetId: $0["packetId"] as String, archivePath: $0["archivePath"] as String, packedAt: $0["packedAt"] as String) }
-        }
-        return try packets.compactMap { packet in
+        let packets = try index.outgoingRegister(sender: agency, year: year)
+        return packets.compactMap { packet in
             guard let metadata = sidecar(packet.archivePath), (metadata.document.secrecy != nil) == secret else { return nil }
             let document = metadata.document
-            let receipts = try index.read { db in
-                try Row.fetchAll(db, sql: "SELECT agency, number FROM arrival WHERE packetId = ? ORDER BY agency", arguments: [packet.packetId])
-                    .map { (agency: $0["agency"] as String, number: $0["number"] as Int64) }
-            }
-            let refused = try index.refusals(packet.packetId)
+            let receipts = packet.receipts
+            let refused = packet.refusedBy
             let sentAt = Timestamp.parse(packet.packedAt) ?? Date()
             let late = sentAt > calendar.sendingDeadline(issued: document.issuedDate)
             var notes: [String] = []
@@ -54,7 +43,7 @@ public struct RegisterBuilder: Sendable {
                 archiveCopy: "Văn thư (bản điện tử trong kho lưu trữ)",
                 copies: document.extra.first { $0.0 == "issuedAmount" }?.1.integerValue.map(String.init) ?? "",
                 sent: localDateTime(sentAt),
-                receipts: receipts.map { "\(names[AgencyCode($0.agency)!] ?? $0.agency): số đến \($0.number)" }.joined(separator: "; "),
+                receipts: receipts.map { "\(names[$0.agency] ?? $0.agency.rawValue): số đến \($0.number)" }.joined(separator: "; "),
                 notes: notes.joined(separator: ". "), late: late, packetId: packet.packetId)
         }
     }
@@ -62,21 +51,7 @@ public struct RegisterBuilder: Sendable {
     /// The incoming register of `agency` for `year` (the year of arrival) in arrival-number order: the ordinary
     /// series, or with `secret` the separate series of documents with a secrecy level.
     public func incoming(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [IncomingRow] {
-        let arrivals = try index.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT arrival.packetId, arrival.series, arrival.number, arrival.registeredAt, arrival.late, arrival.legal,
-                       arrival.medium, arrival.receivedAt, arrival.receivedBy, packet.archivePath
-                FROM arrival JOIN packet ON packet.packetId = arrival.packetId
-                WHERE arrival.agency = ? AND arrival.year = ? AND arrival.series = ?
-                ORDER BY arrival.number
-                """, arguments: [agency.rawValue, year, secret ? "mat" : "thuong"])
-                .map { row in
-                    (packetId: row["packetId"] as String, series: row["series"] as String, number: row["number"] as Int64,
-                     registeredAt: row["registeredAt"] as String, late: row["late"] as Bool, legal: row["legal"] as String?,
-                     paper: (row["medium"] as String?) == "paper", receivedAt: row["receivedAt"] as String?,
-                     receivedBy: row["receivedBy"] as String?, archivePath: row["archivePath"] as String)
-                }
-        }
+        let arrivals = try index.incomingRegister(recipient: agency, year: year, series: secret ? "mat" : "thuong")
         return arrivals.compactMap { arrival in
             guard let metadata = sidecar(arrival.archivePath) else { return nil }
             let document = metadata.document

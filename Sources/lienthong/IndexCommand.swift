@@ -20,8 +20,14 @@ struct IndexCommand: ParsableCommand {
         func run() throws {
             let layout = SpoolLayout.resolve(spool)
             let journal = try Journal(path: layout.state + "/journal.jsonl")
-            let summary = try LedgerIndex.rebuild(at: layout.state + "/index.sqlite", archive: layout.archive,
+            let summary: LedgerIndex.RebuildSummary
+            do {
+                summary = try LedgerIndex.rebuild(at: layout.state + "/index.sqlite", archive: layout.archive,
                                                   spoolRoot: layout.root, journal: journal)
+            } catch let error as JournalRecordError {
+                // Never rebuilt past a record it cannot apply: the index would silently lack what that record says.
+                throw CommandFailure("index not rebuilt: \(error)")
+            }
             print("Index rebuilt from \(summary.sidecars) archive sidecar(s) and \(summary.journalRecords) journal record(s): "
                   + "\(summary.packets) packet(s), \(summary.deliveries) deliveries, \(summary.rejections) rejection(s).")
         }
@@ -51,6 +57,8 @@ struct JournalCommand: ParsableCommand {
                 print("journal intact: \(count) record(s), each carrying the SHA-256 of the one before")
             } catch let error as JournalChainError {
                 throw CommandFailure("journal broken: \(error)")
+            } catch let error as JournalRecordError {
+                throw CommandFailure("journal unreadable: \(error)")
             }
         }
     }

@@ -167,7 +167,7 @@ import TestSupport
         let path = spool.layout.state + "/journal.jsonl"
         let journal = try Journal(path: path)
         for number in 1...4 {
-            try journal.append(JournalEvent("packed", [("packetId", .string("P\(number)")), ("sender", .string("000.00.00.H53"))]))
+            try journal.append(packed(number))
         }
         let index = try LedgerIndex(path: spool.layout.state + "/index.sqlite")
         try index.catchUp(with: journal)
@@ -178,11 +178,12 @@ import TestSupport
         let clock = try spool.report(behind).findings.filter { $0.check == "journal" && $0.severity != .ok }
         #expect(clock.map(\.code).contains("clock-behind"))
 
-        // One byte of line 2 changed (P2 → P9): line 3 no longer carries line 2's hash.
+        // One byte of line 2 changed (packet 2 → packet 9): line 3 no longer carries line 2's hash.
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         let lines = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }
         let text = String(decoding: bytes[(lines[0] + 1)..<lines[1]], as: UTF8.self)
-        let offset = try #require(text.range(of: "\"P2\"")).lowerBound.utf16Offset(in: text) + 2
+        let found = try #require(text.range(of: "\"\(packetID(2).rawValue.prefix(18))"))
+        let offset = text.utf8.distance(from: text.startIndex, to: found.lowerBound) + 1 + 18  // the 2 of -002-
         bytes[lines[0] + 1 + offset] = UInt8(ascii: "9")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let broken = try #require(try spool.report().findings.first { $0.code == "journal-chain-broken" })
@@ -195,12 +196,12 @@ import TestSupport
         let spool = try DemoSpool()
         let path = spool.layout.state + "/journal.jsonl"
         let journal = try Journal(path: path)
-        try journal.append((1...3).map { JournalEvent("packed", [("packetId", .string("P\($0)")), ("sender", .string("000.00.00.H53"))]) })
+        try journal.append((1...3).map { packed($0) })
         let index = try LedgerIndex(path: spool.layout.state + "/index.sqlite")
         try index.catchUp(with: journal)
         // A journal the index does not come from: shorter than what the index applied.
         unlink(path)
-        try Journal(path: path).append(JournalEvent("packed", [("packetId", .string("P1")), ("sender", .string("000.00.00.H53"))]))
+        try Journal(path: path).append(packed(1))
         let problems = DemoSpool.problems(try spool.report())
         #expect(problems.map(\.code) == ["index-mismatch"], "\(problems)")
     }
@@ -208,10 +209,10 @@ import TestSupport
     @Test func anIndexBehindTheJournalIsFine() throws {
         let spool = try DemoSpool()
         let journal = try Journal(path: spool.layout.state + "/journal.jsonl")
-        try journal.append((1...3).map { JournalEvent("packed", [("packetId", .string("P\($0)")), ("sender", .string("000.00.00.H53"))]) })
+        try journal.append((1...3).map { packed($0) })
         try LedgerIndex(path: spool.layout.state + "/index.sqlite").catchUp(with: journal)
         // Records the index has not applied yet: the office applies them when it runs.
-        try journal.append(JournalEvent("delivered", [("packetId", .string("P1")), ("recipient", .string("000.00.01.H53"))]))
+        try journal.append(.delivered(packetId: packetID(1), recipient: AgencyCode("000.00.01.H53")!, path: ""))
         let report = try spool.report()
         #expect(DemoSpool.problems(report).isEmpty, "\(report.text)")
         #expect(report.findings.first { $0.code == "index" }?.message.en.contains("1 more record") == true)
@@ -220,7 +221,7 @@ import TestSupport
     @Test func doctorChangesNothing() throws {
         let spool = try DemoSpool()
         let journal = try Journal(path: spool.layout.state + "/journal.jsonl")
-        try journal.append(JournalEvent("packed", [("packetId", .string("P1")), ("sender", .string("000.00.00.H53"))]))
+        try journal.append(packed(1))
         do {
             try LedgerIndex(path: spool.layout.state + "/index.sqlite").catchUp(with: journal)
         }
@@ -242,5 +243,16 @@ import TestSupport
         #expect(key["check"] as? String == "layout")
         let line = try #require(report.text.split(separator: "\n").first { $0.contains("[key-mode]") })
         #expect(line.hasPrefix("LỖI/ERROR"))
+    }
+
+    /// A packet id whose millisecond field is `number` (`-002-` for 2).
+    func packetID(_ number: Int) -> PacketID { PacketID("20261124-030000-\(String(format: "%03d", number))-ABCDEFGHJK")! }
+
+    /// The `packed` record of a packet sent by the demo agency.
+    func packed(_ number: Int) -> LedgerEvent {
+        .packed(LedgerPacket(packetId: packetID(number), sender: AgencyCode("000.00.00.H53")!, codeNumber: "\(number)",
+                             codeNotation: "QĐ-UBND", issuedDate: "2026-11-24", typeName: "Công văn", subject: "Thử", priority: "thuong",
+                             secrecy: nil, to: [AgencyCode("000.00.01.H53")!], files: ["a.pdf"], packedAt: nil,
+                             archive: "archive/2026/11/\(packetID(number)).tar", sha256: nil, size: nil))
     }
 }

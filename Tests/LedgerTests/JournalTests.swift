@@ -9,20 +9,34 @@ import TestSupport
 
     func journal() throws -> Journal { try Journal(path: directory.file("journal.jsonl")) }
 
+    /// A packet id whose millisecond field is `number` (`-002-` for 2).
+    static func id(_ number: Int) -> PacketID { PacketID("20261124-030000-\(String(format: "%03d", number))-ABCDEFGHJK")! }
+    static let agency = AgencyCode("000.00.01.H53")!
+    static func packed(_ number: Int) -> LedgerEvent {
+        .packed(LedgerPacket(packetId: id(number), sender: AgencyCode("000.00.00.H53")!, codeNumber: "\(number)", codeNotation: "QĐ-UBND",
+                             issuedDate: "2026-11-24", typeName: "Công văn", subject: "Thử", priority: "thuong", secrecy: nil,
+                             to: [agency], files: ["a.pdf"], packedAt: "2026-11-24T10:00:00.000+07:00",
+                             archive: "archive/2026/11/\(id(number)).tar", sha256: nil, size: nil))
+    }
+    static func delivered(_ number: Int) -> LedgerEvent {
+        .delivered(packetId: id(number), recipient: agency, path: "agencies/000.00.01.H53/inbox/\(id(number))")
+    }
+    static func completed(_ number: Int) -> LedgerEvent { .completed(packetId: id(number), sent: "agencies/000.00.00.H53/sent/\(id(number))") }
+
     @Test func eachRecordCarriesTheHashOfTheOneBefore() throws {
         let journal = try journal()
-        let first = try journal.append(JournalEvent("packed", [("packetId", .string("a"))]))
-        let more = try journal.append([JournalEvent("delivered", [("packetId", .string("a"))]), JournalEvent("completed", [])])
+        let first = try journal.append(Self.packed(1))
+        let more = try journal.append([Self.delivered(1), Self.completed(1)])
         #expect(first.sequence == 1 && first.previous == JournalRecord.genesis)
         #expect(more.map(\.sequence) == [2, 3])
         #expect(more[0].previous == first.hash && more[1].previous == more[0].hash)
         #expect(try journal.verifyChain() == 3)
-        #expect(try journal.records().map(\.event) == ["packed", "delivered", "completed"])
+        #expect(try journal.records().map(\.kind) == ["packed", "delivered", "completed"])
     }
 
     @Test func anEditedRemovedOrReorderedRecordBreaksTheChain() throws {
         let journal = try journal()
-        for index in 0..<5 { try journal.append(JournalEvent("packed", [("packetId", .string("p\(index)"))])) }
+        for index in 0..<5 { try journal.append(Self.packed(index)) }
         let path = directory.file("journal.jsonl")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
         func check(_ edited: [String], breaksAt line: Int) throws {
@@ -35,7 +49,7 @@ import TestSupport
             }
         }
         var edited = lines
-        edited[2] = edited[2].replacingOccurrences(of: "p2", with: "p9")
+        edited[2] = edited[2].replacingOccurrences(of: "-002-", with: "-009-")
         try check(edited, breaksAt: 4)  // record 3's content changed: record 4 no longer follows from it
         try check(lines.enumerated().filter { $0.offset != 1 }.map(\.element), breaksAt: 2)
         try check([lines[0], lines[2], lines[1], lines[3], lines[4]], breaksAt: 2)
@@ -45,7 +59,7 @@ import TestSupport
 
     @Test func aTornLastLineFromACrashIsCutOffOnOpen() throws {
         let path = directory.file("journal.jsonl")
-        try journal().append(JournalEvent("packed", [("packetId", .string("a"))]))
+        try journal().append(Self.packed(1))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.seekToEndOfFile()
         handle.write(Data(#"{"seq":2,"at":"2026-11-24T10:00:00+07:00","event":"deliv"#.utf8))
@@ -53,7 +67,7 @@ import TestSupport
         #expect(throws: JournalChainError.self) { try Journal(path: path, repairing: false).verifyChain() }
         let reopened = try Journal(path: path)
         #expect(try reopened.verifyChain() == 1)
-        #expect(try reopened.append(JournalEvent("delivered", [])).sequence == 2)
+        #expect(try reopened.append(Self.delivered(1)).sequence == 2)
         #expect(try reopened.verifyChain() == 2)
     }
 
@@ -63,17 +77,17 @@ import TestSupport
         let path = directory.file("journal.jsonl")
         let cuts = Cuts()
         let open = try Journal(path: path, repaired: { cuts.add($0.removedCount) })
-        try open.append([JournalEvent("packed", [("packetId", .string("a"))]), JournalEvent("delivered", [("packetId", .string("a"))])])
+        try open.append([Self.packed(1), Self.delivered(1)])
         var info = stat()
         #expect(stat(path, &info) == 0)
         #expect(truncate(path, info.st_size - 20) == 0)
-        #expect(try open.append(JournalEvent("completed", [])).sequence == 2)
+        #expect(try open.append(Self.completed(1)).sequence == 2)
         #expect(try open.verifyChain() == 2)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.seekToEndOfFile()
         handle.write(Data("{\"seq\":3,\"at\":\"garbled\n".utf8))
         try handle.close()
-        #expect(try open.append(JournalEvent("stopped", [])).sequence == 3)
+        #expect(try open.append(.stopped).sequence == 3)
         #expect(try open.verifyChain() == 3)
         #expect(cuts.values.count == 2)
     }
@@ -81,13 +95,13 @@ import TestSupport
     /// Damage before the last line is never cut away: appends refuse it, and the journal can still be read.
     @Test func damageBeforeTheLastLineIsRefused() throws {
         let path = directory.file("journal.jsonl")
-        try journal().append(JournalEvent("packed", [("packetId", .string("a"))]))
+        try journal().append(Self.packed(1))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.seekToEndOfFile()
         handle.write(Data("garbage\nmore garbage\n".utf8))
         try handle.close()
         let reopened = try Journal(path: path)
-        #expect(throws: JournalDamagedError.self) { try reopened.append(JournalEvent("delivered", [])) }
+        #expect(throws: JournalDamagedError.self) { try reopened.append(Self.delivered(1)) }
         #expect(try reopened.records().count == 1)
     }
 
@@ -99,7 +113,7 @@ import TestSupport
                 group.addTask {
                     // Each writer opens the journal on its own, as a second daemon would.
                     let own = try? Journal(path: path)
-                    for index in 0..<50 { _ = try? own?.append(JournalEvent("packed", [("packetId", .string("\(writer)-\(index)"))])) }
+                    for index in 0..<50 { _ = try? own?.append(Self.packed(writer * 100 + index)) }
                 }
             }
         }

@@ -32,16 +32,18 @@ import TestSupport
     @Test func catchesUpWithTheJournalFromWhereItStopped() throws {
         let journal = try Journal(path: directory.file("journal.jsonl"))
         let index = try LedgerIndex(path: directory.file("index.sqlite"))
-        try journal.append(JournalEvent("packed", [("packetId", .string("P1")), ("sender", .string("000.00.00.H53")),
-                                                   ("codeNumber", .string("1")), ("codeNotation", .string("QĐ-UBND")),
-                                                   ("issuedDate", .string("2026-11-24")), ("to", .array([.string("000.00.01.H53")]))]))
+        let p1 = PacketID("20261124-030000-001-ABCDEFGHJK")!
+        try journal.append(.packed(LedgerPacket(packetId: p1, sender: AgencyCode("000.00.00.H53")!, codeNumber: "1", codeNotation: "QĐ-UBND",
+                                                issuedDate: "2026-11-24", typeName: "", subject: "", priority: "thuong", secrecy: nil,
+                                                to: [AgencyCode("000.00.01.H53")!], files: [], packedAt: nil, archive: "", sha256: nil,
+                                                size: nil)))
         try index.catchUp(with: journal)
-        try journal.append(JournalEvent("delivered", [("packetId", .string("P1")), ("recipient", .string("000.00.01.H53"))]))
+        try journal.append(.delivered(packetId: p1, recipient: AgencyCode("000.00.01.H53")!, path: ""))
         try index.catchUp(with: journal)
         try index.catchUp(with: journal)  // nothing new: nothing changes
         #expect(try index.counts().packets == 1 && index.counts().deliveries == 1)
-        #expect(try index.deliveries("P1").keys.sorted() == ["000.00.01.H53"])
+        #expect(try index.deliveries(p1.rawValue).keys.sorted() == ["000.00.01.H53"])
         #expect(try index.lastSequence() == 2)
-        #expect(try index.reserve(DocumentNumber(agency: AgencyCode("000.00.00.H53")!, document: document(number: "1")), for: "P2") == "P1")
+        #expect(try index.reserve(DocumentNumber(agency: AgencyCode("000.00.00.H53")!, document: document(number: "1")), for: "P2") == p1.rawValue)
     }
 }

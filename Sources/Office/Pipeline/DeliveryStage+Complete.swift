@@ -13,14 +13,13 @@ extension DeliveryStage {
         guard !shipments.isEmpty else { return }
         // Recorded first, then moved: a crash in between leaves the claim, which recovery moves without
         // recording it twice.
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         var targets: [String] = []
         for shipment in shipments {
             let target = paths.sent(shipment.packet.sender) + "/" + SentStatus.folderName(shipment.id, document: shipment.packet.document)
             targets.append(target)
             if try !recorder.index.isCompleted(shipment.id.rawValue) {
-                events.append(JournalEvent("completed", [("packetId", .string(shipment.id.rawValue)),
-                                                         ("sent", .string(paths.spoolRelative(target)))]))
+                events.append(.completed(packetId: shipment.id, sent: paths.spoolRelative(target)))
             }
         }
         try recorder.record(events)

@@ -9,7 +9,7 @@ extension Pipeline {
         guard !staged.isEmpty else { return [] }
         try Durable.syncAll(staged.flatMap { [$0.path, $0.path + ".json"] })
         var months: Set<String> = []
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         var published: [PublishedPacket] = []
         for packet in staged {
             let month = paths.archiveMonth(packet.id)
@@ -37,7 +37,7 @@ extension Pipeline {
     }
 
     /// The journal record of an archived packet: enough to rebuild the index without opening the archive.
-    func packedEvent(_ metadata: PacketMetadata, archive: String, sha256: String?, size: Int64?) -> JournalEvent {
-        PacketRecord.event("packed", metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size)
+    func packedEvent(_ metadata: PacketMetadata, archive: String, sha256: String?, size: Int64?) -> LedgerEvent {
+        .packed(PacketRecord.packet(metadata, archive: paths.spoolRelative(archive), sha256: sha256, size: size))
     }
 }

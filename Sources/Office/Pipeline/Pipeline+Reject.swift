@@ -47,11 +47,9 @@ extension Pipeline {
         try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)
         if try !index.hasRejection(packetId: claim.name) {
-            try record([JournalEvent("rejected", [
-                ("packetId", .string(claim.name)), ("agency", .string(claim.agency.rawValue)),
-                ("names", .array(plan.shown.map(JSONValue.string))), ("reason", .string(plan.code)),
-                ("message", .string(plan.issues.first?.problem.en ?? "")),
-            ])])
+            guard let packetId = claim.packetId else { throw FileError("reject (not an outbox claim)", path: claim.directory, code: EINVAL) }
+            try record([.rejected(packetId: packetId, agency: claim.agency, names: plan.shown, reason: plan.code,
+                                  message: plan.issues.first?.problem.en ?? "")])
         }
         unlink(marker)
         _ = RawPath(claim.directory).withCString { rmdir($0) }

@@ -159,5 +159,5 @@ final class Pipeline {
     }
 
     /// Appends events to the journal and brings the index up to date.
-    func record(_ events: [JournalEvent]) throws { try recorder.record(events) }
+    func record(_ events: [LedgerEvent]) throws { try recorder.record(events) }
 }

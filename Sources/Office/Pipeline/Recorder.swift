@@ -13,7 +13,7 @@ struct Recorder: Sendable {
     let index: LedgerIndex
 
     /// Appends events to the journal (one durable batch) and brings the index up to date.
-    func record(_ events: [JournalEvent]) throws {
+    func record(_ events: [LedgerEvent]) throws {
         guard !events.isEmpty else { return }
         try journal.append(events)
         try index.catchUp(with: journal)

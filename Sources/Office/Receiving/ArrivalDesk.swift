@@ -131,11 +131,10 @@ struct ArrivalDesk: Sendable {
             throw FileError("receive (landed meanwhile)", path: target, code: EEXIST)  // set aside as a copy at the next try
         }
         try Durable.syncAll([inbox])
-        var received: [JournalEvent] = []
+        var received: [LedgerEvent] = []
         if try !index.hasPacket(id.rawValue) {
-            received.append(PacketRecord.event("received", extracted.metadata, archive: paths.spoolRelative(archive),
-                                               sha256: digest.sha256, size: digest.size,
-                                               extra: [("recipient", .string(recipient.rawValue))]))
+            received.append(.received(PacketRecord.packet(extracted.metadata, archive: paths.spoolRelative(archive),
+                                                          sha256: digest.sha256, size: digest.size), recipient: recipient))
         }
         _ = try receiver.acknowledge([Receiver.Landing(extracted: extracted, target: target, fresh: true)], extra: received,
                                      catalog: [extracted.metadata], at: receiver.clock.now(), routes: routes)

@@ -65,7 +65,7 @@ struct Receiver: Sendable {
     /// A refused packet, already set down in the recipient's rejected/ with its reason: what to record, and the 02
     /// to send when the sender is to be told.
     struct Refusal {
-        let event: JournalEvent
+        let event: LedgerEvent
         let status: StatusRecord?
     }
 
@@ -173,7 +173,7 @@ struct Receiver: Sendable {
     /// journal batch; adds `catalog` to the archive catalog; registers every landing with its arrival number; and
     /// sends the statuses: 01 for each landing (at `now`), 02 for each refusal, 03 for each registration. Returns
     /// the receipts, by delivery.
-    func acknowledge(_ landings: [Landing], refusals: [Refusal] = [], extra: [JournalEvent] = [], catalog: [PacketMetadata] = [],
+    func acknowledge(_ landings: [Landing], refusals: [Refusal] = [], extra: [LedgerEvent] = [], catalog: [PacketMetadata] = [],
                      at now: Date, routes: Routes) throws -> [DeliveryKey: Receipt] {
         let index = recorder.index
         var events = extra
@@ -181,8 +181,7 @@ struct Receiver: Sendable {
         for landing in landings {
             let packet = landing.key.packet.rawValue, recipient = landing.key.recipient
             if try landing.fresh || index.deliveries(packet)[recipient.rawValue] == nil {
-                events.append(JournalEvent("delivered", [("packetId", .string(packet)), ("recipient", .string(recipient.rawValue)),
-                                                         ("path", .string(paths.spoolRelative(landing.target)))]))
+                events.append(.delivered(packetId: landing.key.packet, recipient: recipient, path: paths.spoolRelative(landing.target)))
             }
             if try landing.fresh || !index.hasStatus(packetId: packet, agency: recipient.rawValue, code: "01") {
                 statuses.append(status(.arrived, landing.extracted.metadata, recipient, routes: routes, at: now))
@@ -220,7 +219,7 @@ struct Receiver: Sendable {
     func send(_ statuses: [StatusRecord]) throws {
         guard !statuses.isEmpty else { return }
         var written: [String] = []
-        var events: [JournalEvent] = []
+        var events: [LedgerEvent] = []
         for record in statuses {
             let folder = spool.agency(record.sender) + "/status"
             if FileSystem.exists(RawPath(spool.agency(record.sender))) {
@@ -235,12 +234,8 @@ struct Receiver: Sendable {
                 try Durable.writeUnsynced(at: path, bytes: Array(record.xml(timeZone: calendar.timeZone).utf8))
                 written.append(path)
             }
-            var fields: [(String, JSONValue)] = [("packetId", .string(record.packetId)), ("sender", .string(record.sender.rawValue)),
-                                                 ("recipient", .string(record.recipient.rawValue)), ("code", .string(record.code.rawValue)),
-                                                 ("late", .bool(record.late))]
-            if let reason = record.reason { fields.append(("reason", .string(reason.en))) }
-            if let number = record.arrivalNumber { fields.append(("arrivalNumber", .integer(number))) }
-            events.append(JournalEvent("status", fields))
+            events.append(.status(packetId: record.packetId, sender: record.sender, recipient: record.recipient, code: record.code.rawValue,
+                                  late: record.late, reason: record.reason?.en, arrivalNumber: record.arrivalNumber))
         }
         try Durable.syncAll(written + Set(written.map { ($0 as NSString).deletingLastPathComponent }))
         try recorder.record(events)
@@ -264,8 +259,8 @@ struct Receiver: Sendable {
         try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: name), bytes: Array(text.utf8), replace: true)
         try Durable.syncAll([rejected + "/" + name, rejected])
         let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
-        let event = JournalEvent("refused", [("packetId", .string(metadata.packetId.rawValue)), ("recipient", .string(recipient.rawValue)),
-                                             ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en))])
+        let event = LedgerEvent.refused(packetId: metadata.packetId.rawValue, recipient: recipient, reason: report.reason?.code ?? "invalid",
+                                        message: reason.en, file: nil)
         return Refusal(event: event, status: status(.refused, metadata, recipient, routes: routes, at: clock.now(), reason: reason))
     }
 
@@ -288,11 +283,10 @@ struct Receiver: Sendable {
         try Durable.writeFile(at: rejected + "/" + ReasonFile.name(for: reasonBase), bytes: Array(text.utf8), replace: true)
         try Durable.syncAll([rejected] + alsoSync)
         let reason = report.reason?.message ?? Bilingual(vi: "Gói tin không hợp lệ.", en: "The packet is invalid.")
-        let event = JournalEvent(setAside ? "set-aside" : "refused", [
-            ("packetId", .string(report.packetId ?? "")), ("recipient", .string(recipient.rawValue)),
-            ("reason", .string(report.reason?.code ?? "invalid")), ("message", .string(reason.en)),
-            ("file", .string(paths.spoolRelative(target.string ?? ""))),
-        ])
+        let file = paths.spoolRelative(target.string ?? "")
+        let event: LedgerEvent = setAside
+            ? .setAside(packetId: report.packetId ?? "", recipient: recipient, reason: code, message: reason.en, file: file)
+            : .refused(packetId: report.packetId ?? "", recipient: recipient, reason: code, message: reason.en, file: file)
         let status: StatusRecord?
         if setAside {
             status = nil  // no 02: the sender did nothing wrong

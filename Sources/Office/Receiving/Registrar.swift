@@ -43,7 +43,7 @@ struct Registrar {
         try recorder.journal.append {
             try index.catchUp(with: recorder.journal)
             var next: [String: Int64] = [:]
-            var events: [JournalEvent] = []
+            var events: [LedgerEvent] = []
             for arrival in arrivals {
                 let key = DeliveryKey(packet: arrival.packetId, recipient: arrival.recipient)
                 if let existing = try index.arrivalNumber(packetId: arrival.packetId.rawValue, agency: arrival.recipient.rawValue) {
@@ -57,16 +57,14 @@ struct Registrar {
                 // Decree 30/2020 Art 21.2: receipt is confirmed the same (working) day it arrives.
                 let late = now > calendar.endOfWorkingDay(containing: arrival.arrivedAt)
                 given[key] = Receipt(number: number, at: now, late: late)
-                var fields: [(String, JSONValue)] = [
-                    ("packetId", .string(arrival.packetId.rawValue)), ("recipient", .string(arrival.recipient.rawValue)),
-                    ("year", .integer(Int64(year))), ("series", .string(series)), ("number", .integer(number)),
-                    ("late", .bool(late)), ("documents", arrival.documents),
-                ]
+                var registration = LedgerRegistration(packetId: arrival.packetId.rawValue, recipient: arrival.recipient, year: Int64(year),
+                                                      series: series, number: number, late: late, documents: arrival.documents)
                 if let paper = arrival.paper {
-                    fields += [("medium", .string("paper")), ("receivedAt", .string(Timestamp.string(paper.receivedAt, in: calendar.timeZone)))]
-                    if let by = paper.receivedBy { fields.append(("receivedBy", .string(by))) }
+                    registration.medium = "paper"
+                    registration.receivedAt = Timestamp.string(paper.receivedAt, in: calendar.timeZone)
+                    registration.receivedBy = paper.receivedBy
                 }
-                events.append(JournalEvent("registered", fields))
+                events.append(.registered(registration))
             }
             return events
         }
