@@ -157,7 +157,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "OfficeTests", dependencies: ["Office", "WorkingTime", "Ledger", "Spool", "Packets", "DurableIO", "TestSupport"]),
+        .testTarget(
+            name: "OfficeTests",
+            dependencies: [
+                "Office", "Intake", "WorkingTime", "Ledger", "Spool", "Packets", "DurableIO", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "RegistersTests", dependencies: ["Registers", "Spool", "TestSupport"]),
         .testTarget(
             name: "WebTests",
