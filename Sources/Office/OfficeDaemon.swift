@@ -50,6 +50,15 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         try TemplateChecker.requireUsableOverrides(spool: spool)
     }
 
+    /// Runs the loop until asked to stop (SIGTERM/SIGINT through swift-service-lifecycle, or `stop()`).
+    ///
+    /// The loop runs on a thread of its own, not as a task, on purpose: every step of it blocks — fsync of a
+    /// batch, SQLite through GRDB, OpenSSL signing, libarchive reading a 1 GiB document, `LoopControl.wait` between
+    /// passes — for as long as the disks and shares take (a hung NFS mount blocks a `stat` for minutes). On the
+    /// cooperative pool (one thread per core: two on the office's machine) that would starve every other task of
+    /// the process, the metrics endpoint and the shutdown handler among them, and Swift offers no way to mark a task
+    /// as blocking. The thread is the one structured piece that cannot be: it is started here, the continuation is
+    /// resumed exactly once when the loop returns or throws, and the shutdown handler only rings `control`.
     public func run() async throws {
         try await withGracefulShutdownHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
