@@ -143,6 +143,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Spool", "Signing", "Ledger", "Packets", "TestSupport"]),
+        .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "TestSupport"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Packets", "TestSupport"]),
+        .testTarget(name: "ArchivistTests", dependencies: ["Archivist", "Ledger", "Packets", "Signing", "Spool", "DurableIO", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )
