@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -101,6 +102,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -174,6 +176,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Spool", "Signing", "Ledger", "Packets", "TestSupport"]),
+        .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "TestSupport"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Packets", "TestSupport"]),
+        .testTarget(name: "ArchivistTests", dependencies: ["Archivist", "Ledger", "Packets", "Signing", "Spool", "DurableIO", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

@@ -60,21 +60,26 @@ public struct DirectoryEntry: Sendable, Equatable {
 public enum Directory {
     /// The entries of `path` (without `.` and `..`), sorted by name. A directory that vanished reads as empty.
     public static func entries(_ path: String) throws -> [DirectoryEntry] {
-        let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try entries(RawPath(path))
+    }
+
+    /// The entries of a directory whose own path need not be UTF-8 (one found inside another by raw name).
+    public static func entries(_ path: RawPath) throws -> [DirectoryEntry] {
+        let descriptor = path.withCString { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard descriptor >= 0 else {
             if errno == ENOENT { return [] }
-            throw FileError("opendir", path: path)
+            throw FileError("opendir", path: "\(path)")
         }
         guard let stream = fdopendir(descriptor) else {
             Glibc.close(descriptor)
-            throw FileError("fdopendir", path: path)
+            throw FileError("fdopendir", path: "\(path)")
         }
         defer { closedir(stream) }
         var entries: [DirectoryEntry] = []
         while true {
             errno = 0
             guard let entry = readdir(stream) else {
-                if errno != 0 { throw FileError("readdir", path: path) }
+                if errno != 0 { throw FileError("readdir", path: "\(path)") }
                 break
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in

@@ -47,7 +47,8 @@ public enum FileSystem {
     public static func removeTree(_ path: RawPath) throws {
         guard let info = status(path) else { return }
         if info.st_mode & S_IFMT == S_IFDIR {
-            for entry in try Directory.entries(path.string ?? String(decoding: path.bytes, as: UTF8.self)) {
+            // By raw path: a folder whose name is not UTF-8 must be emptied too, not looked for under a repaired name.
+            for entry in try Directory.entries(path) {
                 try removeTree(path.appending(entry.name))
             }
             guard path.withCString({ rmdir($0) }) == 0 || errno == ENOENT else { throw FileError("rmdir", path: "\(path)") }

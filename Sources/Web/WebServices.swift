@@ -3,6 +3,7 @@ import Archivist
 import Foundation
 import Ledger
 import Logging
+import NIOPosix
 
 /// What the routes share: the archive (and through it the journal), the accounts, the sessions, the pages.
 public struct WebServices: Sendable {
@@ -29,7 +30,7 @@ public struct WebServices: Sendable {
     func refreshArchive() async throws {
         guard await freshness.due() else { return }
         let desk = self.desk
-        try await Blocking.run { try desk.refresh() }
+        try await NIOThreadPool.singleton.runIfActive { try desk.refresh() }
     }
 }
 

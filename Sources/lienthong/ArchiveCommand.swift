@@ -16,11 +16,8 @@ struct ArchiveCommand: ParsableCommand {
         subcommands: [Search.self, Show.self, Extract.self, Verify.self]
     )
 
-    static func desk(_ spool: String?) throws -> ArchiveDesk {
-        let layout = SpoolLayout.resolve(spool)
-        guard FileManager.default.fileExists(atPath: layout.agencies) else {
-            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
-        }
+    static func desk(_ spool: SpoolOptions) throws -> ArchiveDesk {
+        let layout = try spool.existingLayout()
         do {
             return try ArchiveDesk(spool: layout)
         } catch {
@@ -75,8 +72,8 @@ struct ArchiveCommand: ParsableCommand {
         var offset = 0
         @Flag(help: "Answer as JSON.")
         var json = false
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             func date(_ text: String?, _ option: String) throws -> CalendarDate? {
@@ -118,8 +115,8 @@ struct ArchiveCommand: ParsableCommand {
         var packet: String
         @Flag(help: "Answer as JSON.")
         var json = false
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let desk = try ArchiveCommand.desk(spool)
@@ -167,8 +164,8 @@ struct ArchiveCommand: ParsableCommand {
         var packet: String
         @Option(help: "The folder to extract into.")
         var to: String
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             do {
@@ -201,8 +198,8 @@ struct ArchiveCommand: ParsableCommand {
         var all = false
         @Flag(help: "Answer as JSON.")
         var json = false
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func validate() throws {
             guard all != !packets.isEmpty else { throw ValidationError("give packet ids or --all (not both)") }

@@ -17,8 +17,8 @@ struct DoctorCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-    var spool: String?
+    @OptionGroup
+    var spool: SpoolOptions
 
     @Flag(help: "Print every check as a JSON array.")
     var json = false
@@ -37,7 +37,7 @@ struct DoctorCommand: ParsableCommand {
         }
         let report: DoctorReport
         do {
-            report = try Doctor(spool: SpoolLayout.resolve(spool), settings: settings).run()
+            report = try Doctor(spool: spool.layout, settings: settings).run()
         } catch {
             throw CommandFailure("\(error)", code: 2)
         }

@@ -14,11 +14,8 @@ struct FallbackCommand: ParsableCommand {
     )
 
     /// The spool and its office.yaml.
-    static func open(_ spool: String?) throws -> (SpoolLayout, OfficeConfig) {
-        let layout = SpoolLayout.resolve(spool)
-        guard FileManager.default.fileExists(atPath: layout.agencies) else {
-            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
-        }
+    static func open(_ spool: SpoolOptions) throws -> (SpoolLayout, OfficeConfig) {
+        let layout = try spool.existingLayout()
         do {
             let config = FileManager.default.fileExists(atPath: layout.officeConfig) ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
             return (layout, config)
@@ -38,8 +35,8 @@ struct FallbackCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         @Flag(help: "Answer as JSON.")
         var json = false
@@ -85,8 +82,8 @@ struct FallbackCommand: ParsableCommand {
         @Option(help: "Who received it.")
         var by: String?
 
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let (layout, config) = try FallbackCommand.open(spool)

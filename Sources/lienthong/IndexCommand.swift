@@ -14,11 +14,11 @@ struct IndexCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild the index from the archive's sidecars and the journal alone.")
 
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
-            let layout = SpoolLayout.resolve(spool)
+            let layout = spool.layout
             let journal = try Journal(path: layout.state + "/journal.jsonl")
             let summary: LedgerIndex.RebuildSummary
             do {
@@ -45,11 +45,11 @@ struct JournalCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that every record carries the SHA-256 of the one before (exit 1 at the first break).")
 
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
-            let layout = SpoolLayout.resolve(spool)
+            let layout = spool.layout
             let path = layout.state + "/journal.jsonl"
             guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("no journal at \(path)", code: 2) }
             do {

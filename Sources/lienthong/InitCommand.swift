@@ -8,14 +8,14 @@ struct InitCommand: ParsableCommand {
         discussion: "Existing files are left as they are, so running init again only adds what is missing."
     )
 
-    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-    var spool: String?
+    @OptionGroup
+    var spool: SpoolOptions
 
     @Flag(help: "Add four demo agencies with keys and certificates from a generated demo CA. For testing only.")
     var demo = false
 
     func run() throws {
-        let layout = SpoolLayout.resolve(spool)
+        let layout = spool.layout
         let created = try SpoolInitializer(spool: layout).run(demo: demo)
         if created.isEmpty {
             print("Spool \(layout.root) is already complete.")

@@ -43,21 +43,18 @@ struct RegisterCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
     var output: String?
 
-    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-    var spool: String?
+    @OptionGroup
+    var spool: SpoolOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv, html
     }
 
     func run() throws {
-        let layout = SpoolLayout.resolve(spool)
         guard let code = AgencyCode(agency) else {
             throw CommandFailure("--agency \(agency) is not an agency code NNN.NN.NN.Xnn", code: 2)
         }
-        guard FileManager.default.fileExists(atPath: layout.agencies) else {
-            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
-        }
+        let layout = try spool.existingLayout()
         let directory: AgencyDirectory
         let config: OfficeConfig
         do {

@@ -17,18 +17,15 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-    var spool: String?
+    @OptionGroup
+    var spool: SpoolOptions
     @Option(help: "Address to listen on, HOST:PORT.")
     var listen = "127.0.0.1:8080"
     @Flag(help: "Mark the session cookie Secure (users reach the server over HTTPS).")
     var secureCookies = false
 
     func run() async throws {
-        let layout = SpoolLayout.resolve(spool)
-        guard FileManager.default.fileExists(atPath: layout.agencies) else {
-            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
-        }
+        let layout = try spool.existingLayout()
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
             throw CommandFailure("--listen \(listen): write HOST:PORT (127.0.0.1:8080)", code: 2)
         }

@@ -71,14 +71,14 @@ struct TemplatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compile every template an office has of its own (exit 1 when one cannot be used).")
 
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         @Flag(help: "Answer in JSON.")
         var json = false
 
         func run() throws {
-            let layout = SpoolLayout.resolve(spool)
+            let layout = spool.layout
             let checks = TemplateChecker.check(spool: layout)
             let broken = checks.filter { if case .broken = $0.verdict { true } else { false } }
             if json {
@@ -117,11 +117,11 @@ struct TemplatesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every template and where the office takes it from.")
 
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() {
-            let layout = SpoolLayout.resolve(spool)
+            let layout = spool.layout
             for name in BuiltinTemplates.names {
                 let source = TemplateSource.locate(name, spool: layout) ?? .builtin(name)
                 print("\(name)\t\(source)")

@@ -13,11 +13,8 @@ struct UserCommand: ParsableCommand {
         subcommands: [Add.self, List.self, Disable.self, Enable.self, Grant.self, Passwd.self]
     )
 
-    static func store(_ spool: String?) throws -> AccountStore {
-        let layout = SpoolLayout.resolve(spool)
-        guard FileManager.default.fileExists(atPath: layout.agencies) else {
-            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init` first)", code: 2)
-        }
+    static func store(_ spool: SpoolOptions) throws -> AccountStore {
+        let layout = try spool.existingLayout()
         try FileManager.default.createDirectory(atPath: layout.state, withIntermediateDirectories: true)
         return try AccountStore(path: WebSettings.accountsPath(layout))
     }
@@ -37,9 +34,9 @@ struct UserCommand: ParsableCommand {
     }
 
     /// The agencies of the spool, by code: a clerk's agency must be one of them.
-    static func agencies(_ spool: String?) throws -> Set<String> {
+    static func agencies(_ spool: SpoolOptions) throws -> Set<String> {
         do {
-            return Set(try AgencyDirectory.load(SpoolLayout.resolve(spool)).agencies.keys.map(\.rawValue))
+            return Set(try AgencyDirectory.load(spool.layout).agencies.keys.map(\.rawValue))
         } catch {
             throw CommandFailure("\(error)", code: 2)
         }
@@ -76,8 +73,8 @@ struct UserCommand: ParsableCommand {
         var agency: String?
         @Option(help: "Secrecy levels the account may see: mat,toi-mat,tuyet-mat.")
         var grant: String?
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let grants = try UserCommand.grants(grant)
@@ -93,8 +90,8 @@ struct UserCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the accounts.")
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             for account in try UserCommand.store(spool).list() {
@@ -108,8 +105,8 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer sign in.")
         @Argument(help: "The login name.")
         var name: String
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let store = try UserCommand.store(spool)
@@ -122,8 +119,8 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
         @Argument(help: "The login name.")
         var name: String
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let store = try UserCommand.store(spool)
@@ -139,8 +136,8 @@ struct UserCommand: ParsableCommand {
         var name: String
         @Option(help: "Secrecy levels: mat,toi-mat,tuyet-mat; empty for none.")
         var grant: String
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let grants = try UserCommand.grants(grant)
@@ -154,8 +151,8 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set an account's password from the first line of stdin.")
         @Argument(help: "The login name.")
         var name: String
-        @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-        var spool: String?
+        @OptionGroup
+        var spool: SpoolOptions
 
         func run() throws {
             let store = try UserCommand.store(spool)

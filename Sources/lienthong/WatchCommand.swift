@@ -17,18 +17,15 @@ struct WatchCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "The spool folder (default: $LIENTHONG_SPOOL, else ./Spool).")
-    var spool: String?
+    @OptionGroup
+    var spool: SpoolOptions
 
     @Flag(help: "Process everything pending, deliver, and exit.")
     var once = false
 
     func run() async throws {
-        let layout = SpoolLayout.resolve(spool)
+        let layout = try spool.existingLayout(namingRoot: true)
         let logger = Logger(label: "lienthong.office")
-        guard FileManager.default.fileExists(atPath: layout.agencies) else {
-            throw CommandFailure("\(layout.root) is not a spool (run `lienthong init --spool \(layout.root)` first)", code: 2)
-        }
         let daemon: OfficeDaemon
         do {
             daemon = try OfficeDaemon(spool: layout, mode: once ? .once : .daemon, logger: logger)

@@ -22,6 +22,29 @@ import Testing
         }
     }
 
+    /// Milliseconds are rounded to the nearest, never truncated (Foundation's format style alone would truncate),
+    /// and the carry reaches the second, the minute and the day; the office's offset is written ±HH:MM, UTC as Z.
+    @Test func roundsMillisecondsToTheNearestAndWritesTheOfficeOffset() {
+        let instant = 1_795_509_727.0 // 2026-11-24T15:42:07+07:00
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.9995)) == "2026-11-24T15:42:08.000+07:00")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.9994)) == "2026-11-24T15:42:07.999+07:00")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.1235)) == "2026-11-24T15:42:07.124+07:00")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.1234)) == "2026-11-24T15:42:07.123+07:00")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.0004)) == "2026-11-24T15:42:07.000+07:00")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.001)) == "2026-11-24T15:42:07.001+07:00")
+        // 23:59:59.9996 in Hà Nội is midnight of the next day.
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 1_795_539_599.9996)) == "2026-11-25T00:00:00.000+07:00")
+        let utc = TimeZone(identifier: "UTC")!
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant + 0.9995), in: utc) == "2026-11-24T08:42:08.000Z")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: -0.0004), in: utc) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: -0.0006), in: utc) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant), in: TimeZone(identifier: "America/St_Johns")!)
+                == "2026-11-24T05:12:07.000-03:30")
+        #expect(Timestamp.string(Date(timeIntervalSince1970: instant), in: TimeZone(identifier: "Asia/Kathmandu")!)
+                == "2026-11-24T14:27:07.000+05:45")
+        #expect(Timestamp.clock(Date(timeIntervalSince1970: instant + 0.9995)) == "15:42")
+    }
+
     @Test func parsesOffsetsAndRefusesNearMisses() {
         #expect(Timestamp.parse("2026-11-24T15:42:07+07:00")?.timeIntervalSince1970 == 1_795_509_727)
         #expect(Timestamp.parse("2026-11-24T08:42:07Z")?.timeIntervalSince1970 == 1_795_509_727)

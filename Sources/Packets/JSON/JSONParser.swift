@@ -64,6 +64,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 ///
 /// Foundation's parser accepts trailing commas, keeps one of two duplicate keys silently and reports only a
 /// byte offset; a sidecar it accepted could be refused by every other tool, so LienThong parses strictly.
+/// Why no library: Foundation's `JSONSerialization` and `JSONDecoder` both accept `{"a":1,}` and resolve
+/// `{"a":1,"a":2}` without a word (on Linux, Swift 6.3: the first keeps 2, the second 1), and the package graph has
+/// no strict parser with located errors; metadata.json is signed, so what it says must not depend on the reader.
 public struct JSONParser {
     /// Deepest nesting of arrays and objects accepted.
     public var maxDepth: Int

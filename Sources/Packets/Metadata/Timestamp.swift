@@ -5,22 +5,21 @@ import Foundation
 
 /// ISO 8601 instants with the office's UTC offset, as metadata.json and reports write them.
 ///
-/// Written and read by hand rather than with `ISO8601DateFormatter`: building an ICU formatter costs more than
-/// the rest of a small packet, and the format here is one fixed shape.
+/// Written with Foundation's `Date.ISO8601FormatStyle` (a value type in swift-foundation, no ICU formatter to build).
+/// Read by hand: the parser accepts exactly the one shape below and refuses near misses (`+0700`, a space for `T`, no zone).
 public enum Timestamp {
     /// The zone the rules are written for; used when no office.yaml names another.
     public static let vietnam: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
 
     /// `2026-11-24T15:42:07.123+07:00` (`Z` in UTC).
+    ///
+    /// Milliseconds are rounded to the nearest, as they always were here (and as `ISO8601DateFormatter` does):
+    /// `…07.9995` is written `…08.000`. The format style itself truncates, so it is given the middle of the
+    /// rounded millisecond, which truncates to that millisecond whatever the binary rounding of the seconds.
     public static func string(_ date: Date, in timeZone: TimeZone = vietnam) -> String {
-        let offset = timeZone.secondsFromGMT(for: date)
-        let milliseconds = Self.milliseconds(date)
-        let local = CivilTime(secondsSinceEpoch: Int64(floorDivide(milliseconds, 1000)) + Int64(offset))
-        var text = local.dateText + "T" + pad(local.hour, 2) + ":" + pad(local.minute, 2) + ":" + pad(local.second, 2)
-        text += "." + pad(Int(milliseconds - floorDivide(milliseconds, 1000) * 1000), 3)
-        if offset == 0 { return text + "Z" }
-        let sign = offset < 0 ? "-" : "+"
-        return text + sign + pad(abs(offset) / 3600, 2) + ":" + pad(abs(offset) % 3600 / 60, 2)
+        let rounded = Date(timeIntervalSince1970: (Double(milliseconds(date)) + 0.5) / 1000)
+        return rounded.formatted(Date.ISO8601FormatStyle(timeZone: timeZone).year().month().day().dateSeparator(.dash)
+            .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .colon))
     }
 
     /// `15:42 ngày 24/11/2026`: an instant as clerks read it, in the office's zone.

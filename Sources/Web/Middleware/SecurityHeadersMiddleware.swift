@@ -1,4 +1,5 @@
 import Hummingbird
+import Packets
 
 /// Adds the security headers to every answer, errors included: only the server's own resources, never in a frame,
 /// no type sniffing, no referrer to other sites, nothing cached (documents may be secret). Unexpected errors are logged here and
@@ -40,15 +41,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         let html = """
             <!DOCTYPE html>
             <html lang="vi"><head><meta charset="utf-8"><title>Lỗi \(status.code)</title><link rel="stylesheet" href="\(WebPaths.stylesheet)"></head>
-            <body><main><h1>Lỗi \(status.code)</h1><p class="loi">\(Self.escaped(text))</p><p><a href="\(WebPaths.search)">Về trang tra cứu</a></p></main></body></html>
+            <body><main><h1>Lỗi \(status.code)</h1><p class="loi">\(text.markupEscaped)</p><p><a href="\(WebPaths.search)">Về trang tra cứu</a></p></main></body></html>
             """
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

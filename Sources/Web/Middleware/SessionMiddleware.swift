@@ -1,5 +1,6 @@
 import Accounts
 import Hummingbird
+import NIOPosix
 
 /// Finds the request's session from its cookie, and the session's account when it is still enabled and unchanged
 /// (a disabled account, or one whose password or grants changed since the session opened, loses the session).
@@ -12,7 +13,7 @@ struct SessionMiddleware: RouterMiddleware {
             context.session = session
             if let user = session.user {
                 let accounts = services.accounts
-                let account = try await Blocking.run { try accounts.account(named: user) }
+                let account = try await NIOThreadPool.singleton.runIfActive { try accounts.account(named: user) }
                 if let account, !account.disabled, !account.outdates(session.openedAt) {
                     context.account = account
                 } else {

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Hummingbird
+import NIOPosix
 import Packets
 
 /// `/quan-tri`: admins list, add, disable and enable accounts. Anyone else gets 403.
@@ -21,7 +22,7 @@ struct AdminRoutes {
     private func page(_ context: WebContext, message: String?, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         try requireAdmin(context)
         let accounts = services.accounts
-        let list = try await Blocking.run { try accounts.list() }
+        let list = try await NIOThreadPool.singleton.runIfActive { try accounts.list() }
         let values: [String: Any] = [
             "message": message ?? "", "error": error ?? "",
             "accounts": list.map { account in
@@ -50,7 +51,7 @@ struct AdminRoutes {
         let accounts = services.accounts
         do {
             let known = Set(services.desk.names.keys)
-            try await Blocking.run { try accounts.add(name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known) }
+            try await NIOThreadPool.singleton.runIfActive { try accounts.add(name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known) }
         } catch let error as AccountError {
             return try await page(context, message: nil, error: error.description, status: .badRequest)
         }
@@ -65,7 +66,7 @@ struct AdminRoutes {
         }
         let accounts = services.accounts
         do {
-            try await Blocking.run { disabled ? try accounts.disable(name) : try accounts.enable(name) }
+            try await NIOThreadPool.singleton.runIfActive { disabled ? try accounts.disable(name) : try accounts.enable(name) }
         } catch let error as AccountError {
             return try await page(context, message: nil, error: error.description, status: .notFound)
         }

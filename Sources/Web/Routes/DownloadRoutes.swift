@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Ledger
+import NIOPosix
 import Packets
 
 /// `GET /packets/:id/files/:name`: the packet is verified as the document is taken out of it, and only a valid
@@ -24,7 +25,7 @@ struct DownloadRoutes {
         let folder = try Self.privateFolder()
         let path = folder + "/document"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outcome = try await Blocking.run { try PacketVerification.verify(record, desk: desk, keep: (asked, path)) }
+        let outcome = try await NIOThreadPool.singleton.runIfActive { try PacketVerification.verify(record, desk: desk, keep: (asked, path)) }
         if case .invalid(let why) = outcome {
             throw HTTPError(.conflict, message: "Gói tin không qua được kiểm tra nên không tải tệp: " + why)
         }

@@ -1,5 +1,6 @@
 import Accounts
 import Hummingbird
+import NIOPosix
 
 /// Signing in and out. Signing in always makes a new session (a session id cannot be planted), and a throttle
 /// slows down guessing.
@@ -49,7 +50,7 @@ struct LoginRoutes {
         let accounts = services.accounts
         let account: Account?
         do {
-            account = try await Blocking.run { try accounts.authenticate(name, password: password) }
+            account = try await NIOThreadPool.singleton.runIfActive { try accounts.authenticate(name, password: password) }
         } catch {
             await services.throttle.finished(name, succeeded: false)
             throw error

@@ -1,6 +1,7 @@
 import Accounts
 import Hummingbird
 import Ledger
+import NIOPosix
 import Packets
 
 /// Finding a packet for an account, and recording access to secret documents.
@@ -14,7 +15,7 @@ struct PacketAccess {
         guard let id = id?.removingPercentEncoding, !id.isEmpty else { throw Self.notFound }
         try await services.refreshArchive()
         let desk = services.desk
-        guard let record = try await Blocking.run({ try desk.index.record(id) }), Viewer(account: account).canSee(record.hit) else {
+        guard let record = try await NIOThreadPool.singleton.runIfActive({ try desk.index.record(id) }), Viewer(account: account).canSee(record.hit) else {
             throw Self.notFound
         }
         return record
@@ -27,7 +28,7 @@ struct PacketAccess {
     func recordAccess(_ record: ArchiveRecord, action: String, file: String?, _ context: WebContext) async throws {
         guard record.hit.secrecy != nil, let account = context.account else { return }
         let desk = services.desk
-        try await Blocking.run {
+        try await NIOThreadPool.singleton.runIfActive {
             try desk.recordAccess(record, user: account.name, role: account.role.rawValue, action: action, file: file, via: "web")
         }
     }

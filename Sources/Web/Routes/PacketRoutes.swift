@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Ledger
+import NIOPosix
 import Packets
 
 /// The packet page (`/packets/:id`) and its verification button (`POST /packets/:id/kiem-tra`).
@@ -13,7 +14,7 @@ struct PacketRoutes {
         group.post("/packets/:id/kiem-tra") { _, context in
             let record = try await access.record(context.parameters.get("id"), context)
             let desk = services.desk
-            let outcome = try await Blocking.run {
+            let outcome = try await NIOThreadPool.singleton.runIfActive {
                 let outcome = try PacketVerification.verify(record, desk: desk)
                 switch outcome {
                 case .valid: try desk.recordVerifications([(record.hit.packetId, "valid", "")], via: "web")

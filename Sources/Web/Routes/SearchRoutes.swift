@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Ledger
+import NIOPosix
 import Packets
 
 /// The search page (`/`, also `/search`) and its JSON twin (`/api/search`), both limited to what the account may see.
@@ -19,7 +20,7 @@ struct SearchRoutes {
         try await services.refreshArchive()
         let query = Viewer(account: account).scoped(search.query(pageSize: services.settings.pageSize))
         let desk = services.desk
-        return try await Blocking.run { try desk.index.search(query) }
+        return try await NIOThreadPool.singleton.runIfActive { try desk.index.search(query) }
     }
 
     private func page(_ request: Request, _ context: WebContext) async throws -> Response {
