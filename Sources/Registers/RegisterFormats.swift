@@ -9,6 +9,10 @@ public enum RegisterFormat: String, Sendable, CaseIterable {
 }
 
 /// Writes registers as CSV (RFC 4180) or HTML (Mustache).
+///
+/// The CSV writer is our own, not a library's: the registers are opened in spreadsheets by clerks, and a field a
+/// spreadsheet would run as a formula (CSV injection: `=HYPERLINK(…)`, `+84…`, `@…`) must be defused, which no CSV
+/// package in reach does; what is left of RFC 4180 (quote, double the quote, CRLF) is a dozen lines.
 public enum RegisterWriter {
     /// CSV: BOM, a heading row, CRLF, every field quoted when it holds a comma, a quote or a line break.
     public static func csv(headings: [String], rows: [[String]]) -> [UInt8] {

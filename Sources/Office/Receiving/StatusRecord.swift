@@ -62,7 +62,7 @@ public struct StatusRecord: Sendable, Equatable {
     public func xml(timeZone: TimeZone) -> String {
         func element(_ name: String, _ value: String?) -> String {
             guard let value else { return "" }
-            return "<edXML:\(name)>\(Self.escape(value))</edXML:\(name)>"
+            return "<edXML:\(name)>\(value.markupEscaped)</edXML:\(name)>"
         }
         let stamp = Timestamp.string(at, in: timeZone)
         var description = code.label
@@ -87,20 +87,5 @@ public struct StatusRecord: Sendable, Equatable {
             "",
         ]
         return lines.joined(separator: "\n").precomposedNFC
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -1,6 +1,12 @@
 import Foundation
 
 /// The fields of an `application/x-www-form-urlencoded` body or a query string, decoded and NFC.
+///
+/// Not Hummingbird's `URLEncodedFormDecoder`, on purpose (issue 12 weighed it): that decoder throws on a repeated
+/// key, and the accounts page sends its secrecy grants as repeated checkboxes (`grant=mat&grant=toi-mat`), as do
+/// offices' own copies of that template (`templates export`); it throws on a bad `%` escape, where a form is better
+/// answered with what it did say; and it reads `[`/`]` in a name as structure. Moving to `grant[]` would break
+/// every office's override of the page. What this type does is small: split, percent-decode, `+` → space, NFC.
 public struct FormFields: Sendable {
     private let pairs: [(String, String)]
 
