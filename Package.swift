@@ -6,7 +6,7 @@ let package = Package(
     name: "LienThong",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "lienthong", targets: ["lienthong"]),
+        .executable(name: "lienthong", targets: ["lienthong"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,12 +47,18 @@ let package = Package(
         .target(name: "Archiving", dependencies: ["CArchive"]),
         .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
         .target(name: "Documents", dependencies: ["Packets", "Signing", "DurableIO"]),
-        .target(name: "Ledger", dependencies: ["Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift"),
-                                               .product(name: "CoreMetrics", package: "swift-metrics")]),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "Packets", "Signing", "DurableIO", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .target(
             name: "Spool",
-            dependencies: ["Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams"),
-                           .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: [
+                "Signing", "Packets", "DurableIO", .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             plugins: ["EmbedTemplates"]
         ),
         // Templates/ built into the program (Spool's BuiltinTemplates): one source of truth, nothing copied by hand.
@@ -63,7 +69,9 @@ let package = Package(
         // Taking drops in: scanning and watching the outboxes, settling, claiming.
         .target(
             name: "Intake",
-            dependencies: ["DurableIO", "Packets", "Spool", "WorkingTime", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "DurableIO", "Packets", "Spool", "WorkingTime", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The outage monitor and the paper fallback log, its pages and notices: plain values in, files out.
         .target(
@@ -112,7 +120,8 @@ let package = Package(
         .executableTarget(
             name: "lienthong",
             dependencies: [
-                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "WorkingTime", "Intake", "Fallback", "Office",
+                "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "WorkingTime", "Intake", "Fallback",
+                "Office",
                 "Registers", "Archivist",
                 "Accounts", "Web", "Doctor", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,7 +147,9 @@ let package = Package(
 
         .executableTarget(
             name: "lienthong-search-bench",
-            dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Ledger", "Packets", "DurableIO", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/SearchBenchmark"
         ),
 
@@ -146,7 +157,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Signing"], path: "Tests/TestSupport"),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "TestSupport"]),
         .testTarget(name: "ArchivingTests", dependencies: ["Archiving", "TestSupport"]),
-        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "DurableIO", "TestSupport"]),
+        .testTarget(
+            name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "DurableIO", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Signing", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
@@ -175,10 +187,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Spool", "Signing", "Ledger", "Packets", "TestSupport"]),
+        .testTarget(
+            name: "DoctorTests", dependencies: ["Doctor", "Spool", "Signing", "Ledger", "Packets", "TestSupport"]),
         .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "TestSupport"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Packets", "TestSupport"]),
-        .testTarget(name: "ArchivistTests", dependencies: ["Archivist", "Ledger", "Packets", "Signing", "Spool", "DurableIO", "TestSupport"]),
+        .testTarget(
+            name: "ArchivistTests",
+            dependencies: ["Archivist", "Ledger", "Packets", "Signing", "Spool", "DurableIO", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Packets", "Signing", "Archiving", "TestSupport"]),
     ]
 )

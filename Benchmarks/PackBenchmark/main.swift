@@ -1,3 +1,10 @@
+import Archiving
+import DurableIO
+import Foundation
+import Packets
+import Signing
+import TestSupport
+
 // Packing benchmark: LienThong against the shell pipeline an admin would otherwise script
 // (sha256sum + openssl cms -sign + bsdtar per document), on the same inputs, in the same run.
 //
@@ -7,12 +14,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Archiving
-import DurableIO
-import Foundation
-import Packets
-import Signing
-import TestSupport
 
 struct Options {
     var documents = 1000
@@ -44,7 +45,9 @@ func fill(_ path: String, bytes: Int) throws { try BenchmarkTools.fill(path, byt
 
 let options = Options(CommandLine.arguments)
 let work = TemporaryDirectory("lienthong-bench")
-print("LienThong packing benchmark — \(options.documents) documents of \(options.documentKiB) KiB, one of \(options.largeMiB) MiB")
+print(
+    "LienThong packing benchmark — \(options.documents) documents of \(options.documentKiB) KiB, one of \(options.largeMiB) MiB"
+)
 print("work folder: \(work.path)\n")
 
 // Inputs shared by every contender.
@@ -63,27 +66,28 @@ let documents = try (0..<options.documents).map { index -> String in
 // 1. The shell pipeline: hash, write metadata, sign it, tar the bag — one document at a time.
 try FileManager.default.createDirectory(atPath: work.file("shell-out"), withIntermediateDirectories: true)
 let pipeline = """
-set -e
-cd '\(work.path)'
-for doc in docs/*.pdf; do
-  id=$(basename "$doc" .pdf)
-  bag="shell-work/$id"
-  mkdir -p "$bag/data"
-  ln "$doc" "$bag/data/$id.pdf"
-  hash=$(sha256sum "$doc" | cut -d' ' -f1)
-  echo "$hash  data/$id.pdf" > "$bag/manifest-sha256.txt"
-  printf '{"packetId":"%s","files":[{"name":"%s.pdf","sha256":"%s"}]}\\n' "$id" "$id" "$hash" > "$bag/metadata.json"
-  openssl cms -sign -binary -in "$bag/metadata.json" -signer '\(signer.certificatePath)' -inkey '\(signer.keyPath)' \\
-    -outform DER -out "$bag/metadata.json.p7s"
-  bsdtar -cf "shell-out/$id.tar" -C shell-work "$id"
-done
-"""
+    set -e
+    cd '\(work.path)'
+    for doc in docs/*.pdf; do
+      id=$(basename "$doc" .pdf)
+      bag="shell-work/$id"
+      mkdir -p "$bag/data"
+      ln "$doc" "$bag/data/$id.pdf"
+      hash=$(sha256sum "$doc" | cut -d' ' -f1)
+      echo "$hash  data/$id.pdf" > "$bag/manifest-sha256.txt"
+      printf '{"packetId":"%s","files":[{"name":"%s.pdf","sha256":"%s"}]}\\n' "$id" "$id" "$hash" > "$bag/metadata.json"
+      openssl cms -sign -binary -in "$bag/metadata.json" -signer '\(signer.certificatePath)' -inkey '\(signer.keyPath)' \\
+        -outform DER -out "$bag/metadata.json.p7s"
+      bsdtar -cf "shell-out/$id.tar" -C shell-work "$id"
+    done
+    """
 var shellResult: ProcessResult?
 let shellSeconds = options.inProcessOnly ? .nan : try time { shellResult = try shell(pipeline) }
 
 // 2. LienThong in one process, as the daemon packs: same work, no fsync (like the shell).
-let builder = PacketBuilder(sender: PacketSender(organId: AgencyCode(code)!, organName: "Ủy ban nhân dân tỉnh Thái Bình"),
-                            signer: try CMSSigner(key: signer.key, certificate: signer.certificate))
+let builder = PacketBuilder(
+    sender: PacketSender(organId: AgencyCode(code)!, organName: "Ủy ban nhân dân tỉnh Thái Bình"),
+    signer: try CMSSigner(key: signer.key, certificate: signer.certificate))
 try FileManager.default.createDirectory(atPath: work.file("lt-out"), withIntermediateDirectories: true)
 let librarySeconds = try time {
     for (index, path) in documents.enumerated() {
@@ -111,9 +115,15 @@ if FileManager.default.isExecutableFile(atPath: binary), !options.inProcessOnly 
     try FileManager.default.createDirectory(atPath: work.file("cli-out"), withIntermediateDirectories: true)
     cliSeconds = try time {
         for (index, path) in documents.enumerated() {
-            let result = try ProcessRunner.run(binary, ["pack", path, "--metadata", sidecarPath, "--from", code, "--key", signer.keyPath,
-                                                        "--cert", signer.certificatePath, "-o", work.file("cli-out/\(index).tar")])
-            guard result.status == 0 else { throw ProcessError.spawn("lienthong pack: \(result.stderr)", result.status) }
+            let result = try ProcessRunner.run(
+                binary,
+                [
+                    "pack", path, "--metadata", sidecarPath, "--from", code, "--key", signer.keyPath,
+                    "--cert", signer.certificatePath, "-o", work.file("cli-out/\(index).tar"),
+                ])
+            guard result.status == 0 else {
+                throw ProcessError.spawn("lienthong pack: \(result.stderr)", result.status)
+            }
             cliPeak = max(cliPeak, result.maxResidentBytes)
         }
     }
@@ -122,13 +132,16 @@ if FileManager.default.isExecutableFile(atPath: binary), !options.inProcessOnly 
 let count = Double(options.documents)
 print("Small documents (\(options.documents) × \(options.documentKiB) KiB)           packets/s   × shell")
 func row(_ label: String, _ seconds: Double) {
-    print(label.padding(toLength: 48, withPad: " ", startingAt: 0)
-          + String(format: "%9.1f   %6.1f×", count / seconds, shellSeconds / seconds))
+    print(
+        label.padding(toLength: 48, withPad: " ", startingAt: 0)
+            + String(format: "%9.1f   %6.1f×", count / seconds, shellSeconds / seconds))
 }
 row("shell: sha256sum + openssl cms + bsdtar", shellSeconds)
 row("lienthong, in process (no fsync, as shell)", librarySeconds)
 row("lienthong, in process, durable (fsync+rename)", durableSeconds)
-if let cliSeconds { row("lienthong pack, one process per document", cliSeconds) } else {
+if let cliSeconds {
+    row("lienthong pack, one process per document", cliSeconds)
+} else {
     print("(build with `swift build -c release` to also time `lienthong pack` per document)")
 }
 
@@ -149,15 +162,26 @@ var valid = false
 let verifySeconds = try time { valid = try verifier.verify(path: largeOut).valid }
 let megabytes = Double(options.largeMiB) * 1.048576
 print("\nLarge document (\(options.largeMiB) MiB)                          MB/s   × sha256sum")
-print(String(format: "%@%9.0f   %6.2f×", "sha256sum (hash only)".padding(toLength: 48, withPad: " ", startingAt: 0), megabytes / hashSeconds, 1.0))
-print(String(format: "%@%9.0f   %6.2f×", "lienthong pack (hash + archive + sign)".padding(toLength: 48, withPad: " ", startingAt: 0),
-             megabytes / packSeconds, hashSeconds / packSeconds))
-print(String(format: "%@%9.0f   %6.2f×", "lienthong verify (stream + hash + check)".padding(toLength: 48, withPad: " ", startingAt: 0),
-             megabytes / verifySeconds, hashSeconds / verifySeconds))
+print(
+    String(
+        format: "%@%9.0f   %6.2f×", "sha256sum (hash only)".padding(toLength: 48, withPad: " ", startingAt: 0),
+        megabytes / hashSeconds, 1.0))
+print(
+    String(
+        format: "%@%9.0f   %6.2f×",
+        "lienthong pack (hash + archive + sign)".padding(toLength: 48, withPad: " ", startingAt: 0),
+        megabytes / packSeconds, hashSeconds / packSeconds))
+print(
+    String(
+        format: "%@%9.0f   %6.2f×",
+        "lienthong verify (stream + hash + check)".padding(toLength: 48, withPad: " ", startingAt: 0),
+        megabytes / verifySeconds, hashSeconds / verifySeconds))
 precondition(valid, "the large packet did not verify")
 
 print("\nPeak memory")
-print("  this process (all in-process runs, \(options.largeMiB) MiB file included): \(mib(BenchmarkTools.peakResidentBytes()))")
+print(
+    "  this process (all in-process runs, \(options.largeMiB) MiB file included): \(mib(BenchmarkTools.peakResidentBytes()))"
+)
 if cliSeconds != nil { print("  lienthong pack, largest of \(options.documents) runs:                \(mib(cliPeak))") }
 print("  shell pipeline, largest child:                               \(mib(shellResult?.maxResidentBytes ?? 0))")
 print("  sha256sum:                                                   \(mib(hashResult?.maxResidentBytes ?? 0))")

@@ -1,3 +1,10 @@
+import DurableIO
+import Foundation
+import GRDB
+import Ledger
+import Packets
+import TestSupport
+
 // Search benchmark: an archive index of 100,000 generated packets (journal records and archive sidecars, as the
 // office writes them), built the way `lienthong archive` builds it (journal catch-up, then the catalog read from
 // the sidecars); then search latency p50/p95 over Vietnamese queries typed without accents, against a baseline
@@ -7,12 +14,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
-import Foundation
-import GRDB
-import Ledger
-import Packets
-import TestSupport
 
 var packets = 100_000
 var queryCount = 200
@@ -35,11 +36,16 @@ let agencies: [(String, String)] = [
 ]
 let types = ["Quyết định", "Công văn", "Thông báo", "Báo cáo", "Kế hoạch", "Tờ trình", "Chỉ thị", "Giấy mời"]
 let notations = ["QĐ-UBND", "UBND-VP", "TB-SNV", "BC-STC", "KH-UBND", "TTr-SGDĐT", "CT-UBND", "GM-VP"]
-let topics = ["ban hành quy chế quản lý văn bản điện tử", "kiểm tra công tác văn thư lưu trữ", "phòng chống lụt bão năm",
-              "tuyển dụng công chức cấp xã", "quyết toán ngân sách địa phương", "xây dựng nông thôn mới", "cải cách hành chính",
-              "chuyển đổi số trong cơ quan nhà nước", "bồi dưỡng nghiệp vụ văn thư", "giao chỉ tiêu kế hoạch đầu tư công",
-              "thi đua khen thưởng", "đào tạo giáo viên mầm non", "sửa chữa đê điều", "tiêm chủng mở rộng", "đất đai và môi trường"]
-let places = ["Đông Hưng", "Kiến Xương", "Tiền Hải", "Thái Thụy", "Quỳnh Phụ", "Hưng Hà", "Vũ Thư", "thành phố Thái Bình"]
+let topics = [
+    "ban hành quy chế quản lý văn bản điện tử", "kiểm tra công tác văn thư lưu trữ", "phòng chống lụt bão năm",
+    "tuyển dụng công chức cấp xã", "quyết toán ngân sách địa phương", "xây dựng nông thôn mới", "cải cách hành chính",
+    "chuyển đổi số trong cơ quan nhà nước", "bồi dưỡng nghiệp vụ văn thư", "giao chỉ tiêu kế hoạch đầu tư công",
+    "thi đua khen thưởng", "đào tạo giáo viên mầm non", "sửa chữa đê điều", "tiêm chủng mở rộng",
+    "đất đai và môi trường",
+]
+let places = [
+    "Đông Hưng", "Kiến Xương", "Tiền Hải", "Thái Thụy", "Quỳnh Phụ", "Hưng Hà", "Vũ Thư", "thành phố Thái Bình",
+]
 let signers = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Quang Đạo", "Phạm Đức Hưng", "Đặng Thu Hà", "Vũ Minh Đức"]
 let priorities = ["thuong", "thuong", "thuong", "khan", "thuong-khan", "hoa-toc"]
 
@@ -50,7 +56,8 @@ func sidecar(_ index: Int, id: PacketID) -> (String, LedgerEvent) {
     let sender = agencies[index % agencies.count]
     let recipient = agencies[(index / agencies.count + 1 + index) % agencies.count]
     let kind = index % types.count
-    let subject = "Về việc \(topics[Int.random(in: 0..<topics.count, using: &random)]) tại \(places[Int.random(in: 0..<places.count, using: &random)])"
+    let subject =
+        "Về việc \(topics[Int.random(in: 0..<topics.count, using: &random)]) tại \(places[Int.random(in: 0..<places.count, using: &random)])"
     let issued = String(format: "2026-%02d-%02d", index % 12 + 1, index % 28 + 1)
     let priority = priorities[index % priorities.count]
     let secrecy = index % 50 == 0 ? "\"secrecy\": \"mat\",\n" : ""
@@ -74,11 +81,12 @@ func sidecar(_ index: Int, id: PacketID) -> (String, LedgerEvent) {
         }
         """
     let path = "archive/2026/11/\(id.rawValue)"
-    let packet = LedgerPacket(packetId: id, sender: AgencyCode(sender.0)!, codeNumber: "\(index / agencies.count + 1)",
-                              codeNotation: notations[kind], issuedDate: issued, typeName: types[kind], subject: subject,
-                              priority: priority, secrecy: secrecy.isEmpty ? nil : "mat", to: [AgencyCode(recipient.0)!],
-                              files: ["\(types[kind]) \(index).pdf"], packedAt: "2026-11-24T10:00:00.000+07:00", archive: path + ".tar",
-                              sha256: String(repeating: "ef", count: 32), size: 200_000)
+    let packet = LedgerPacket(
+        packetId: id, sender: AgencyCode(sender.0)!, codeNumber: "\(index / agencies.count + 1)",
+        codeNotation: notations[kind], issuedDate: issued, typeName: types[kind], subject: subject,
+        priority: priority, secrecy: secrecy.isEmpty ? nil : "mat", to: [AgencyCode(recipient.0)!],
+        files: ["\(types[kind]) \(index).pdf"], packedAt: "2026-11-24T10:00:00.000+07:00", archive: path + ".tar",
+        sha256: String(repeating: "ef", count: 32), size: 200_000)
     return (json, .packed(packet))
 }
 
@@ -110,14 +118,24 @@ let build = try clock.measure {
     catalogued = try index.syncCatalog(spoolRoot: root, names: names)
 }
 let buildSeconds = Double(build.components.seconds) + Double(build.components.attoseconds) / 1e18
-print(String(format: "index built: %d packets catalogued in %.1f s (%.0f packets/s)", catalogued, buildSeconds, Double(catalogued) / buildSeconds))
+print(
+    String(
+        format: "index built: %d packets catalogued in %.1f s (%.0f packets/s)", catalogued, buildSeconds,
+        Double(catalogued) / buildSeconds))
 
-let words = ["quyet dinh", "cong van", "dong hung", "kien xuong", "van thu", "\"van ban dien tu\"", "ngan sach", "nong thon moi",
-             "cai cach hanh chinh", "chuyen doi so", "de dieu", "tien hai", "thai thuy", "khen thuong", "tiem chung"]
+let words = [
+    "quyet dinh", "cong van", "dong hung", "kien xuong", "van thu", "\"van ban dien tu\"", "ngan sach", "nong thon moi",
+    "cai cach hanh chinh", "chuyen doi so", "de dieu", "tien hai", "thai thuy", "khen thuong", "tiem chung",
+]
 var queries: [ArchiveQuery] = []
 for number in 0..<queryCount {
-    var query = ArchiveQuery(text: words[number % words.count] + (number % 3 == 0 ? " " + words[(number * 7 + 3) % words.count] : ""), limit: 20)
-    if number % 4 == 1 { query.issuedFrom = CalendarDate(iso: "2026-03-01"); query.issuedTo = CalendarDate(iso: "2026-09-30") }
+    var query = ArchiveQuery(
+        text: words[number % words.count] + (number % 3 == 0 ? " " + words[(number * 7 + 3) % words.count] : ""),
+        limit: 20)
+    if number % 4 == 1 {
+        query.issuedFrom = CalendarDate(iso: "2026-03-01")
+        query.issuedTo = CalendarDate(iso: "2026-09-30")
+    }
     if number % 5 == 2 { query.agencyScope = agencies[number % agencies.count].0 }
     if number % 2 == 0 { query.allowedSecrecy = [] }
     queries.append(query)
@@ -143,9 +161,12 @@ for query in queries.prefix(max(10, queryCount / 10)) {
     let joins = "FROM packetText t JOIN catalog c ON c.id = t.rowid"
     let elapsed = try clock.measure {
         baselineFound += try index.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(joins) WHERE \(condition)", arguments: .init(patterns)) ?? 0
-            _ = try Row.fetchAll(db, sql: "SELECT c.* \(joins) WHERE \(condition) ORDER BY c.id DESC LIMIT 20",
-                                 arguments: .init(patterns))
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) \(joins) WHERE \(condition)", arguments: .init(patterns))
+                ?? 0
+            _ = try Row.fetchAll(
+                db, sql: "SELECT c.* \(joins) WHERE \(condition) ORDER BY c.id DESC LIMIT 20",
+                arguments: .init(patterns))
             return total
         }
     }
@@ -153,7 +174,13 @@ for query in queries.prefix(max(10, queryCount / 10)) {
 }
 let (p50, p95) = percentiles(searchTimes)
 let (b50, b95) = percentiles(baselineTimes)
-print(String(format: "search (FTS5, with filters and count, %d queries, %d hits): p50 %.2f ms, p95 %.2f ms", queries.count, found, p50, p95))
-print(String(format: "baseline full scan (LIKE over the same folded text, %d queries): p50 %.1f ms, p95 %.1f ms", baselineTimes.count, b50, b95))
+print(
+    String(
+        format: "search (FTS5, with filters and count, %d queries, %d hits): p50 %.2f ms, p95 %.2f ms", queries.count,
+        found, p50, p95))
+print(
+    String(
+        format: "baseline full scan (LIKE over the same folded text, %d queries): p50 %.1f ms, p95 %.1f ms",
+        baselineTimes.count, b50, b95))
 print(String(format: "ratio: search is %.0fx faster than the scan at p50 (%.0fx at p95)", b50 / p50, b95 / p95))
 try? FileManager.default.removeItem(atPath: root)  // 100,000 sidecars: do not leave them behind

@@ -22,11 +22,13 @@ struct EmbedTemplates: BuildToolPlugin {
 
     /// Every regular file under `folder`, so that adding, editing or removing one remakes the generated source.
     private func files(under folder: URL) throws -> [URL] {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             return []
         }
         var found: [URL] = [folder]
-        for case let url as URL in walker where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
+        for case let url as URL in walker
+        where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
             found.append(url)
         }
         return found

@@ -17,8 +17,10 @@ public struct Account: Sendable, Equatable {
     /// When its password, grants or enabled state last changed (ISO 8601, UTC): sessions opened before end.
     public let credentialsChangedAt: String
 
-    public init(name: String, role: Role, agency: String?, grants: Set<Secrecy>, disabled: Bool, createdAt: String,
-                credentialsChangedAt: String = "") {
+    public init(
+        name: String, role: Role, agency: String?, grants: Set<Secrecy>, disabled: Bool, createdAt: String,
+        credentialsChangedAt: String = ""
+    ) {
         self.name = name
         self.role = role
         self.agency = agency

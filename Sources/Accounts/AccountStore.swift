@@ -19,17 +19,18 @@ public final class AccountStore: Sendable {
         self.cost = cost
         var migrator = DatabaseMigrator()
         migrator.registerMigration("accounts-v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE account (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    role TEXT NOT NULL,
-                    agency TEXT,
-                    grants TEXT NOT NULL DEFAULT '',
-                    passwordHash TEXT NOT NULL,
-                    disabled INTEGER NOT NULL DEFAULT 0,
-                    createdAt TEXT NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE account (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        role TEXT NOT NULL,
+                        agency TEXT,
+                        grants TEXT NOT NULL DEFAULT '',
+                        passwordHash TEXT NOT NULL,
+                        disabled INTEGER NOT NULL DEFAULT 0,
+                        createdAt TEXT NOT NULL
+                    )
+                    """)
         }
         migrator.registerMigration("accounts-v2-credentials") { db in
             // When the password, the grants or the enabled state last changed: sessions older than that end.
@@ -40,8 +41,10 @@ public final class AccountStore: Sendable {
 
     /// Adds an account; clerks must name their agency (one of `knownAgencies` when given). Names are
     /// case-insensitive: `Hoa` and `hoa` are one account, kept in lower case.
-    public func add(name: String, role: Role, agency: String?, grants: Set<Secrecy>, password: String, now: Date = Date(),
-                    knownAgencies: Set<String>? = nil) throws {
+    public func add(
+        name: String, role: Role, agency: String?, grants: Set<Secrecy>, password: String, now: Date = Date(),
+        knownAgencies: Set<String>? = nil
+    ) throws {
         let name = Self.key(name)
         guard Self.isValidName(name) else { throw AccountError.invalidName(name) }
         let typed = agency?.trimmingCharacters(in: .whitespaces).nilIfEmpty
@@ -59,21 +62,31 @@ public final class AccountStore: Sendable {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [name]) == true {
                 throw AccountError.exists(name)
             }
-            try db.execute(sql: """
-                INSERT INTO account (name, role, agency, grants, passwordHash, disabled, createdAt, credentialsChangedAt)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-                """, arguments: [name, role.rawValue, agency, grants.sorted().map(\.rawValue).joined(separator: ","), hash, created, created])
+            try db.execute(
+                sql: """
+                    INSERT INTO account (name, role, agency, grants, passwordHash, disabled, createdAt, credentialsChangedAt)
+                    VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+                    """,
+                arguments: [
+                    name, role.rawValue, agency, grants.sorted().map(\.rawValue).joined(separator: ","), hash, created,
+                    created,
+                ])
         }
     }
 
     /// Every account, by name.
     public func list() throws -> [Account] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY name").compactMap(Self.account) }
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY name").compactMap(Self.account)
+        }
     }
 
     /// The account `name`, or nil.
     public func account(named name: String) throws -> Account? {
-        try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [Self.key(name)]).flatMap(Self.account) }
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [Self.key(name)]).flatMap(
+                Self.account)
+        }
     }
 
     /// Disables the account `name`: it can no longer sign in, and its sessions end.
@@ -94,8 +107,9 @@ public final class AccountStore: Sendable {
     private func update(_ name: String, _ assignment: String, _ values: [String], now: Date) throws {
         let changed = Account.stamp(now)
         try database.write { db in
-            try db.execute(sql: "UPDATE account SET \(assignment), credentialsChangedAt = ? WHERE name = ?",
-                           arguments: StatementArguments(values + [changed, Self.key(name)]))
+            try db.execute(
+                sql: "UPDATE account SET \(assignment), credentialsChangedAt = ? WHERE name = ?",
+                arguments: StatementArguments(values + [changed, Self.key(name)]))
             if db.changesCount == 0 { throw AccountError.unknown(name) }
         }
     }
@@ -109,7 +123,9 @@ public final class AccountStore: Sendable {
     /// The enabled account `name` when `password` is its password, else nil. An unknown or disabled name costs a
     /// bcrypt check too, so the answer's timing does not tell which names exist.
     public func authenticate(_ name: String, password: String) throws -> Account? {
-        let row = try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [Self.key(name)]) }
+        let row = try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [Self.key(name)])
+        }
         guard let row, let account = Self.account(row), !account.disabled else {
             _ = PasswordPolicy.verify(password, hash: dummy())
             return nil
@@ -128,9 +144,11 @@ public final class AccountStore: Sendable {
     static func account(_ row: Row) -> Account? {
         guard let role = Role(rawValue: row["role"]) else { return nil }
         let grants: String = row["grants"]
-        return Account(name: row["name"], role: role, agency: row["agency"],
-                       grants: Set(grants.split(separator: ",").compactMap { Secrecy(rawValue: String($0)) }),
-                       disabled: row["disabled"], createdAt: row["createdAt"], credentialsChangedAt: row["credentialsChangedAt"] ?? "")
+        return Account(
+            name: row["name"], role: role, agency: row["agency"],
+            grants: Set(grants.split(separator: ",").compactMap { Secrecy(rawValue: String($0)) }),
+            disabled: row["disabled"], createdAt: row["createdAt"],
+            credentialsChangedAt: row["credentialsChangedAt"] ?? "")
     }
 
     /// Login names are case-insensitive.
@@ -138,9 +156,10 @@ public final class AccountStore: Sendable {
 
     /// Login names: 1 to 64 ASCII letters, digits, `.`, `-`, `_`.
     public static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.count) && name.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
-        }
+        (1...64).contains(name.count)
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
     }
 }
 

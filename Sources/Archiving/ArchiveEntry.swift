@@ -42,6 +42,7 @@ public struct ArchiveEntry: Sendable, Equatable {
     /// The path for messages: UTF-8 where valid, with invalid bytes shown as `\xNN`.
     public var displayPath: String {
         if let path { return path }
-        return rawPath.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+        return rawPath.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }
+            .joined()
     }
 }

@@ -11,10 +11,10 @@ public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .library(operation, code, message): "\(operation) failed (\(code)): \(message)"
-        case let .notAnArchive(message): "not a tar or zip archive: \(message)"
-        case let .truncated(message): "the archive is truncated: \(message)"
-        case let .sizeMismatch(path, expected, actual):
+        case .library(let operation, let code, let message): "\(operation) failed (\(code)): \(message)"
+        case .notAnArchive(let message): "not a tar or zip archive: \(message)"
+        case .truncated(let message): "the archive is truncated: \(message)"
+        case .sizeMismatch(let path, let expected, let actual):
             "\(path): \(actual) bytes written where \(expected) were announced (the file changed while it was read)"
         }
     }

@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// libarchive converts entry names through the process locale's character set. Under the `C` or `POSIX`
 /// locale (a systemd service, a CI job) it cannot represent Vietnamese names at all, so before the first archive

@@ -33,9 +33,13 @@ public final class ArchiveReader {
 
         let rawPath: [UInt8]
         if let utf8 = archive_entry_pathname_utf8(entry) {
-            rawPath = Array(UnsafeBufferPointer(start: UnsafeRawPointer(utf8).assumingMemoryBound(to: UInt8.self), count: strlen(utf8)))
+            rawPath = Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(utf8).assumingMemoryBound(to: UInt8.self), count: strlen(utf8)))
         } else if let bytes = archive_entry_pathname(entry) {
-            rawPath = Array(UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self), count: strlen(bytes)))
+            rawPath = Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self), count: strlen(bytes)))
         } else {
             rawPath = []
         }
@@ -47,7 +51,8 @@ public final class ArchiveReader {
             switch type {
             case CArchive_AE_IFREG(): kind = .regularFile
             case CArchive_AE_IFDIR(): kind = .directory
-            case CArchive_AE_IFLNK(): kind = .symbolicLink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
+            case CArchive_AE_IFLNK():
+                kind = .symbolicLink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
             default: kind = .special(mode: type)
             }
         }

@@ -1,8 +1,9 @@
+import CArchive
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CArchive
-import Foundation
 
 /// Writes a tar or zip archive to a file descriptor with libarchive, one entry at a time, streaming.
 ///
@@ -15,8 +16,10 @@ public final class ArchiveWriter {
 
     /// Starts an archive of `format` on an open, writable file descriptor. `observer`, when given, sees every
     /// byte written to the descriptor, in order (to hash the archive file without reading it back).
-    public init(fileDescriptor: Int32, format: ArchiveFormat,
-                observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+    public init(
+        fileDescriptor: Int32, format: ArchiveFormat,
+        observer: ((UnsafeRawBufferPointer) -> Void)? = nil
+    ) throws {
         ArchiveLocale.ensureUTF8()
         sink = OutputSink(fileDescriptor: fileDescriptor, observer: observer)
         archive = try libarchiveNonNull(archive_write_new(), "archive_write_new")
@@ -33,8 +36,9 @@ public final class ArchiveWriter {
         // Large blocks mean few write(2) calls; the last block is not padded to the block size.
         try check(archive_write_set_bytes_per_block(archive, 64 * 1024), "archive_write_set_bytes_per_block")
         try check(archive_write_set_bytes_in_last_block(archive, 1), "archive_write_set_bytes_in_last_block")
-        try check(archive_write_open(archive, Unmanaged.passUnretained(sink).toOpaque(), nil, outputCallback, nil),
-                  "archive_write_open")
+        try check(
+            archive_write_open(archive, Unmanaged.passUnretained(sink).toOpaque(), nil, outputCallback, nil),
+            "archive_write_open")
     }
 
     deinit {
@@ -44,13 +48,17 @@ public final class ArchiveWriter {
 
     /// Adds a directory entry.
     public func addDirectory(_ path: String, modified: Date) throws {
-        let entry = try Entry(path: path.hasSuffix("/") ? path : path + "/", type: CArchive_AE_IFDIR(), permissions: 0o755, size: 0, modified: modified)
+        let entry = try Entry(
+            path: path.hasSuffix("/") ? path : path + "/", type: CArchive_AE_IFDIR(), permissions: 0o755, size: 0,
+            modified: modified)
         try check(archive_write_header(archive, entry.pointer), "archive_write_header(\(path))")
     }
 
     /// Adds a regular file of exactly `size` bytes; `body` is called once and must hand every byte to `write`.
-    public func addFile(_ path: String, size: Int64, modified: Date,
-                        body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    public func addFile(
+        _ path: String, size: Int64, modified: Date,
+        body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
         let entry = try Entry(path: path, type: CArchive_AE_IFREG(), permissions: 0o644, size: size, modified: modified)
         try check(archive_write_header(archive, entry.pointer), "archive_write_header(\(path))")
         var written: Int64 = 0
@@ -61,7 +69,9 @@ public final class ArchiveWriter {
             }
             let result = archive_write_data(archive, chunk.baseAddress, chunk.count)
             guard result == chunk.count else {
-                throw ArchiveError.library(operation: "archive_write_data(\(path))", code: Int32(truncatingIfNeeded: result), message: errorMessage)
+                throw ArchiveError.library(
+                    operation: "archive_write_data(\(path))", code: Int32(truncatingIfNeeded: result),
+                    message: errorMessage)
             }
             written += Int64(chunk.count)
         }
@@ -92,7 +102,8 @@ public final class ArchiveWriter {
 
     private func check(_ code: Int32, _ operation: String) throws {
         if code != ARCHIVE_OK, sink.errorNumber != 0 {
-            throw ArchiveError.library(operation: operation, code: code, message: String(cString: strerror(sink.errorNumber)))
+            throw ArchiveError.library(
+                operation: operation, code: code, message: String(cString: strerror(sink.errorNumber)))
         }
         // ARCHIVE_WARN is refused too: a warning while writing means the archive may not say what we meant.
         guard code == ARCHIVE_OK else {

@@ -26,7 +26,8 @@ public enum NameProblem: Sendable, Equatable, CustomStringConvertible {
         case .dotName: "the name is . or .."
         case .tooLong(let bytes): "the name is \(bytes) bytes long (at most 255)"
         case .controlCharacter(let scalar): "the name holds the control character \(scalar)"
-        case .reservedCharacter(let character): "the name holds the character \(character), which Windows does not allow"
+        case .reservedCharacter(let character):
+            "the name holds the character \(character), which Windows does not allow"
         case .windowsReservedName(let name): "\(name) is a device name reserved by Windows"
         case .trailingDotOrSpace: "the name ends with a dot or a space"
         case .percentLineBreak(let sequence): "the name holds \(sequence), which BagIt tools read as a line break"
@@ -60,8 +61,11 @@ public enum PortableName {
         }
         if let reserved = name.first(where: { reservedCharacters.contains($0) }) { return .reservedCharacter(reserved) }
         if name.hasSuffix(".") || name.hasSuffix(" ") { return .trailingDotOrSpace }
-        if let range = name.range(of: "%0[AaDd]", options: .regularExpression) { return .percentLineBreak(String(name[range])) }
-        let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        if let range = name.range(of: "%0[AaDd]", options: .regularExpression) {
+            return .percentLineBreak(String(name[range]))
+        }
+        let stem =
+            name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
         let device = stem.trimmingCharacters(in: .whitespaces).uppercased()
         if reservedDevices.contains(device) { return .windowsReservedName(stem) }
         return nil

@@ -15,11 +15,11 @@ public enum UnsafeEntry: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .absolutePath(let path): "entry \(path) has an absolute path"
         case .parentReference(let path): "entry \(path) climbs out of its folder with .."
-        case let .link(path, target): "entry \(path) is a link (to \(target))"
-        case let .specialFile(path, kind): "entry \(path) is a \(kind), not a regular file"
+        case .link(let path, let target): "entry \(path) is a link (to \(target))"
+        case .specialFile(let path, let kind): "entry \(path) is a \(kind), not a regular file"
         case .duplicate(let path): "entry \(path) appears more than once"
-        case let .badName(path, problem): "entry \(path): \(problem)"
-        case let .pathTooLong(path, bytes): "entry \(path) has a path of \(bytes) bytes"
+        case .badName(let path, let problem): "entry \(path): \(problem)"
+        case .pathTooLong(let path, let bytes): "entry \(path) has a path of \(bytes) bytes"
         case .tooManyEntries(let limit): "the archive has more than \(limit) entries"
         case .tooManyBytes(let limit): "the archive holds more than \(limit) bytes of data"
         }

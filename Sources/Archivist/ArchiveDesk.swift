@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Ledger
 import Packets
 import Signing
 import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The archive as archivists use it: the index brought up to date (journal, then the catalog of archived sidecars),
 /// the spool's trust store and registered certificates to verify packets with, and safe extraction.
@@ -40,20 +41,26 @@ public struct ArchiveDesk: Sendable {
     /// Decree 30/2020 App. VI: a view or download of a secret document is written to the journal (`accessed`: who,
     /// in which role, which packet and file, how) before the document is shown. Documents without a secrecy level
     /// are not recorded.
-    public func recordAccess(_ record: ArchiveRecord, user: String, role: String, action: String, file: String?, via: String) throws {
+    public func recordAccess(
+        _ record: ArchiveRecord, user: String, role: String, action: String, file: String?, via: String
+    ) throws {
         guard let secrecy = record.hit.secrecy else { return }
         try Journal(path: spool.state + "/journal.jsonl").append(
-            .accessed(user: user, role: role, packetId: record.hit.packetId, secrecy: secrecy, action: action, via: via, file: file))
+            .accessed(
+                user: user, role: role, packetId: record.hit.packetId, secrecy: secrecy, action: action, via: via,
+                file: file))
     }
 
     /// Records fixity results in the journal (`verified`: packet, result, detail, by which way), one batch, and
     /// brings the index up to date so the packet page shows the last check.
-    public func recordVerifications(_ results: [(packetId: String, result: String, detail: String)], via: String) throws {
+    public func recordVerifications(_ results: [(packetId: String, result: String, detail: String)], via: String) throws
+    {
         guard !results.isEmpty else { return }
         let journal = try Journal(path: spool.state + "/journal.jsonl")
-        _ = try journal.append(results.map { result in
-            LedgerEvent.verified(packetId: result.packetId, result: result.result, detail: result.detail, via: via)
-        })
+        _ = try journal.append(
+            results.map { result in
+                LedgerEvent.verified(packetId: result.packetId, result: result.result, detail: result.detail, via: via)
+            })
         try index.catchUp(with: journal)
     }
 
@@ -65,7 +72,8 @@ public struct ArchiveDesk: Sendable {
     public func verifier() throws -> PacketVerifier {
         let store = try TrustStore.load(anchorPaths: [spool.trustAnchors], revocationListPaths: [spool.revocationLists])
         let directory = self.directory
-        return PacketVerifier(trust: store, revocation: .whenAvailable, senderIdentity: .registered { directory.certificates(for: $0) })
+        return PacketVerifier(
+            trust: store, revocation: .whenAvailable, senderIdentity: .registered { directory.certificates(for: $0) })
     }
 
     /// Why an extraction did not happen.
@@ -79,13 +87,15 @@ public struct ArchiveDesk: Sendable {
 
         public var description: String {
             switch self {
-            case let .unknown(id): "no packet \(id) in the archive index"
-            case let .exists(path): "\(path) exists already; choose another folder"
-            case let .invalid(report): "the packet fails verification [\(report.reason?.code ?? "invalid")]: "
-                + (report.reason?.message.en ?? "invalid")
-            case let .changed(actual, expected): "the packet file changed since it was archived (SHA-256 \(actual), archived as \(expected))"
-            case let .missing(path): "the packet file \(path) is missing from the archive"
-            case let .wrongPacket(found): "the archive file holds another packet (\(found))"
+            case .unknown(let id): "no packet \(id) in the archive index"
+            case .exists(let path): "\(path) exists already; choose another folder"
+            case .invalid(let report):
+                "the packet fails verification [\(report.reason?.code ?? "invalid")]: "
+                    + (report.reason?.message.en ?? "invalid")
+            case .changed(let actual, let expected):
+                "the packet file changed since it was archived (SHA-256 \(actual), archived as \(expected))"
+            case .missing(let path): "the packet file \(path) is missing from the archive"
+            case .wrongPacket(let found): "the archive file holds another packet (\(found))"
             }
         }
 
@@ -114,8 +124,11 @@ public struct ArchiveDesk: Sendable {
             let actual = try FileDigest.sha256(path).sha256
             guard actual == expected else { throw ExtractError.changed(actual, expected: expected) }
         }
-        let report = try verifier().verify(try FileDescriptor.openRegularFileForReading(path), displayPath: record.archivePath, sink: sink)
-        if report.valid, let found = report.packetId, found != record.hit.packetId { throw ExtractError.wrongPacket(found) }
+        let report = try verifier().verify(
+            try FileDescriptor.openRegularFileForReading(path), displayPath: record.archivePath, sink: sink)
+        if report.valid, let found = report.packetId, found != record.hit.packetId {
+            throw ExtractError.wrongPacket(found)
+        }
         return report
     }
 
@@ -139,7 +152,9 @@ public struct ArchiveDesk: Sendable {
         let packet = try ArchivedPacket.read(packetPath(record))
         try Durable.writeUnsynced(at: partial + "/" + PacketLayout.metadataName, bytes: packet.metadataBytes)
         try Durable.writeUnsynced(at: partial + "/" + PacketLayout.signatureName, bytes: packet.signature)
-        try Durable.syncAll([partial] + ((try? Directory.entries(partial))?.compactMap { $0.name.string.map { partial + "/" + $0 } } ?? []))
+        try Durable.syncAll(
+            [partial]
+                + ((try? Directory.entries(partial))?.compactMap { $0.name.string.map { partial + "/" + $0 } } ?? []))
         try FileSystem.renameNoReplace(RawPath(partial), RawPath(target))
         done = true
         try Durable.syncDirectory(folder)

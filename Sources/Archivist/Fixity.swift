@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Ledger
 import Packets
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a fixity check of the archive found (as Archivematica reports it): packets whose file changed (its
 /// SHA-256 is not the one recorded when it was archived, or it no longer verifies), packets missing from the disk,
@@ -34,7 +35,8 @@ extension ArchiveDesk {
     /// (signature, chain, revocation, registered signer, BagIt and payload hashes), and its sidecar compared with
     /// the signed metadata.json. Each packet's result is recorded in the journal (`verified`). `progress(done,
     /// total)` is called after each packet.
-    public func fixity(_ packetIds: [String]? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> FixityReport {
+    public func fixity(_ packetIds: [String]? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> FixityReport
+    {
         let all = try index.archivedPackets()
         var packets = all
         if let packetIds {
@@ -58,7 +60,9 @@ extension ArchiveDesk {
             do {
                 let verified = try verifyArchived(record)
                 guard verified.valid else {
-                    report.changed.append(problem("invalid", "\(verified.reason?.code ?? "invalid"): \(verified.reason?.message.en ?? "")"))
+                    report.changed.append(
+                        problem(
+                            "invalid", "\(verified.reason?.code ?? "invalid"): \(verified.reason?.message.en ?? "")"))
                     continue
                 }
             } catch let error as ExtractError {
@@ -74,21 +78,28 @@ extension ArchiveDesk {
             }
             // The sidecar beside it must be the signed metadata.json, byte for byte: search reads it.
             guard let sidecar = try? Durable.readSmallFile(spool.root + "/" + sidecarRelative, limit: 16 << 20) else {
-                report.missing.append(problem("missing-sidecar", "the metadata sidecar beside the packet is gone", path: sidecarRelative))
+                report.missing.append(
+                    problem("missing-sidecar", "the metadata sidecar beside the packet is gone", path: sidecarRelative))
                 continue
             }
             guard let signed = try? ArchivedPacket.read(path).metadataBytes, signed == sidecar else {
-                report.changed.append(problem("sidecar-changed", "the metadata sidecar differs from the packet's signed metadata.json",
-                                              path: sidecarRelative))
+                report.changed.append(
+                    problem(
+                        "sidecar-changed", "the metadata sidecar differs from the packet's signed metadata.json",
+                        path: sidecarRelative))
                 continue
             }
             report.intact += 1
             results.append((packet.packetId, "valid", ""))
         }
-        for problem in report.changed + report.missing { results.append((problem.packetId, problem.kind, problem.detail)) }
+        for problem in report.changed + report.missing {
+            results.append((problem.packetId, problem.kind, problem.detail))
+        }
         try recordVerifications(results, via: "archive verify")
         if packetIds == nil {
-            report.untracked = try untracked(known: Set(all.flatMap { [$0.archivePath, ($0.archivePath as NSString).deletingPathExtension + ".json"] }))
+            report.untracked = try untracked(
+                known: Set(
+                    all.flatMap { [$0.archivePath, ($0.archivePath as NSString).deletingPathExtension + ".json"] }))
         }
         return report
     }

@@ -1,8 +1,9 @@
+import Foundation
+import Spool
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Spool
 
 /// The folder given is not a spool at all (`lienthong doctor` exits 2).
 public struct NotASpool: Error, Sendable, CustomStringConvertible {
@@ -38,7 +39,10 @@ public struct Doctor: Sendable {
     public var settings: DoctorSettings
     public var checks: [any DoctorCheck]
 
-    public init(spool: SpoolLayout, settings: DoctorSettings = DoctorSettings(), checks: [any DoctorCheck] = Doctor.standardChecks) {
+    public init(
+        spool: SpoolLayout, settings: DoctorSettings = DoctorSettings(),
+        checks: [any DoctorCheck] = Doctor.standardChecks
+    ) {
         self.spool = spool
         self.settings = settings
         self.checks = checks
@@ -49,7 +53,10 @@ public struct Doctor: Sendable {
     public func run() throws(NotASpool) -> DoctorReport {
         var info = stat()
         guard stat(spool.root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
-              [spool.officeConfig, spool.agencies, spool.state].contains(where: { (path: String) in access(path, F_OK) == 0 }) else {
+            [spool.officeConfig, spool.agencies, spool.state].contains(where: { (path: String) in
+                access(path, F_OK) == 0
+            })
+        else {
             throw NotASpool(path: spool.root)
         }
         let context = DoctorContext(spool: spool, settings: settings)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Packets
 import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The spool as the checks see it: its layout, the settings, and its configuration read once (the configuration
 /// family reports what failed to load; the other families use what loaded).
@@ -28,11 +29,18 @@ public final class DoctorContext: Sendable {
         } else {
             office = nil
         }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: spool.agencies)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: spool.agencies)) ?? []).filter {
+            !$0.hasPrefix(".")
+        }.sorted()
         agencyFolders = names.map { name -> (name: String, config: Result<AgencyConfig, ConfigError>) in
             guard let code = AgencyCode(name), code.rawValue == name else {
-                return (name, .failure(ConfigError(file: spool.agencies + "/" + name,
-                                                   message: "the folder name is not an agency code NNN.NN.NN.Xnn")))
+                return (
+                    name,
+                    .failure(
+                        ConfigError(
+                            file: spool.agencies + "/" + name,
+                            message: "the folder name is not an agency code NNN.NN.NN.Xnn"))
+                )
             }
             do throws(ConfigError) {
                 return (name, .success(try AgencyConfig.load(code, in: spool)))

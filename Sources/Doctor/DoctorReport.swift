@@ -27,14 +27,19 @@ public struct DoctorReport: Sendable {
         for finding in errors + warnings {
             let label = finding.severity == .error ? "LỖI/ERROR" : "CẢNH BÁO/WARNING"
             let message = finding.message
-            lines.append("\(label) [\(finding.code)] \(finding.subject): \(message.vi) | \(message.en) → \(message.action) / \(message.actionEn)")
+            lines.append(
+                "\(label) [\(finding.code)] \(finding.subject): \(message.vi) | \(message.en) → \(message.action) / \(message.actionEn)"
+            )
         }
         let passed = findings.count - errors.count - warnings.count
         if errors.isEmpty && warnings.isEmpty {
-            lines.append("Spool \(spool): không phát hiện vấn đề nào (\(passed) mục đạt) / no problems found (\(passed) checks passed).")
+            lines.append(
+                "Spool \(spool): không phát hiện vấn đề nào (\(passed) mục đạt) / no problems found (\(passed) checks passed)."
+            )
         } else {
-            lines.append("Spool \(spool): \(errors.count) lỗi, \(warnings.count) cảnh báo, \(passed) mục đạt / "
-                         + "\(errors.count) error(s), \(warnings.count) warning(s), \(passed) passed.")
+            lines.append(
+                "Spool \(spool): \(errors.count) lỗi, \(warnings.count) cảnh báo, \(passed) mục đạt / "
+                    + "\(errors.count) error(s), \(warnings.count) warning(s), \(passed) passed.")
         }
         return lines.joined(separator: "\n")
     }

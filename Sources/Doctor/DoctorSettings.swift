@@ -13,8 +13,10 @@ public struct DoctorSettings: Sendable {
     /// The current mounts (`/proc/self/mountinfo`).
     public var mountInfo: String
 
-    public init(now: Date = Date(), expiryWarning: TimeInterval = 30 * 86_400, freeSpaceWarning: Double = 0.10,
-                fstab: String = "/etc/fstab", mountInfo: String = "/proc/self/mountinfo") {
+    public init(
+        now: Date = Date(), expiryWarning: TimeInterval = 30 * 86_400, freeSpaceWarning: Double = 0.10,
+        fstab: String = "/etc/fstab", mountInfo: String = "/proc/self/mountinfo"
+    ) {
         self.now = now
         self.expiryWarning = expiryWarning
         self.freeSpaceWarning = freeSpaceWarning

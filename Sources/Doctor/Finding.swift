@@ -49,8 +49,10 @@ public struct Finding: Sendable, Equatable, Codable {
     /// The check family that found it (`layout`, `certificates` …); filled in by `Doctor`.
     public internal(set) var check: String
 
-    public init(_ code: String, _ severity: Severity, subject: String, vi: String, en: String,
-                actionVi: String, actionEn: String) {
+    public init(
+        _ code: String, _ severity: Severity, subject: String, vi: String, en: String,
+        actionVi: String, actionEn: String
+    ) {
         self.code = code
         self.severity = severity
         self.subject = subject

@@ -1,8 +1,9 @@
+import Foundation
+import Spool
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Spool
 
 /// Free space (`statvfs`: blocks available to the service user, `f_bavail / f_blocks`) and free inodes of the
 /// spool's file system and of the paper fallback folder's (`outage.fallbackDir`, meant to be a local disk): under
@@ -26,7 +27,8 @@ public struct FreeSpaceCheck: DoctorCheck {
             guard statvfs(existing, &info) == 0, info.f_blocks > 0, stat(existing, &device) == 0 else { continue }
             // The fallback folder on the spool's own file system is the same disk: reported once.
             guard seen.insert(UInt64(device.st_dev)).inserted else { continue }
-            findings.append(check(info, subject: label == "spool" ? path : "fallback: " + context.relative(path), context: context))
+            findings.append(
+                check(info, subject: label == "spool" ? path : "fallback: " + context.relative(path), context: context))
         }
         return findings
     }
@@ -43,22 +45,27 @@ public struct FreeSpaceCheck: DoctorCheck {
                 "disk-full", .error, subject: subject,
                 vi: "Ổ đĩa đã đầy: không lưu, gửi hay ghi sổ được văn bản.",
                 en: "The disk is full: nothing can be archived, delivered or journalled.",
-                actionVi: "Giải phóng dung lượng hoặc mở rộng ổ đĩa ngay.", actionEn: "Free space or grow the disk now.")
+                actionVi: "Giải phóng dung lượng hoặc mở rộng ổ đĩa ngay.", actionEn: "Free space or grow the disk now."
+            )
         }
         if free < context.settings.freeSpaceWarning {
             return Finding(
                 "disk-space-low", .warning, subject: subject,
                 vi: "Ổ đĩa chỉ còn trống \(percent)% (\(size)).", en: "The disk has only \(percent)% free (\(size)).",
-                actionVi: "Giải phóng dung lượng hoặc mở rộng ổ đĩa trước khi đầy.", actionEn: "Free space or grow the disk before it fills up.")
+                actionVi: "Giải phóng dung lượng hoặc mở rộng ổ đĩa trước khi đầy.",
+                actionEn: "Free space or grow the disk before it fills up.")
         }
         if inodesFree < context.settings.freeSpaceWarning {
             return Finding(
                 "disk-inodes-low", .warning, subject: subject,
                 vi: "Ổ đĩa sắp hết inode (còn \(Int(inodesFree * 100))%): sắp không tạo được tệp mới.",
                 en: "The disk is running out of inodes (\(Int(inodesFree * 100))% left): new files will soon fail.",
-                actionVi: "Xóa bớt tệp nhỏ không cần thiết hoặc mở rộng ổ đĩa.", actionEn: "Remove unneeded small files or grow the file system.")
+                actionVi: "Xóa bớt tệp nhỏ không cần thiết hoặc mở rộng ổ đĩa.",
+                actionEn: "Remove unneeded small files or grow the file system.")
         }
-        return .ok("disk-space", subject: subject, vi: "Ổ đĩa còn trống \(percent)% (\(size)).", en: "The disk has \(percent)% free (\(size)).")
+        return .ok(
+            "disk-space", subject: subject, vi: "Ổ đĩa còn trống \(percent)% (\(size)).",
+            en: "The disk has \(percent)% free (\(size)).")
     }
 
     /// `path`, or its nearest ancestor that exists (a fallback folder not made yet is made on that file system).

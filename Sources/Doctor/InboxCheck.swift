@@ -1,8 +1,9 @@
+import Foundation
+import Spool
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Spool
 
 /// Every `inbox:` configured in an agency.yaml (a mounted share) is there, is a folder, can be written — checked
 /// with `access(W_OK)`, the file system's read-only flag, and a hidden probe file created and removed at once
@@ -30,8 +31,10 @@ public struct InboxCheck: DoctorCheck {
             if code == ENOENT {
                 return Finding(
                     "inbox-missing", .error, subject: subject,
-                    vi: "Hộp thư đến của cơ quan \(agency.code) không tồn tại: ổ mạng chưa được kết nối (mount)? Văn bản gửi đến sẽ phải chờ.",
-                    en: "The inbox of agency \(agency.code) does not exist: is the share not mounted? Deliveries to it wait.",
+                    vi:
+                        "Hộp thư đến của cơ quan \(agency.code) không tồn tại: ổ mạng chưa được kết nối (mount)? Văn bản gửi đến sẽ phải chờ.",
+                    en:
+                        "The inbox of agency \(agency.code) does not exist: is the share not mounted? Deliveries to it wait.",
                     actionVi: "Kết nối (mount) ổ mạng của cơ quan, hoặc sửa dòng inbox: của agency.yaml.",
                     actionEn: "Mount the agency's share, or fix the inbox: line of agency.yaml.")
             }
@@ -39,7 +42,8 @@ public struct InboxCheck: DoctorCheck {
                 "inbox-unreachable", .error, subject: subject,
                 vi: "Không truy cập được hộp thư đến của cơ quan \(agency.code): \(String(cString: strerror(code))).",
                 en: "The inbox of agency \(agency.code) cannot be reached: \(String(cString: strerror(code))).",
-                actionVi: "Kiểm tra kết nối ổ mạng và quyền truy cập.", actionEn: "Check the share's connection and permissions.")
+                actionVi: "Kiểm tra kết nối ổ mạng và quyền truy cập.",
+                actionEn: "Check the share's connection and permissions.")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             return Finding(
@@ -50,26 +54,36 @@ public struct InboxCheck: DoctorCheck {
                 actionEn: "Point the inbox: line of agency.yaml at a folder inside the share.")
         }
         if isReadOnlyFileSystem(path) {
-            return readOnly(subject, agency, reason: "hệ thống tệp chỉ đọc", english: "the file system is mounted read-only")
+            return readOnly(
+                subject, agency, reason: "hệ thống tệp chỉ đọc", english: "the file system is mounted read-only")
         }
         if access(path, W_OK | X_OK) != 0 {
             let reason = String(cString: strerror(errno))
             return notWritable(subject, agency, reason: reason)
         }
         if let failure = probeWrite(path) {
-            if failure == EROFS { return readOnly(subject, agency, reason: "hệ thống tệp chỉ đọc", english: "the file system is read-only") }
+            if failure == EROFS {
+                return readOnly(
+                    subject, agency, reason: "hệ thống tệp chỉ đọc", english: "the file system is read-only")
+            }
             return notWritable(subject, agency, reason: String(cString: strerror(failure)))
         }
         if let severity = bareMountPoint(path, info: info, spoolDevice: spoolDevice, mounts: mounts) {
             return Finding(
                 "inbox-not-mounted", severity, subject: subject,
-                vi: "Hộp thư đến của cơ quan \(agency.code) là một thư mục rỗng trên chính ổ đĩa của spool, giống điểm gắn (mount point) chưa được gắn ổ mạng: văn bản sẽ nằm trên máy này thay vì trong ổ mạng.",
-                en: "The inbox of agency \(agency.code) is an empty folder on the spool's own disk that looks like an unmounted mount point: deliveries would land on this machine, not on the share.",
-                actionVi: "Gắn (mount) ổ mạng, và cho inbox: trỏ vào một thư mục bên trong ổ mạng (ví dụ /mnt/snv/inbox), không phải chính điểm gắn.",
-                actionEn: "Mount the share, and point inbox: at a folder inside it (e.g. /mnt/snv/inbox), not at the mount point itself.")
+                vi:
+                    "Hộp thư đến của cơ quan \(agency.code) là một thư mục rỗng trên chính ổ đĩa của spool, giống điểm gắn (mount point) chưa được gắn ổ mạng: văn bản sẽ nằm trên máy này thay vì trong ổ mạng.",
+                en:
+                    "The inbox of agency \(agency.code) is an empty folder on the spool's own disk that looks like an unmounted mount point: deliveries would land on this machine, not on the share.",
+                actionVi:
+                    "Gắn (mount) ổ mạng, và cho inbox: trỏ vào một thư mục bên trong ổ mạng (ví dụ /mnt/snv/inbox), không phải chính điểm gắn.",
+                actionEn:
+                    "Mount the share, and point inbox: at a folder inside it (e.g. /mnt/snv/inbox), not at the mount point itself."
+            )
         }
-        return .ok("inbox", subject: subject, vi: "Hộp thư đến của cơ quan \(agency.code) ghi được.",
-                   en: "The inbox of agency \(agency.code) is writable.")
+        return .ok(
+            "inbox", subject: subject, vi: "Hộp thư đến của cơ quan \(agency.code) ghi được.",
+            en: "The inbox of agency \(agency.code) is writable.")
     }
 
     private func readOnly(_ subject: String, _ agency: AgencyConfig, reason: String, english: String) -> Finding {
@@ -122,7 +136,9 @@ public struct InboxCheck: DoctorCheck {
         guard let spoolDevice, info.st_dev == spoolDevice else { return nil }
         let standard = (path as NSString).standardizingPath
         guard !mounts.mounted.contains(standard) else { return nil }
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path), entries.isEmpty else { return nil }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path), entries.isEmpty else {
+            return nil
+        }
         if mounts.configured.contains(standard) { return .error }
         if ["/mnt/", "/media/", "/run/media/"].contains(where: { standard.hasPrefix($0) }) { return .warning }
         return nil
@@ -159,7 +175,8 @@ struct MountTable {
         var index = 0
         while index < source.count {
             if source[index] == UInt8(ascii: "\\"), index + 3 < source.count,
-               let value = UInt8(String(decoding: source[(index + 1)...(index + 3)], as: UTF8.self), radix: 8) {
+                let value = UInt8(String(decoding: source[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
+            {
                 bytes.append(value)
                 index += 4
             } else {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Ledger
 import Packets
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The journal's hash chain holds (`Journal.verifyChain`, the code of `lienthong journal verify`), reported with
 /// the line where it breaks; and the clock is not behind the journal's last record (a clock set back would date
@@ -17,8 +18,11 @@ public struct JournalCheck: DoctorCheck {
         let path = context.journalPath
         let subject = context.relative(path)
         guard access(path, F_OK) == 0 else {
-            return [.ok("journal", subject: subject, vi: "Chưa có nhật ký (hệ thống chưa chạy lần nào).",
-                        en: "No journal yet (the office has not run).")]
+            return [
+                .ok(
+                    "journal", subject: subject, vi: "Chưa có nhật ký (hệ thống chưa chạy lần nào).",
+                    en: "No journal yet (the office has not run).")
+            ]
         }
         let journal: Journal
         do {
@@ -29,8 +33,10 @@ public struct JournalCheck: DoctorCheck {
         var findings: [Finding] = []
         do {
             let count = try journal.verifyChain()
-            findings.append(.ok("journal-chain", subject: subject, vi: "Chuỗi băm của nhật ký nguyên vẹn (\(count) bản ghi).",
-                                en: "The journal's hash chain is intact (\(count) records)."))
+            findings.append(
+                .ok(
+                    "journal-chain", subject: subject, vi: "Chuỗi băm của nhật ký nguyên vẹn (\(count) bản ghi).",
+                    en: "The journal's hash chain is intact (\(count) records)."))
         } catch let error as JournalChainError {
             findings.append(broken(error, subject: subject))
         } catch {
@@ -44,20 +50,30 @@ public struct JournalCheck: DoctorCheck {
         let line = error.line
         let detail: (vi: String, en: String)
         if error.reason.hasPrefix("its prev") {
-            detail = ("bản ghi ở dòng \(line) không mang mã SHA-256 của dòng \(line - 1): dòng \(line - 1) (hoặc \(line)) đã bị sửa, hoặc có dòng bị xóa hay đổi chỗ",
-                      "the record on line \(line) does not carry the SHA-256 of line \(line - 1): line \(line - 1) (or \(line)) was edited, or a line was removed or moved")
+            detail = (
+                "bản ghi ở dòng \(line) không mang mã SHA-256 của dòng \(line - 1): dòng \(line - 1) (hoặc \(line)) đã bị sửa, hoặc có dòng bị xóa hay đổi chỗ",
+                "the record on line \(line) does not carry the SHA-256 of line \(line - 1): line \(line - 1) (or \(line)) was edited, or a line was removed or moved"
+            )
         } else if error.reason == "a partial last line" {
             detail = ("dòng cuối \(line) bị cắt dở", "the last line \(line) is cut short")
         } else if error.reason == "not a journal record" {
-            detail = ("dòng \(line) không phải là bản ghi nhật ký (bị hỏng)", "line \(line) is not a journal record (damaged)")
+            detail = (
+                "dòng \(line) không phải là bản ghi nhật ký (bị hỏng)", "line \(line) is not a journal record (damaged)"
+            )
         } else {
-            detail = ("dòng \(line): \(error.reason) (có dòng bị xóa, thêm hay đổi chỗ)", "line \(line): \(error.reason) (a line was removed, added or moved)")
+            detail = (
+                "dòng \(line): \(error.reason) (có dòng bị xóa, thêm hay đổi chỗ)",
+                "line \(line): \(error.reason) (a line was removed, added or moved)"
+            )
         }
         return Finding(
             "journal-chain-broken", .error, subject: "\(subject):\(line)",
             vi: "Nhật ký bị hỏng: \(detail.vi).", en: "The journal is damaged: \(detail.en).",
-            actionVi: "Không sửa tay tệp nhật ký. Khôi phục state/journal.jsonl từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
-            actionEn: "Do not edit the journal by hand. Restore state/journal.jsonl from a backup and report it (a sign of tampering).")
+            actionVi:
+                "Không sửa tay tệp nhật ký. Khôi phục state/journal.jsonl từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
+            actionEn:
+                "Do not edit the journal by hand. Restore state/journal.jsonl from a backup and report it (a sign of tampering)."
+        )
     }
 
     private func unreadable(_ subject: String, _ error: Error) -> Finding {
@@ -73,8 +89,9 @@ public struct JournalCheck: DoctorCheck {
         guard let record = try? journal.lastRecord(), let last = Timestamp.parse(record.at) else { return nil }
         let behind = last.timeIntervalSince(now)
         guard behind > 1 else {
-            return .ok("clock", subject: "clock", vi: "Đồng hồ không chậm hơn bản ghi cuối của nhật ký (\(record.at)).",
-                       en: "The clock is not behind the journal's last record (\(record.at)).")
+            return .ok(
+                "clock", subject: "clock", vi: "Đồng hồ không chậm hơn bản ghi cuối của nhật ký (\(record.at)).",
+                en: "The clock is not behind the journal's last record (\(record.at)).")
         }
         let minutes = Int((behind / 60).rounded(.up))
         return Finding(

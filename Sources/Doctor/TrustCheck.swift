@@ -13,10 +13,14 @@ struct TrustMaterial {
     static func load(_ spool: SpoolLayout) -> TrustMaterial {
         var material = TrustMaterial()
         for path in files(spool.trustAnchors, ["pem", "crt", "cer"]) {
-            do { material.anchors.append((path, try Certificate.load(path: path))) } catch { material.brokenAnchors.append((path, error)) }
+            do { material.anchors.append((path, try Certificate.load(path: path))) } catch {
+                material.brokenAnchors.append((path, error))
+            }
         }
         for path in files(spool.revocationLists, ["pem", "crl"]) {
-            do { material.lists.append((path, try RevocationList.load(path: path))) } catch { material.brokenLists.append((path, error)) }
+            do { material.lists.append((path, try RevocationList.load(path: path))) } catch {
+                material.brokenLists.append((path, error))
+            }
         }
         return material
     }
@@ -42,34 +46,41 @@ public struct TrustCheck: DoctorCheck {
         let now = context.settings.now
         var findings: [Finding] = []
         for (path, error) in trust.brokenAnchors {
-            findings.append(Finding(
-                "ca-unreadable", .error, subject: context.relative(path),
-                vi: "Không đọc được chứng thư CA: \(error).", en: "The CA certificate cannot be read: \(error).",
-                actionVi: "Thay bằng chứng thư CA dạng PEM, hoặc xóa tệp khỏi trust/ca/.",
-                actionEn: "Replace it with the CA certificate in PEM, or remove the file from trust/ca/."))
+            findings.append(
+                Finding(
+                    "ca-unreadable", .error, subject: context.relative(path),
+                    vi: "Không đọc được chứng thư CA: \(error).", en: "The CA certificate cannot be read: \(error).",
+                    actionVi: "Thay bằng chứng thư CA dạng PEM, hoặc xóa tệp khỏi trust/ca/.",
+                    actionEn: "Replace it with the CA certificate in PEM, or remove the file from trust/ca/."))
         }
         let anchors = trust.anchors.flatMap { $0.certificates }
         if anchors.isEmpty {
-            findings.append(Finding(
-                "trust-anchors-missing", .error, subject: "trust/ca/",
-                vi: "Không có chứng thư CA tin cậy nào trong trust/ca/: không kiểm tra được văn bản đến.",
-                en: "There is no trusted CA certificate in trust/ca/: arriving packets cannot be verified.",
-                actionVi: "Đặt chứng thư CA gốc (PEM) của Ban Cơ yếu Chính phủ vào trust/ca/.",
-                actionEn: "Put the root CA certificate (PEM) of Ban Cơ yếu Chính phủ into trust/ca/."))
+            findings.append(
+                Finding(
+                    "trust-anchors-missing", .error, subject: "trust/ca/",
+                    vi: "Không có chứng thư CA tin cậy nào trong trust/ca/: không kiểm tra được văn bản đến.",
+                    en: "There is no trusted CA certificate in trust/ca/: arriving packets cannot be verified.",
+                    actionVi: "Đặt chứng thư CA gốc (PEM) của Ban Cơ yếu Chính phủ vào trust/ca/.",
+                    actionEn: "Put the root CA certificate (PEM) of Ban Cơ yếu Chính phủ into trust/ca/."))
         }
         for (path, certificates) in trust.anchors {
-            for certificate in certificates { findings.append(anchor(certificate, subject: context.relative(path), context)) }
+            for certificate in certificates {
+                findings.append(anchor(certificate, subject: context.relative(path), context))
+            }
         }
         for (path, error) in trust.brokenLists {
-            findings.append(Finding(
-                "crl-unreadable", .error, subject: context.relative(path),
-                vi: "Không đọc được danh sách thu hồi chứng thư (CRL): \(error).",
-                en: "The certificate revocation list (CRL) cannot be read: \(error).",
-                actionVi: "Tải lại CRL (dạng PEM) từ CA, hoặc xóa tệp khỏi trust/crl/.",
-                actionEn: "Download the CRL (PEM) from the CA again, or remove the file from trust/crl/."))
+            findings.append(
+                Finding(
+                    "crl-unreadable", .error, subject: context.relative(path),
+                    vi: "Không đọc được danh sách thu hồi chứng thư (CRL): \(error).",
+                    en: "The certificate revocation list (CRL) cannot be read: \(error).",
+                    actionVi: "Tải lại CRL (dạng PEM) từ CA, hoặc xóa tệp khỏi trust/crl/.",
+                    actionEn: "Download the CRL (PEM) from the CA again, or remove the file from trust/crl/."))
         }
         for (path, lists) in trust.lists {
-            for list in lists { findings.append(revocationList(list, subject: context.relative(path), anchors: anchors, now: now)) }
+            for list in lists {
+                findings.append(revocationList(list, subject: context.relative(path), anchors: anchors, now: now))
+            }
         }
         return findings
     }
@@ -93,8 +104,9 @@ public struct TrustCheck: DoctorCheck {
                 actionVi: "Lấy chứng thư CA mới và đặt vào trust/ca/ trước ngày đó.",
                 actionEn: "Get the CA's new certificate into trust/ca/ before then.")
         }
-        return .ok("ca", subject: subject, vi: "Chứng thư CA \(name) hợp lệ đến \(day(certificate.notAfter)).",
-                   en: "The CA certificate \(name) is valid until \(certificate.notAfter.iso8601UTC).")
+        return .ok(
+            "ca", subject: subject, vi: "Chứng thư CA \(name) hợp lệ đến \(day(certificate.notAfter)).",
+            en: "The CA certificate \(name) is valid until \(certificate.notAfter.iso8601UTC).")
     }
 
     private func revocationList(_ list: RevocationList, subject: String, anchors: [Certificate], now: Date) -> Finding {
@@ -113,7 +125,8 @@ public struct TrustCheck: DoctorCheck {
                 "crl-signature-invalid", .error, subject: subject,
                 vi: "Chữ ký của CRL không khớp với khóa của CA \(issuer): CRL giả hoặc bị sửa.",
                 en: "The CRL's signature does not verify with the key of CA \(issuer): forged or altered.",
-                actionVi: "Tải lại CRL từ nguồn chính thức của CA.", actionEn: "Download the CRL again from the CA's official source.")
+                actionVi: "Tải lại CRL từ nguồn chính thức của CA.",
+                actionEn: "Download the CRL again from the CA's official source.")
         }
         guard let next = list.nextUpdate else {
             return Finding(
@@ -125,9 +138,12 @@ public struct TrustCheck: DoctorCheck {
         if next < now {
             return Finding(
                 "crl-expired", .error, subject: subject,
-                vi: "CRL của \(issuer) đã quá hạn cập nhật từ \(day(next)) (nextUpdate): việc thu hồi chứng thư không còn được biết chắc.",
-                en: "The CRL of \(issuer) is past its nextUpdate (\(next.iso8601UTC)): revocations are no longer known.",
-                actionVi: "Tải CRL mới từ CA và thay tệp trong trust/crl/.", actionEn: "Download the current CRL from the CA into trust/crl/.")
+                vi:
+                    "CRL của \(issuer) đã quá hạn cập nhật từ \(day(next)) (nextUpdate): việc thu hồi chứng thư không còn được biết chắc.",
+                en:
+                    "The CRL of \(issuer) is past its nextUpdate (\(next.iso8601UTC)): revocations are no longer known.",
+                actionVi: "Tải CRL mới từ CA và thay tệp trong trust/crl/.",
+                actionEn: "Download the current CRL from the CA into trust/crl/.")
         }
         if let issued = list.thisUpdate, issued > now {
             return Finding(
@@ -136,7 +152,8 @@ public struct TrustCheck: DoctorCheck {
                 en: "The CRL of \(issuer) is dated \(issued.iso8601UTC), after now.",
                 actionVi: "Kiểm tra đồng hồ máy chủ.", actionEn: "Check the server's clock.")
         }
-        return .ok("crl", subject: subject, vi: "CRL của \(issuer) hợp lệ, cập nhật tiếp theo \(day(next)).",
-                   en: "The CRL of \(issuer) is valid, next update \(next.iso8601UTC).")
+        return .ok(
+            "crl", subject: subject, vi: "CRL của \(issuer) hợp lệ, cập nhật tiếp theo \(day(next)).",
+            en: "The CRL of \(issuer) is valid, next update \(next.iso8601UTC).")
     }
 }

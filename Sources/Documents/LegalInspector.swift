@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Packets
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Inspects documents for embedded signatures: each PDF signature (`/ByteRange`, `/Contents`) is verified with
 /// OpenSSL over the signed byte ranges, streamed, and its signer's chain checked against the trust store at the
@@ -19,7 +20,8 @@ public struct LegalInspector: Sendable {
     /// The legal value of the document at `path`, known in the packet as `name`.
     public func inspect(path: String, name: String) -> DocumentLegality {
         guard name.lowercased().hasSuffix(".pdf") else {
-            return referenceOnly(name, [], vi: "Không phải tệp PDF có chữ ký số.", en: "Not a PDF with a digital signature.")
+            return referenceOnly(
+                name, [], vi: "Không phải tệp PDF có chữ ký số.", en: "Not a PDF with a digital signature.")
         }
         let file: FileDescriptor
         let size: Int64
@@ -32,7 +34,8 @@ public struct LegalInspector: Sendable {
             return referenceOnly(name, [], vi: "Không đọc được tệp.", en: "The file cannot be read: \(error).")
         }
         guard !ranges.isEmpty else {
-            return referenceOnly(name, [], vi: "Văn bản không có chữ ký số.", en: "The document has no digital signature.")
+            return referenceOnly(
+                name, [], vi: "Văn bản không có chữ ký số.", en: "The document has no digital signature.")
         }
         let checks = ranges.map { check($0, in: file, size: size) }
         if let last = checks.last, last.valid {
@@ -40,12 +43,18 @@ public struct LegalInspector: Sendable {
         }
         let problem = checks.last?.problem ?? "invalid signature"
         if problem.contains("after") {
-            return referenceOnly(name, checks, vi: "Văn bản đã bị sửa sau khi ký số.", en: "The document was altered after it was signed.")
+            return referenceOnly(
+                name, checks, vi: "Văn bản đã bị sửa sau khi ký số.",
+                en: "The document was altered after it was signed.")
         }
-        return referenceOnly(name, checks, vi: "Chữ ký số không hợp lệ: \(problem).", en: "The digital signature is invalid: \(problem).")
+        return referenceOnly(
+            name, checks, vi: "Chữ ký số không hợp lệ: \(problem).", en: "The digital signature is invalid: \(problem)."
+        )
     }
 
-    private func referenceOnly(_ name: String, _ checks: [PDFSignatureCheck], vi: String, en: String) -> DocumentLegality {
+    private func referenceOnly(_ name: String, _ checks: [PDFSignatureCheck], vi: String, en: String)
+        -> DocumentLegality
+    {
         DocumentLegality(name: name, status: .referenceOnly, signatures: checks, reason: Bilingual(vi: vi, en: en))
     }
 
@@ -55,12 +64,15 @@ public struct LegalInspector: Sendable {
             PDFSignatureCheck(signer: signer, signedAt: at, valid: false, problem: problem)
         }
         guard range.start1 == 0, range.length1 > 0, range.contents.lowerBound < range.contents.upperBound,
-              range.start2 + range.length2 <= size, range.contents.count <= 1 << 20 else {
+            range.start2 + range.length2 <= size, range.contents.count <= 1 << 20
+        else {
             return failed("a malformed byte range")
         }
         do {
             let hex = try read(file, range.contents)
-            guard hex.first == UInt8(ascii: "<"), hex.last == UInt8(ascii: ">"), let der = Self.decodeHex(hex.dropFirst().dropLast()) else {
+            guard hex.first == UInt8(ascii: "<"), hex.last == UInt8(ascii: ">"),
+                let der = Self.decodeHex(hex.dropFirst().dropLast())
+            else {
                 return failed("a malformed signature value")
             }
             let signature = try CMSSignature(der: der)
@@ -71,7 +83,8 @@ public struct LegalInspector: Sendable {
             let signer = certificate.subject["CN"] ?? certificate.subject.description
             let time = signature.signingTime ?? Date()
             let at = Timestamp.string(time)
-            try trust.verify(certificate, intermediates: signature.embeddedCertificates, at: time, revocation: .whenAvailable)
+            try trust.verify(
+                certificate, intermediates: signature.embeddedCertificates, at: time, revocation: .whenAvailable)
             // Bytes after the signed revision mean the document was changed after this signature.
             guard range.start2 + range.length2 == size else {
                 return failed("content was added after signing", signer: signer, at: at)

@@ -1,7 +1,8 @@
+import DurableIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
 
 /// One signature dictionary of a PDF, as its `/ByteRange` describes it: the signed bytes are
 /// `[start1, start1 + length1)` and `[start2, start2 + length2)`; the gap between them holds `/Contents <hex>`.
@@ -23,7 +24,8 @@ public enum PDFSignatureScanner {
     /// Every well-formed byte range in the file, in file order.
     public static func byteRanges(_ file: FileDescriptor) throws -> [PDFByteRange] {
         var ranges: [PDFByteRange] = []
-        let chunk = 1 << 20, overlap = 256
+        let chunk = 1 << 20
+        let overlap = 256
         var buffer = [UInt8](repeating: 0, count: chunk + overlap)
         var carried = 0
         var offset: Int64 = 0  // file offset of buffer[0]
@@ -70,14 +72,17 @@ public enum PDFSignatureScanner {
     /// `[ a b c d ]` after the marker.
     private static func parse(_ bytes: [UInt8], from start: Int, to end: Int) -> PDFByteRange? {
         var index = start
-        func skipSpace() { while index < end, [0x20, 0x0A, 0x0D, 0x09, 0x0C, 0x00].contains(bytes[index]) { index += 1 } }
+        func skipSpace() {
+            while index < end, [0x20, 0x0A, 0x0D, 0x09, 0x0C, 0x00].contains(bytes[index]) { index += 1 }
+        }
         skipSpace()
         guard index < end, bytes[index] == UInt8(ascii: "[") else { return nil }
         index += 1
         var numbers: [Int64] = []
         for _ in 0..<4 {
             skipSpace()
-            var value: Int64 = 0, digits = 0
+            var value: Int64 = 0
+            var digits = 0
             while index < end, bytes[index] >= 0x30, bytes[index] <= 0x39, digits < 18 {
                 value = value * 10 + Int64(bytes[index] - 0x30)
                 index += 1

@@ -18,7 +18,8 @@ public struct RawName: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The name for messages: UTF-8 where valid, invalid bytes as `\xNN`.
     public var description: String {
         if let string { return string }
-        return bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+        return bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }
+            .joined()
     }
 
     /// Whether the name starts with a dot (hidden, and also LienThong's own working folders).
@@ -90,10 +91,11 @@ public enum Directory {
             var info = stat()
             let found = raw.withCString { fstatat(descriptor, $0, &info, AT_SYMLINK_NOFOLLOW) }
             guard found == 0 else { continue }  // removed between readdir and stat
-            entries.append(DirectoryEntry(
-                name: raw, kind: kind(of: info.st_mode), size: Int64(info.st_size),
-                modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+            entries.append(
+                DirectoryEntry(
+                    name: raw, kind: kind(of: info.st_mode), size: Int64(info.st_size),
+                    modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                    device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
         }
         return entries.sorted { $0.name < $1.name }
     }

@@ -1,8 +1,9 @@
+import CLinux
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLinux
-import Foundation
 
 /// Durable file system steps: write in a staging name, fsync, rename into place, fsync the directory.
 public enum Durable {
@@ -36,7 +37,9 @@ public enum Durable {
         }
         for directory in missing.reversed() {
             if mkdir(directory, mode) != 0, errno != EEXIST { throw FileError("mkdir", path: directory) }
-            try syncDirectory((directory as NSString).deletingLastPathComponent.isEmpty ? "." : (directory as NSString).deletingLastPathComponent)
+            try syncDirectory(
+                (directory as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (directory as NSString).deletingLastPathComponent)
         }
     }
 
@@ -46,11 +49,15 @@ public enum Durable {
     ///   - path: where the file must end up.
     ///   - replace: whether an existing file at `path` may be replaced; when false an existing file is an error.
     ///   - body: writes the content to the staging descriptor it is given.
-    public static func writeFile(at path: String, mode: mode_t = 0o644, replace: Bool = false,
-                                 _ body: (FileDescriptor) throws -> Void) throws {
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+    public static func writeFile(
+        at path: String, mode: mode_t = 0o644, replace: Bool = false,
+        _ body: (FileDescriptor) throws -> Void
+    ) throws {
+        let directory =
+            (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         // A short staging name: the final name may already use all of the 255 bytes a name can have.
-        let staging = (directory as NSString).appendingPathComponent(".lienthong-\(UInt64.random(in: 0...UInt64.max)).part")
+        let staging = (directory as NSString).appendingPathComponent(
+            ".lienthong-\(UInt64.random(in: 0...UInt64.max)).part")
         let descriptor = try FileDescriptor.open(staging, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
         do {
             try body(descriptor)
@@ -86,7 +93,9 @@ public enum Durable {
             if count == 0 { return bytes }
             bytes += chunk.prefix(count)
             // The file may grow while it is read; the limit holds for what was actually read.
-            guard bytes.count <= limit else { throw FileError("read (file larger than \(limit) bytes)", path: path, code: EFBIG) }
+            guard bytes.count <= limit else {
+                throw FileError("read (file larger than \(limit) bytes)", path: path, code: EFBIG)
+            }
         }
     }
 }

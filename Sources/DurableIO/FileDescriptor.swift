@@ -30,7 +30,9 @@ public final class FileDescriptor {
     public static func openRegularFileForReading(_ path: String) throws -> FileDescriptor {
         let descriptor = try open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
         let info = try descriptor.status()
-        guard info.st_mode & S_IFMT == S_IFREG else { throw FileError("open (not a regular file)", path: path, code: EINVAL) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw FileError("open (not a regular file)", path: path, code: EINVAL)
+        }
         // Back to blocking reads now that it is known to be a regular file.
         let flags = fcntl(descriptor.raw, F_GETFL)
         _ = fcntl(descriptor.raw, F_SETFL, flags & ~O_NONBLOCK)

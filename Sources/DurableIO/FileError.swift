@@ -22,7 +22,10 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether the failure may pass by itself (a share not mounted, a full disk, an I/O error), as opposed to
     /// one that will happen again whatever the wait (a bad name).
     public var isTransient: Bool {
-        [ENOENT, ENOSPC, EDQUOT, EROFS, EIO, EACCES, EPERM, ESTALE, ENOTCONN, EHOSTDOWN, ETIMEDOUT, EAGAIN, EBUSY, ENXIO].contains(code)
+        [
+            ENOENT, ENOSPC, EDQUOT, EROFS, EIO, EACCES, EPERM, ESTALE, ENOTCONN, EHOSTDOWN, ETIMEDOUT, EAGAIN, EBUSY,
+            ENXIO,
+        ].contains(code)
     }
 
     /// Whether the disk itself refused the write (no space, over quota, read-only, I/O error): when the file is the

@@ -1,7 +1,8 @@
+import CLinux
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLinux
 
 /// System calls on raw paths, each turned into a thrown `FileError`.
 public enum FileSystem {
@@ -51,9 +52,13 @@ public enum FileSystem {
             for entry in try Directory.entries(path) {
                 try removeTree(path.appending(entry.name))
             }
-            guard path.withCString({ rmdir($0) }) == 0 || errno == ENOENT else { throw FileError("rmdir", path: "\(path)") }
+            guard path.withCString({ rmdir($0) }) == 0 || errno == ENOENT else {
+                throw FileError("rmdir", path: "\(path)")
+            }
         } else {
-            guard path.withCString({ unlink($0) }) == 0 || errno == ENOENT else { throw FileError("unlink", path: "\(path)") }
+            guard path.withCString({ unlink($0) }) == 0 || errno == ENOENT else {
+                throw FileError("unlink", path: "\(path)")
+            }
         }
     }
 
@@ -111,14 +116,14 @@ public enum FileSystem {
         guard let type = fileSystemType(of: path) else { return false }
         let network: Set<Int> = [
             0x6969,  // NFS
-            0xFF534D42,  // CIFS
-            0xFE534D42,  // SMB2
+            0xFF53_4D42,  // CIFS
+            0xFE53_4D42,  // SMB2
             0x517B,  // SMB
-            0x65735546,  // FUSE
-            0x5346414F,  // AFS
-            0x00C36400,  // Ceph
-            0x01021997,  // 9p (v9fs)
-            0x0BD00BD0,  // Lustre
+            0x6573_5546,  // FUSE
+            0x5346_414F,  // AFS
+            0x00C3_6400,  // Ceph
+            0x0102_1997,  // 9p (v9fs)
+            0x0BD0_0BD0,  // Lustre
         ]
         return network.contains(type)
     }

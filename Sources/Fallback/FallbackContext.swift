@@ -14,8 +14,10 @@ struct FallbackContext {
     /// The printable paper log: every document, oldest first, with empty hand-over columns to fill by hand.
     func log() -> [String: Any] {
         let rows = state.entries.enumerated().map { row($0.element, number: $0.offset + 1) }
-        var context: [String: Any] = ["generatedAt": when(now), "count": rows.count, "rows": rows,
-                                      "waiting": state.entries.filter { $0.state == "waiting" }.count]
+        var context: [String: Any] = [
+            "generatedAt": when(now), "count": rows.count, "rows": rows,
+            "waiting": state.entries.filter { $0.state == "waiting" }.count,
+        ]
         // Only when there is one: a missing key is false to Mustache, an empty optional is not.
         if let open = state.openIncident { context["openIncident"] = ["id": open.id, "since": when(open.since)] }
         return context
@@ -26,13 +28,17 @@ struct FallbackContext {
         let entries = state.entries(of: incident.id)
         let routes: [[String: Any]] = incident.routes.map { code in
             let name = entries.first { $0.document.recipient == code }?.document.recipientName ?? code
-            return ["code": code, "name": name, "failing": state.failing[code] != nil,
-                    "restoredAt": when(state.restoredAt[code])]
+            return [
+                "code": code, "name": name, "failing": state.failing[code] != nil,
+                "restoredAt": when(state.restoredAt[code]),
+            ]
         }
         var context: [String: Any] = [
             "id": incident.id, "open": incident.isOpen, "officeDown": incident.cause == "office",
-            "since": when(incident.since), "openedAt": when(incident.openedAt), "end": when(incident.end), "closedAt": when(incident.closedAt),
-            "duration": incident.workingSeconds.map(Self.duration) ?? "", "routes": routes, "hasRoutes": !routes.isEmpty,
+            "since": when(incident.since), "openedAt": when(incident.openedAt), "end": when(incident.end),
+            "closedAt": when(incident.closedAt),
+            "duration": incident.workingSeconds.map(Self.duration) ?? "", "routes": routes,
+            "hasRoutes": !routes.isEmpty,
             "rows": entries.enumerated().map { row($0.element, number: $0.offset + 1) },
             "documents": entries.count,
             "delivered": entries.filter { $0.deliveredAt != nil }.count,
@@ -57,9 +63,11 @@ struct FallbackContext {
             "number": number, "numberAndNotation": document.numberAndNotation,
             "issued": CalendarDate(iso: document.issuedDate)?.vietnamese ?? document.issuedDate,
             "typeAndSubject": Self.typeAndSubject(document), "signer": document.signer,
-            "sender": "\(document.senderName) (\(document.sender))", "recipient": "\(document.recipientName) (\(document.recipient))",
+            "sender": "\(document.senderName) (\(document.sender))",
+            "recipient": "\(document.recipientName) (\(document.recipient))",
             "priority": document.priorityLabel, "secrecy": document.secrecyLabel, "immediate": document.immediate,
-            "packetId": document.packetId, "addedAt": when(entry.addedAt), "reason": Self.reason(document.reason, threshold: threshold),
+            "packetId": document.packetId, "addedAt": when(entry.addedAt),
+            "reason": Self.reason(document.reason, threshold: threshold),
             "handedOverAt": when(entry.handover?.at), "handedOverBy": entry.handover?.by ?? "",
             "deliveredAt": when(entry.deliveredAt), "state": Self.stateLabel(entry, timeZone: timeZone),
         ]
@@ -71,8 +79,11 @@ struct FallbackContext {
         switch entry.state {
         case "waiting": return "Chờ chuyển bản giấy"
         case "handed-over": return "Đã giao bản giấy\(number); chờ bản điện tử"
-        case "delivered": return "Đã chuyển điện tử lúc \(entry.deliveredAt.map { Timestamp.vietnamese($0, in: timeZone) } ?? "")"
-        case "refused": return "Nơi nhận từ chối gói tin (thông báo 02) lúc \(entry.refusedAt.map { Timestamp.vietnamese($0, in: timeZone) } ?? ""); xem thư mục rejected"
+        case "delivered":
+            return "Đã chuyển điện tử lúc \(entry.deliveredAt.map { Timestamp.vietnamese($0, in: timeZone) } ?? "")"
+        case "refused":
+            return
+                "Nơi nhận từ chối gói tin (thông báo 02) lúc \(entry.refusedAt.map { Timestamp.vietnamese($0, in: timeZone) } ?? ""); xem thư mục rejected"
         default: return "Đã đối chiếu: đã giao bản giấy\(number), bản điện tử đã đến (không vào sổ lại)"
         }
     }
@@ -88,7 +99,8 @@ struct FallbackContext {
     /// The type and summary; a document with a secrecy level shows only its type and level (its summary stays
     /// out of pages and notices that many people can read).
     static func typeAndSubject(_ document: FallbackDocument) -> String {
-        document.secrecyLabel.isEmpty ? "\(document.typeName): \(document.subject)"
+        document.secrecyLabel.isEmpty
+            ? "\(document.typeName): \(document.subject)"
             : "\(document.typeName) (\(document.secrecyLabel.uppercased()): trích yếu không ghi ở đây)"
     }
 
@@ -96,7 +108,8 @@ struct FallbackContext {
     static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         if total < 60 { return "\(total) giây" }
-        let hours = total / 3600, minutes = total % 3600 / 60
+        let hours = total / 3600
+        let minutes = total % 3600 / 60
         if hours == 0 { return "\(minutes) phút" }
         return minutes == 0 ? "\(hours) giờ" : "\(hours) giờ \(minutes) phút"
     }

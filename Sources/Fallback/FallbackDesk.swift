@@ -13,7 +13,10 @@ public struct FallbackDesk: Sendable {
     public let clock: OfficeClock
     public let logger: Logger
 
-    public init(spool: SpoolLayout, config: OfficeConfig, clock: OfficeClock = .system, logger: Logger = Logger(label: "lienthong.fallback")) {
+    public init(
+        spool: SpoolLayout, config: OfficeConfig, clock: OfficeClock = .system,
+        logger: Logger = Logger(label: "lienthong.fallback")
+    ) {
         self.spool = spool
         self.config = config
         self.clock = clock
@@ -60,22 +63,28 @@ public struct FallbackDesk: Sendable {
     /// Unless the electronic copy arrived first, `register` registers it now at the recipient, with its arrival
     /// number (and the sender gets the 03 status); the electronic copy will then arrive with a note not to register
     /// it again.
-    public func handOver(packetId: String, to recipient: AgencyCode, at: Date, by: String?,
-                         register: Registration) throws -> Handover {
+    public func handOver(
+        packetId: String, to recipient: AgencyCode, at: Date, by: String?,
+        register: Registration
+    ) throws -> Handover {
         let log = FallbackLog(directory: directory)
         var state = FallbackState(try log.readAll())
         guard let entry = state.entry("\(packetId) \(recipient)") else {
             let known = state.entries.filter { $0.document.packetId == packetId }.map(\.document.recipient)
-            throw HandoverError(description: known.isEmpty
-                ? "packet \(packetId) is not in the paper fallback log (\(log.path))"
-                : "packet \(packetId) is in the paper fallback log for \(known.joined(separator: ", ")), not for \(recipient)")
+            throw HandoverError(
+                description: known.isEmpty
+                    ? "packet \(packetId) is not in the paper fallback log (\(log.path))"
+                    : "packet \(packetId) is in the paper fallback log for \(known.joined(separator: ", ")), not for \(recipient)"
+            )
         }
         if let handover = entry.handover {
-            throw HandoverError(description: "the paper copy of \(packetId) to \(recipient) was recorded as handed over already, at "
-                                + Timestamp.string(handover.at, in: calendar.timeZone))
+            throw HandoverError(
+                description: "the paper copy of \(packetId) to \(recipient) was recorded as handed over already, at "
+                    + Timestamp.string(handover.at, in: calendar.timeZone))
         }
         guard at <= clock.now().addingTimeInterval(60) else {
-            throw HandoverError(description: "the hand-over time \(Timestamp.string(at, in: calendar.timeZone)) is in the future")
+            throw HandoverError(
+                description: "the hand-over time \(Timestamp.string(at, in: calendar.timeZone)) is in the future")
         }
         var number: Int64?
         var registeredNow = false
@@ -84,24 +93,31 @@ public struct FallbackDesk: Sendable {
             (number, registeredNow) = try register(entry.document, at, by)
         } catch {
             registrationError = "\(error)"
-            logger.error("the paper copy could not be registered now; it will be when the electronic copy arrives",
-                         metadata: ["packet": "\(packetId)", "recipient": "\(recipient)", "error": "\(error)"])
+            logger.error(
+                "the paper copy could not be registered now; it will be when the electronic copy arrives",
+                metadata: ["packet": "\(packetId)", "recipient": "\(recipient)", "error": "\(error)"])
         }
         let registered = number == nil ? nil : registeredNow ? "paper" : "electronic"
-        let record = FallbackRecord(.handedOver, at: clock.now(), agency: recipient.rawValue, since: at, packetId: packetId, by: by,
-                                    arrivalNumber: number, registered: registered)
+        let record = FallbackRecord(
+            .handedOver, at: clock.now(), agency: recipient.rawValue, since: at, packetId: packetId, by: by,
+            arrivalNumber: number, registered: registered)
         _ = try log.update(from: 0) { records in
             state = FallbackState(records)
             guard state.entry(entry.document.key)?.handover == nil else {
-                throw HandoverError(description: "the paper copy of \(packetId) to \(recipient) was recorded as handed over meanwhile")
+                throw HandoverError(
+                    description: "the paper copy of \(packetId) to \(recipient) was recorded as handed over meanwhile")
             }
             state.apply(record)
             return [record]
         }
         let names = (try? AgencyDirectory.load(spool))?.agencies.mapValues(\.name) ?? [:]
-        FallbackOutputs(spool: spool, directory: directory, timeZone: calendar.timeZone, threshold: config.outage.threshold, logger: logger)
-            .refresh(state, names: names, now: clock.now())
-        return Handover(entry: state.entry(entry.document.key) ?? entry, arrivalNumber: number, registeredNow: registeredNow,
-                        registrationError: registrationError)
+        FallbackOutputs(
+            spool: spool, directory: directory, timeZone: calendar.timeZone, threshold: config.outage.threshold,
+            logger: logger
+        )
+        .refresh(state, names: names, now: clock.now())
+        return Handover(
+            entry: state.entry(entry.document.key) ?? entry, arrivalNumber: number, registeredNow: registeredNow,
+            registrationError: registrationError)
     }
 }

@@ -1,8 +1,9 @@
+import DurableIO
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
-import Foundation
 
 /// The paper fallback log's file: `fallback-log.jsonl` in the fallback folder, one JSON record per line, only ever
 /// appended to, each append fsync'd before it returns. Writers (the daemon, `lienthong fallback handover`, a
@@ -109,7 +110,9 @@ public final class FallbackLog: @unchecked Sendable {
             start = index + 1
             end = offset + Int64(start)
             // A line that cannot be read (edited by hand) is skipped, not fatal: the rest of the log still counts.
-            if !line.isEmpty, let record = try? decoder.decode(FallbackRecord.self, from: Data(line)) { records.append(record) }
+            if !line.isEmpty, let record = try? decoder.decode(FallbackRecord.self, from: Data(line)) {
+                records.append(record)
+            }
         }
         return (records, end)
     }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Logging
 import Packets
 import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the paper fallback log shows people: the printable log (`Sổ chuyển giao văn bản giấy.html`), one incident
 /// report per incident (`Biên bản sự cố <id>.html`), both from Mustache templates read once at start, and the notice
@@ -37,8 +38,9 @@ public final class FallbackOutputs: @unchecked Sendable {
             do {
                 return try PageTemplate.load(name, spool: spool)
             } catch {
-                logger.error("paper fallback page template unavailable; the log (fallback-log.jsonl) is still kept",
-                             metadata: ["template": "\(name)", "error": "\(error)"])
+                logger.error(
+                    "paper fallback page template unavailable; the log (fallback-log.jsonl) is still kept",
+                    metadata: ["template": "\(name)", "error": "\(error)"])
                 return nil
             }
         }
@@ -56,14 +58,22 @@ public final class FallbackOutputs: @unchecked Sendable {
         }
         if let reportTemplate {
             for incident in state.incidents {
-                ok = write(directory + "/" + Self.reportName(incident.id), reportTemplate.render(context.report(incident))) && ok
+                ok =
+                    write(
+                        directory + "/" + Self.reportName(incident.id), reportTemplate.render(context.report(incident)))
+                    && ok
             }
         }
-        for code in Set(names.keys).union(state.entries.compactMap { AgencyCode($0.document.sender) }).sorted(by: { $0.rawValue < $1.rawValue }) {
+        for code in Set(names.keys).union(state.entries.compactMap { AgencyCode($0.document.sender) }).sorted(by: {
+            $0.rawValue < $1.rawValue
+        }) {
             let folder = spool.agency(code)
             guard FileSystem.exists(RawPath(folder)) else { continue }
             let path = folder + "/" + Self.noticeName
-            if let text = OutageNotice.text(for: code, state: state, names: names, fallbackDirectory: directory, timeZone: timeZone, threshold: threshold) {
+            if let text = OutageNotice.text(
+                for: code, state: state, names: names, fallbackDirectory: directory, timeZone: timeZone,
+                threshold: threshold)
+            {
                 ok = write(path, text) && ok
             } else if FileSystem.exists(RawPath(path)) {
                 if unlink(path) != 0, errno != ENOENT {

@@ -46,10 +46,13 @@ public struct FallbackRecord: Codable, Sendable, Equatable {
     public var end: String?
     public var workingSeconds: Double?
 
-    public init(_ kind: Kind, at: Date, agency: String? = nil, since: Date? = nil, error: String? = nil, incident: String? = nil,
-                cause: String? = nil, routes: [String]? = nil, document: FallbackDocument? = nil, packetId: String? = nil,
-                by: String? = nil, arrivalNumber: Int64? = nil, registered: String? = nil, end: Date? = nil,
-                workingSeconds: Double? = nil) {
+    public init(
+        _ kind: Kind, at: Date, agency: String? = nil, since: Date? = nil, error: String? = nil,
+        incident: String? = nil,
+        cause: String? = nil, routes: [String]? = nil, document: FallbackDocument? = nil, packetId: String? = nil,
+        by: String? = nil, arrivalNumber: Int64? = nil, registered: String? = nil, end: Date? = nil,
+        workingSeconds: Double? = nil
+    ) {
         self.kind = kind
         self.at = Timestamp.string(at)
         self.agency = agency
@@ -88,9 +91,11 @@ public struct FallbackDocument: Codable, Sendable, Equatable {
     /// threshold) or `office` (it waited while the office itself was down).
     public var reason: String
 
-    public init(packetId: String, sender: String, senderName: String, recipient: String, recipientName: String,
-                numberAndNotation: String, issuedDate: String, typeName: String, subject: String, signer: String,
-                priority: String, secrecy: String?, immediate: Bool, reason: String) {
+    public init(
+        packetId: String, sender: String, senderName: String, recipient: String, recipientName: String,
+        numberAndNotation: String, issuedDate: String, typeName: String, subject: String, signer: String,
+        priority: String, secrecy: String?, immediate: Bool, reason: String
+    ) {
         self.packetId = packetId
         self.sender = sender
         self.senderName = senderName

@@ -88,18 +88,22 @@ public struct FallbackState: Sendable {
         switch record.kind {
         case .routeFailing:
             guard let agency = record.agency, failing[agency] == nil else { return }
-            failing[agency] = FailingRoute(agency: agency, since: record.since.flatMap(Timestamp.parse) ?? at, error: record.error ?? "")
+            failing[agency] = FailingRoute(
+                agency: agency, since: record.since.flatMap(Timestamp.parse) ?? at, error: record.error ?? "")
         case .routeRestored:
             guard let agency = record.agency else { return }
             failing[agency] = nil
             restoredAt[agency] = at
         case .incidentOpened:
             guard let id = record.incident, !incidents.contains(where: { $0.id == id }) else { return }
-            incidents.append(Incident(id: id, cause: record.cause ?? "route", since: record.since.flatMap(Timestamp.parse) ?? at,
-                                      openedAt: at, routes: record.routes ?? []))
+            incidents.append(
+                Incident(
+                    id: id, cause: record.cause ?? "route", since: record.since.flatMap(Timestamp.parse) ?? at,
+                    openedAt: at, routes: record.routes ?? []))
         case .incidentRoute:
             guard let id = record.incident, let agency = record.agency,
-                  let index = incidents.firstIndex(where: { $0.id == id }), !incidents[index].routes.contains(agency) else { return }
+                let index = incidents.firstIndex(where: { $0.id == id }), !incidents[index].routes.contains(agency)
+            else { return }
             incidents[index].routes.append(agency)
         case .incidentClosed:
             guard let id = record.incident, let index = incidents.firstIndex(where: { $0.id == id }) else { return }
@@ -109,24 +113,33 @@ public struct FallbackState: Sendable {
         case .document:
             guard let document = record.document else { return }
             if let index = entryIndex[document.key] {
-                if let incident = record.incident, !entries[index].incidents.contains(incident) { entries[index].incidents.append(incident) }
+                if let incident = record.incident, !entries[index].incidents.contains(incident) {
+                    entries[index].incidents.append(incident)
+                }
             } else {
                 entryIndex[document.key] = entries.count
                 entries.append(Entry(document: document, addedAt: at, incidents: record.incident.map { [$0] } ?? []))
             }
         case .delivered:
-            guard let packet = record.packetId, let agency = record.agency, let index = entryIndex["\(packet) \(agency)"],
-                  entries[index].deliveredAt == nil else { return }
+            guard let packet = record.packetId, let agency = record.agency,
+                let index = entryIndex["\(packet) \(agency)"],
+                entries[index].deliveredAt == nil
+            else { return }
             entries[index].deliveredAt = record.since.flatMap(Timestamp.parse) ?? at
         case .refused:
-            guard let packet = record.packetId, let agency = record.agency, let index = entryIndex["\(packet) \(agency)"],
-                  entries[index].refusedAt == nil, entries[index].deliveredAt == nil else { return }
+            guard let packet = record.packetId, let agency = record.agency,
+                let index = entryIndex["\(packet) \(agency)"],
+                entries[index].refusedAt == nil, entries[index].deliveredAt == nil
+            else { return }
             entries[index].refusedAt = record.since.flatMap(Timestamp.parse) ?? at
         case .handedOver:
-            guard let packet = record.packetId, let agency = record.agency, let index = entryIndex["\(packet) \(agency)"],
-                  entries[index].handover == nil else { return }
-            entries[index].handover = Handover(at: record.since.flatMap(Timestamp.parse) ?? at, by: record.by, recordedAt: at,
-                                               arrivalNumber: record.arrivalNumber, registered: record.registered)
+            guard let packet = record.packetId, let agency = record.agency,
+                let index = entryIndex["\(packet) \(agency)"],
+                entries[index].handover == nil
+            else { return }
+            entries[index].handover = Handover(
+                at: record.since.flatMap(Timestamp.parse) ?? at, by: record.by, recordedAt: at,
+                arrivalNumber: record.arrivalNumber, registered: record.registered)
         }
     }
 }

@@ -82,31 +82,39 @@ public struct FallbackStatus: Encodable, Sendable {
         incidents = state.incidents.map { incident in
             let entries = state.entries(of: incident.id)
             let seconds = incident.workingSeconds ?? calendar.workingTime(from: incident.since, to: now).seconds
-            return Incident(id: incident.id, cause: incident.cause, open: incident.isOpen, since: stamp(incident.since),
-                            openedAt: stamp(incident.openedAt), end: incident.end.map(stamp), closedAt: incident.closedAt.map(stamp),
-                            workingSeconds: seconds, workingHours: (seconds / 36).rounded() / 100, routes: incident.routes,
-                            documents: entries.count, waiting: entries.filter { $0.state == "waiting" }.count,
-                            delivered: entries.filter { $0.deliveredAt != nil }.count,
-                            handedOver: entries.filter { $0.handover != nil }.count,
-                            immediate: entries.filter(\.document.immediate).count,
-                            report: directory + "/" + FallbackOutputs.reportName(incident.id))
+            return Incident(
+                id: incident.id, cause: incident.cause, open: incident.isOpen, since: stamp(incident.since),
+                openedAt: stamp(incident.openedAt), end: incident.end.map(stamp),
+                closedAt: incident.closedAt.map(stamp),
+                workingSeconds: seconds, workingHours: (seconds / 36).rounded() / 100, routes: incident.routes,
+                documents: entries.count, waiting: entries.filter { $0.state == "waiting" }.count,
+                delivered: entries.filter { $0.deliveredAt != nil }.count,
+                handedOver: entries.filter { $0.handover != nil }.count,
+                immediate: entries.filter(\.document.immediate).count,
+                report: directory + "/" + FallbackOutputs.reportName(incident.id))
         }
         failingRoutes = state.failing.values.sorted { $0.since < $1.since }.map {
-            Route(agency: $0.agency, since: stamp($0.since), error: $0.error, workingSeconds: calendar.workingTime(from: $0.since, to: now).seconds)
+            Route(
+                agency: $0.agency, since: stamp($0.since), error: $0.error,
+                workingSeconds: calendar.workingTime(from: $0.since, to: now).seconds)
         }
         documents = state.entries.map { entry in
             let document = entry.document
-            return Document(packetId: document.packetId, sender: document.sender, recipient: document.recipient,
-                            recipientName: document.recipientName, numberAndNotation: document.numberAndNotation,
-                            issuedDate: document.issuedDate, typeName: document.typeName, subject: document.subject,
-                            priority: document.priority, secrecy: document.secrecy, immediate: document.immediate,
-                            reason: document.reason, incidents: entry.incidents, addedAt: stamp(entry.addedAt), state: entry.state,
-                            pendingOnPaper: entry.state == "waiting", deliveredAt: entry.deliveredAt.map(stamp), refusedAt: entry.refusedAt.map(stamp),
-                            handedOverAt: entry.handover.map { stamp($0.at) }, handedOverBy: entry.handover?.by,
-                            arrivalNumber: entry.handover?.arrivalNumber, registered: entry.handover?.registered)
+            return Document(
+                packetId: document.packetId, sender: document.sender, recipient: document.recipient,
+                recipientName: document.recipientName, numberAndNotation: document.numberAndNotation,
+                issuedDate: document.issuedDate, typeName: document.typeName, subject: document.subject,
+                priority: document.priority, secrecy: document.secrecy, immediate: document.immediate,
+                reason: document.reason, incidents: entry.incidents, addedAt: stamp(entry.addedAt), state: entry.state,
+                pendingOnPaper: entry.state == "waiting", deliveredAt: entry.deliveredAt.map(stamp),
+                refusedAt: entry.refusedAt.map(stamp),
+                handedOverAt: entry.handover.map { stamp($0.at) }, handedOverBy: entry.handover?.by,
+                arrivalNumber: entry.handover?.arrivalNumber, registered: entry.handover?.registered)
         }
         counts = Dictionary(grouping: state.entries, by: \.state).mapValues(\.count)
-            .merging(["waiting": 0, "handed-over": 0, "delivered": 0, "reconciled": 0, "refused": 0]) { present, _ in present }
+            .merging(["waiting": 0, "handed-over": 0, "delivered": 0, "reconciled": 0, "refused": 0]) { present, _ in
+                present
+            }
         pendingOnPaper = state.entries.filter { $0.state == "waiting" }.count
     }
 
@@ -114,25 +122,37 @@ public struct FallbackStatus: Encodable, Sendable {
     public var text: String {
         var lines: [String] = []
         if incidents.isEmpty && failingRoutes.isEmpty && documents.isEmpty {
-            return "No outage recorded: electronic delivery has not been interrupted (paper fallback log: \(fallbackDir)).\n"
+            return
+                "No outage recorded: electronic delivery has not been interrupted (paper fallback log: \(fallbackDir)).\n"
         }
-        lines.append(outage ? "OUTAGE: electronic delivery is suspended; carry the waiting documents on paper." : "No incident open.")
+        lines.append(
+            outage
+                ? "OUTAGE: electronic delivery is suspended; carry the waiting documents on paper."
+                : "No incident open.")
         for route in failingRoutes {
-            lines.append("route \(route.agency) failing since \(route.since) (\(Self.hours(route.workingSeconds)) working): \(route.error)")
+            lines.append(
+                "route \(route.agency) failing since \(route.since) (\(Self.hours(route.workingSeconds)) working): \(route.error)"
+            )
         }
         for incident in incidents {
-            let span = incident.open ? "since \(incident.since), open" : "\(incident.since) to \(incident.end ?? "?"), closed"
-            lines.append("incident \(incident.id) (\(incident.cause)): \(span), \(Self.hours(incident.workingSeconds)) working; "
-                         + "routes \(incident.routes.isEmpty ? "-" : incident.routes.joined(separator: ", ")); "
-                         + "\(incident.documents) document(s): \(incident.waiting) waiting, \(incident.delivered) delivered, \(incident.handedOver) handed over")
+            let span =
+                incident.open ? "since \(incident.since), open" : "\(incident.since) to \(incident.end ?? "?"), closed"
+            lines.append(
+                "incident \(incident.id) (\(incident.cause)): \(span), \(Self.hours(incident.workingSeconds)) working; "
+                    + "routes \(incident.routes.isEmpty ? "-" : incident.routes.joined(separator: ", ")); "
+                    + "\(incident.documents) document(s): \(incident.waiting) waiting, \(incident.delivered) delivered, \(incident.handedOver) handed over"
+            )
         }
         if !documents.isEmpty {
             lines.append("documents (\(pendingOnPaper) to carry on paper):")
             for document in documents {
-                var line = "  \(document.state.padding(toLength: 11, withPad: " ", startingAt: 0)) \(document.packetId) → \(document.recipient)"
+                var line =
+                    "  \(document.state.padding(toLength: 11, withPad: " ", startingAt: 0)) \(document.packetId) → \(document.recipient)"
                     + "  \(document.numberAndNotation)  \(document.priority)"
                 if document.immediate { line += "  REPORT AT ONCE" }
-                if let number = document.arrivalNumber { line += "  arrival no. \(number) (\(document.registered ?? ""))" }
+                if let number = document.arrivalNumber {
+                    line += "  arrival no. \(number) (\(document.registered ?? ""))"
+                }
                 lines.append(line)
             }
         }

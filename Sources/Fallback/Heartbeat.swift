@@ -14,6 +14,7 @@ enum Heartbeat {
 
     static func write(_ directory: String, at date: Date) throws {
         if !FileSystem.exists(RawPath(directory)) { try Durable.makeDirectories(directory) }
-        try Durable.writeFile(at: directory + "/" + fileName, bytes: Array((Timestamp.string(date) + "\n").utf8), replace: true)
+        try Durable.writeFile(
+            at: directory + "/" + fileName, bytes: Array((Timestamp.string(date) + "\n").utf8), replace: true)
     }
 }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Logging
 import Packets
 import Spool
 import WorkingTime
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Watches delivery routes for outages (Decision 17/2019 Art 8.1). A route — a recipient's inbox — that has been
 /// failing for `outage.threshold` of working time without a break opens an incident: every document waiting for it
@@ -44,14 +45,17 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
         case restored(at: Date)
     }
 
-    public init(spool: SpoolLayout, config: OfficeConfig, calendar: WorkingCalendar, clock: OfficeClock, logger: Logger) {
+    public init(spool: SpoolLayout, config: OfficeConfig, calendar: WorkingCalendar, clock: OfficeClock, logger: Logger)
+    {
         let directory = config.outage.fallbackPath(spool)
         log = FallbackLog(directory: directory)
         self.calendar = calendar
         threshold = config.outage.threshold
         self.clock = clock
         self.logger = logger
-        outputs = FallbackOutputs(spool: spool, directory: directory, timeZone: calendar.timeZone, threshold: config.outage.threshold, logger: logger)
+        outputs = FallbackOutputs(
+            spool: spool, directory: directory, timeZone: calendar.timeZone, threshold: config.outage.threshold,
+            logger: logger)
     }
 
     // MARK: Told by delivery
@@ -99,10 +103,12 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
             try appendToLog { emit in
                 for (agency, change) in routeChanges.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                     switch change {
-                    case let .failing(since, error) where state.failing[agency.rawValue] == nil:
-                        emit(FallbackRecord(.routeFailing, at: now, agency: agency.rawValue, since: since, error: error))
-                        logger.warning("delivery route failing", metadata: ["recipient": "\(agency)", "error": "\(error)"])
-                    case let .restored(at) where state.failing[agency.rawValue] != nil:
+                    case .failing(let since, let error) where state.failing[agency.rawValue] == nil:
+                        emit(
+                            FallbackRecord(.routeFailing, at: now, agency: agency.rawValue, since: since, error: error))
+                        logger.warning(
+                            "delivery route failing", metadata: ["recipient": "\(agency)", "error": "\(error)"])
+                    case .restored(let at) where state.failing[agency.rawValue] != nil:
                         emit(FallbackRecord(.routeRestored, at: at, agency: agency.rawValue))
                         logger.notice("delivery route restored", metadata: ["recipient": "\(agency)"])
                     default:
@@ -110,9 +116,13 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                     }
                 }
                 for delivery in deliveries {
-                    guard let entry = state.entry("\(delivery.packetId) \(delivery.recipient)"), !entry.settled else { continue }
-                    emit(FallbackRecord(delivery.refused ? .refused : .delivered, at: now, agency: delivery.recipient.rawValue,
-                                        since: delivery.at, packetId: delivery.packetId))
+                    guard let entry = state.entry("\(delivery.packetId) \(delivery.recipient)"), !entry.settled else {
+                        continue
+                    }
+                    emit(
+                        FallbackRecord(
+                            delivery.refused ? .refused : .delivered, at: now, agency: delivery.recipient.rawValue,
+                            since: delivery.at, packetId: delivery.packetId))
                 }
                 openIncidents(now: now, emit: emit)
                 addDocuments(waiting, names: names, now: now, emit: emit)
@@ -133,13 +143,17 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     private func reconcile(waiting: [WaitingDocument]) {
         guard let facts else { return }
         var pending: Set<String> = []
-        for waiting in waiting { for recipient in waiting.pending { pending.insert("\(waiting.packetId.rawValue) \(recipient)") } }
+        for waiting in waiting {
+            for recipient in waiting.pending { pending.insert("\(waiting.packetId.rawValue) \(recipient)") }
+        }
         for entry in state.entries where !entry.settled && !pending.contains(entry.document.key) {
-            guard let recipient = AgencyCode(entry.document.recipient), deliveries.allSatisfy({ "\($0.packetId) \($0.recipient)" != entry.document.key }),
-                  let outcome = facts.outcome(entry.document.packetId, recipient) else { continue }
+            guard let recipient = AgencyCode(entry.document.recipient),
+                deliveries.allSatisfy({ "\($0.packetId) \($0.recipient)" != entry.document.key }),
+                let outcome = facts.outcome(entry.document.packetId, recipient)
+            else { continue }
             switch outcome {
-            case let .delivered(at): deliveries.append((entry.document.packetId, recipient, at, false))
-            case let .refused(at): deliveries.append((entry.document.packetId, recipient, at, true))
+            case .delivered(let at): deliveries.append((entry.document.packetId, recipient, at, false))
+            case .refused(let at): deliveries.append((entry.document.packetId, recipient, at, true))
             }
             if state.failing[recipient.rawValue] != nil, routeChanges[recipient] == nil {
                 routeChanges[recipient] = .restored(at: clock.now())
@@ -156,21 +170,33 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     private func openIncidents(now: Date, emit: (FallbackRecord) -> Void) {
         for route in state.failing.values.sorted(by: { $0.since < $1.since }) {
             if state.openIncident?.routes.contains(route.agency) == true { continue }
-            guard let deadline = calendar.instant(after: threshold, from: route.since), deadline <= now else { continue }
+            guard let deadline = calendar.instant(after: threshold, from: route.since), deadline <= now else {
+                continue
+            }
             if let open = state.openIncident {
-                emit(FallbackRecord(.incidentRoute, at: now, agency: route.agency, since: route.since, incident: open.id))
+                emit(
+                    FallbackRecord(.incidentRoute, at: now, agency: route.agency, since: route.since, incident: open.id)
+                )
             } else {
                 let id = incidentID(now)
-                emit(FallbackRecord(.incidentOpened, at: now, since: route.since, error: route.error, incident: id, cause: "route",
-                                    routes: [route.agency]))
-                logger.critical("outage: electronic delivery down past the threshold; paper fallback log started",
-                                metadata: ["incident": "\(id)", "recipient": "\(route.agency)", "since": "\(Timestamp.string(route.since))"])
+                emit(
+                    FallbackRecord(
+                        .incidentOpened, at: now, since: route.since, error: route.error, incident: id, cause: "route",
+                        routes: [route.agency]))
+                logger.critical(
+                    "outage: electronic delivery down past the threshold; paper fallback log started",
+                    metadata: [
+                        "incident": "\(id)", "recipient": "\(route.agency)",
+                        "since": "\(Timestamp.string(route.since))",
+                    ])
             }
         }
     }
 
     /// Documents waiting on a route of the open incident go into the log; hỏa tốc ones on any failing route too.
-    private func addDocuments(_ waiting: [WaitingDocument], names: [AgencyCode: String], now: Date, emit: (FallbackRecord) -> Void) {
+    private func addDocuments(
+        _ waiting: [WaitingDocument], names: [AgencyCode: String], now: Date, emit: (FallbackRecord) -> Void
+    ) {
         let open = state.openIncident
         for job in waiting.sorted(by: Self.urgentFirst) {
             let document = job.document
@@ -179,12 +205,18 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
                 if let open, open.routes.contains(recipient.rawValue) {
                     guard existing?.incidents.contains(open.id) != true else { continue }
                     let reason = existing?.document.reason ?? "threshold"
-                    emit(FallbackRecord(.document, at: now, incident: open.id,
-                                        document: Self.document(job, document, to: recipient, names: names, reason: reason)))
+                    emit(
+                        FallbackRecord(
+                            .document, at: now, incident: open.id,
+                            document: Self.document(job, document, to: recipient, names: names, reason: reason)))
                 } else if existing == nil, document.priority >= .hoaToc {
-                    emit(FallbackRecord(.document, at: now, document: Self.document(job, document, to: recipient, names: names, reason: "urgent")))
-                    logger.critical("hỏa tốc document not delivered: in the paper fallback log for immediate report",
-                                    metadata: ["packet": "\(job.packetId)", "recipient": "\(recipient)"])
+                    emit(
+                        FallbackRecord(
+                            .document, at: now,
+                            document: Self.document(job, document, to: recipient, names: names, reason: "urgent")))
+                    logger.critical(
+                        "hỏa tốc document not delivered: in the paper fallback log for immediate report",
+                        metadata: ["packet": "\(job.packetId)", "recipient": "\(recipient)"])
                 }
             }
         }
@@ -193,12 +225,15 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
     /// The open route incident closes once all its routes work again and nothing waits for them.
     private func closeIncident(_ waiting: [WaitingDocument], now: Date, emit: (FallbackRecord) -> Void) {
         guard let open = state.openIncident, open.cause == "route",
-              open.routes.allSatisfy({ state.failing[$0] == nil }),
-              !waiting.contains(where: { job in job.pending.contains { open.routes.contains($0.rawValue) } }) else { return }
+            open.routes.allSatisfy({ state.failing[$0] == nil }),
+            !waiting.contains(where: { job in job.pending.contains { open.routes.contains($0.rawValue) } })
+        else { return }
         let end = open.routes.compactMap { state.restoredAt[$0] }.max() ?? now
         let worked = calendar.workingTime(from: open.since, to: end)
         emit(FallbackRecord(.incidentClosed, at: now, incident: open.id, end: end, workingSeconds: worked.seconds))
-        logger.notice("outage over: incident closed", metadata: ["incident": "\(open.id)", "workingHours": "\(String(format: "%.2f", worked.seconds / 3600))"])
+        logger.notice(
+            "outage over: incident closed",
+            metadata: ["incident": "\(open.id)", "workingHours": "\(String(format: "%.2f", worked.seconds / 3600))"])
     }
 
     /// Under the log's lock: applies what other writers appended, lets `body` emit records (each applied to the
@@ -245,34 +280,48 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
 
     /// When the office was down (its last heartbeat) for at least the threshold of working time, that instant.
     public func downtimeStart() -> Date? {
-        guard let last = lastHeartbeat, calendar.workingTime(from: last, to: clock.now()) >= threshold else { return nil }
+        guard let last = lastHeartbeat, calendar.workingTime(from: last, to: clock.now()) >= threshold else {
+            return nil
+        }
         return last
     }
 
     /// Records that the office was down from `since` to `until` while `jobs` waited: an incident, opened and closed,
     /// listing them (those delivered since are marked so at once).
-    public func recordDowntime(since: Date, until: Date, documents waited: [WaitingDocument], names: [AgencyCode: String]) {
+    public func recordDowntime(
+        since: Date, until: Date, documents waited: [WaitingDocument], names: [AgencyCode: String]
+    ) {
         let now = clock.now()
         guard !waited.isEmpty else { return }
         do {
             try appendToLog { emit in
                 let id = incidentID(since)
-                emit(FallbackRecord(.incidentOpened, at: now, since: since, error: "the office was not running", incident: id,
-                                    cause: "office", routes: []))
+                emit(
+                    FallbackRecord(
+                        .incidentOpened, at: now, since: since, error: "the office was not running", incident: id,
+                        cause: "office", routes: []))
                 for job in waited.sorted(by: Self.urgentFirst) {
                     let document = job.document
                     for recipient in document.to {
-                        emit(FallbackRecord(.document, at: now, incident: id,
-                                            document: Self.document(job, document, to: recipient, names: names, reason: "office")))
+                        emit(
+                            FallbackRecord(
+                                .document, at: now, incident: id,
+                                document: Self.document(job, document, to: recipient, names: names, reason: "office")))
                         if let delivered = job.delivered[recipient] {
-                            emit(FallbackRecord(.delivered, at: now, agency: recipient.rawValue, since: delivered, packetId: job.packetId.rawValue))
+                            emit(
+                                FallbackRecord(
+                                    .delivered, at: now, agency: recipient.rawValue, since: delivered,
+                                    packetId: job.packetId.rawValue))
                         }
                     }
                 }
                 let worked = calendar.workingTime(from: since, to: until)
                 emit(FallbackRecord(.incidentClosed, at: now, incident: id, end: until, workingSeconds: worked.seconds))
-                logger.warning("the office was down past the outage threshold while documents waited: incident recorded",
-                               metadata: ["incident": "\(id)", "since": "\(Timestamp.string(since))", "documents": "\(waited.count)"])
+                logger.warning(
+                    "the office was down past the outage threshold while documents waited: incident recorded",
+                    metadata: [
+                        "incident": "\(id)", "since": "\(Timestamp.string(since))", "documents": "\(waited.count)",
+                    ])
             }
         } catch {
             logger.error("cannot write the paper fallback log", metadata: ["path": "\(log.path)", "error": "\(error)"])
@@ -310,18 +359,23 @@ public final class OutageMonitor: DeliveryObserver, @unchecked Sendable {
 
     /// Most urgent first, then by packet id (the order of packing).
     public static func urgentFirst(_ a: WaitingDocument, _ b: WaitingDocument) -> Bool {
-        let pa = a.document.priority, pb = b.document.priority
+        let pa = a.document.priority
+        let pb = b.document.priority
         return pa != pb ? pa > pb : a.packetId.rawValue < b.packetId.rawValue
     }
 
-    static func document(_ job: WaitingDocument, _ document: ClerkSidecar, to recipient: AgencyCode, names: [AgencyCode: String],
-                         reason: String) -> FallbackDocument {
-        FallbackDocument(packetId: job.packetId.rawValue, sender: job.sender.rawValue, senderName: names[job.sender] ?? job.sender.rawValue,
-                         recipient: recipient.rawValue, recipientName: names[recipient] ?? recipient.rawValue,
-                         numberAndNotation: document.numberAndNotation, issuedDate: document.issuedDate.description,
-                         typeName: document.typeName, subject: document.subject, signer: document.signerInfo?.displayName ?? "",
-                         priority: document.priority.rawValue, secrecy: document.secrecy?.rawValue,
-                         immediate: document.priority >= .hoaToc, reason: reason)
+    static func document(
+        _ job: WaitingDocument, _ document: ClerkSidecar, to recipient: AgencyCode, names: [AgencyCode: String],
+        reason: String
+    ) -> FallbackDocument {
+        FallbackDocument(
+            packetId: job.packetId.rawValue, sender: job.sender.rawValue,
+            senderName: names[job.sender] ?? job.sender.rawValue,
+            recipient: recipient.rawValue, recipientName: names[recipient] ?? recipient.rawValue,
+            numberAndNotation: document.numberAndNotation, issuedDate: document.issuedDate.description,
+            typeName: document.typeName, subject: document.subject, signer: document.signerInfo?.displayName ?? "",
+            priority: document.priority.rawValue, secrecy: document.secrecy?.rawValue,
+            immediate: document.priority >= .hoaToc, reason: reason)
     }
 }
 

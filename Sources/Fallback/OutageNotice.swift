@@ -4,8 +4,10 @@ import Packets
 /// The notice clerks find in their agency folder during an outage (`THÔNG BÁO SỰ CỐ.txt`): electronic delivery to
 /// whom is suspended since when, and which documents to carry on paper. Nil when nothing concerns the agency.
 enum OutageNotice {
-    static func text(for agency: AgencyCode, state: FallbackState, names: [AgencyCode: String], fallbackDirectory: String,
-                     timeZone: TimeZone, threshold: Duration) -> String? {
+    static func text(
+        for agency: AgencyCode, state: FallbackState, names: [AgencyCode: String], fallbackDirectory: String,
+        timeZone: TimeZone, threshold: Duration
+    ) -> String? {
         let code = agency.rawValue
         let open = state.openIncident
         let outgoing = state.entries.filter { $0.document.sender == code && !$0.settled }
@@ -16,7 +18,8 @@ enum OutageNotice {
         func name(_ code: String) -> String { AgencyCode(code).flatMap { names[$0] } ?? code }
         func line(_ entry: FallbackState.Entry, other: String) -> String {
             let document = entry.document
-            var text = "  - \(document.numberAndNotation) ngày \(CalendarDate(iso: document.issuedDate)?.vietnamese ?? document.issuedDate)"
+            var text =
+                "  - \(document.numberAndNotation) ngày \(CalendarDate(iso: document.issuedDate)?.vietnamese ?? document.issuedDate)"
                 + " — \(FallbackContext.typeAndSubject(document)) — \(other)"
             text += " — độ khẩn: \(document.priorityLabel)"
             if !document.secrecyLabel.isEmpty { text += ", độ mật: \(document.secrecyLabel)" }
@@ -28,14 +31,17 @@ enum OutageNotice {
         var lines = ["THÔNG BÁO SỰ CỐ CHUYỂN VĂN BẢN ĐIỆN TỬ — LienThong", "\(name(code)) (\(code))", ""]
         let routes = Set(outgoing.map(\.document.recipient)).union(ownRouteDown ? [code] : []).sorted()
         let stillFailing = routes.contains { state.failing[$0] != nil }
-        lines.append(stillFailing ? "Việc chuyển văn bản điện tử đang bị gián đoạn:"
-                                  : "Việc chuyển văn bản điện tử đã bị gián đoạn và nay đã hoạt động trở lại:")
+        lines.append(
+            stillFailing
+                ? "Việc chuyển văn bản điện tử đang bị gián đoạn:"
+                : "Việc chuyển văn bản điện tử đã bị gián đoạn và nay đã hoạt động trở lại:")
         for route in routes {
             let target = route == code ? "hộp thư đến của cơ quan này" : "\(name(route)) (\(route))"
             var text = "  - đến \(target)"
             if let failing = state.failing[route] { text += ": không chuyển được từ \(when(failing.since))" }
             if open?.routes.contains(route) == true {
-                text += " — đã gián đoạn quá \(FallbackContext.duration(threshold.seconds)) làm việc liên tục:"
+                text +=
+                    " — đã gián đoạn quá \(FallbackContext.duration(threshold.seconds)) làm việc liên tục:"
                     + " chuyển sang văn bản giấy (Quyết định 17/2019/QĐ-UBND, Điều 8)"
             } else if state.failing[route] != nil {
                 text += " — hệ thống đang tự động gửi lại"
@@ -46,7 +52,9 @@ enum OutageNotice {
         }
         if !outgoing.isEmpty {
             lines += ["", "Văn bản cơ quan gửi đi cần chuyển bằng bản giấy:"]
-            lines += outgoing.map { line($0, other: "nơi nhận: \($0.document.recipientName) (\($0.document.recipient))") }
+            lines += outgoing.map {
+                line($0, other: "nơi nhận: \($0.document.recipientName) (\($0.document.recipient))")
+            }
         }
         if !incoming.isEmpty {
             lines += ["", "Văn bản gửi đến cơ quan sẽ được chuyển bằng bản giấy:"]

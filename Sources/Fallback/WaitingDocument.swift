@@ -14,8 +14,10 @@ public struct WaitingDocument: Sendable {
     /// Recipients it reached, and when.
     public let delivered: [AgencyCode: Date]
 
-    public init(packetId: PacketID, sender: AgencyCode, document: ClerkSidecar, pending: [AgencyCode],
-                delivered: [AgencyCode: Date] = [:]) {
+    public init(
+        packetId: PacketID, sender: AgencyCode, document: ClerkSidecar, pending: [AgencyCode],
+        delivered: [AgencyCode: Date] = [:]
+    ) {
         self.packetId = packetId
         self.sender = sender
         self.document = document

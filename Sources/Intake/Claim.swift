@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Packets
 import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Files this office has taken: moved, by atomic renames, out of a clerk's folder into a hidden claim folder —
 /// a drop out of an outbox (`<outbox>/.lienthong/claimed/<packet-id>`, named after the packet it will become), or
@@ -81,13 +82,16 @@ public final class Claim {
             if entry.kind == .file {
                 if !Drop.isSidecarName(entry.name) { documentNames.append(entry.name) }
                 if let before = seen[entry.name], before.kind == .file,
-                   before.size != now.size || before.modified != now.modified || before.inode != now.inode {
+                    before.size != now.size || before.modified != now.modified || before.inode != now.inode
+                {
                     changedBeforeClaim.append(entry.name.string ?? entry.name.description)
                 }
             } else if entry.kind == .directory, let inside = try? Directory.entries(key) {
                 for inner in inside {
                     let innerPath = path.appending(inner.name)
-                    if let innerKey = innerPath.string, let info = FileSystem.status(innerPath) { facts[innerKey] = FileFacts(info) }
+                    if let innerKey = innerPath.string, let info = FileSystem.status(innerPath) {
+                        facts[innerKey] = FileFacts(info)
+                    }
                 }
             }
         }
@@ -97,7 +101,8 @@ public final class Claim {
     /// inode differs, or a document's name came back into `outbox` (a copy that resumed by opening it again).
     public func changedFiles(outbox: String) -> [String] {
         var changed = changedBeforeClaim
-        for (path, before) in facts.sorted(by: { $0.key < $1.key }) where FileSystem.status(RawPath(path)).map(FileFacts.init) != before {
+        for (path, before) in facts.sorted(by: { $0.key < $1.key })
+        where FileSystem.status(RawPath(path)).map(FileFacts.init) != before {
             changed.append(String(path.dropFirst(directory.count + 1)))
         }
         for name in documentNames where FileSystem.exists(Directory.join(outbox, name)) {

@@ -1,7 +1,8 @@
+import DurableIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
 
 /// A cheap look at the end of formats whose end is recognisable: a PDF ends with `%%EOF`, a DOCX, XLSX, PPTX,
 /// ODF or ZIP file with its end-of-central-directory record. A file that does not is still being copied (or its
@@ -12,7 +13,9 @@ enum Completeness {
     static func checks(_ name: RawName) -> (checked: Bool, pdf: Bool) {
         let lower = (name.string ?? "").lowercased()
         if lower.hasSuffix(".pdf") { return (true, true) }
-        return (["docx", "xlsx", "pptx", "odt", "ods", "odp", "zip"].contains(where: { lower.hasSuffix("." + $0) }), false)
+        return (
+            ["docx", "xlsx", "pptx", "odt", "ods", "odp", "zip"].contains(where: { lower.hasSuffix("." + $0) }), false
+        )
     }
 
     /// Whether the file at `path` looks finished; true for formats without a recognisable end.
@@ -30,11 +33,13 @@ enum Completeness {
         } else {
             return true
         }
-        guard let file = try? path.withCString({ name -> FileDescriptor in
-            let raw = open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            guard raw >= 0 else { throw FileError("open", path: "\(path)") }
-            return FileDescriptor(raw: raw, path: "\(path)")
-        }) else { return true }
+        guard
+            let file = try? path.withCString({ name -> FileDescriptor in
+                let raw = open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+                guard raw >= 0 else { throw FileError("open", path: "\(path)") }
+                return FileDescriptor(raw: raw, path: "\(path)")
+            })
+        else { return true }
         let length = Int(min(Int64(window), size))
         var bytes = [UInt8](repeating: 0, count: length)
         let read = bytes.withUnsafeMutableBytes { pread(file.raw, $0.baseAddress, length, off_t(size - Int64(length))) }
@@ -44,7 +49,8 @@ enum Completeness {
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard haystack.count >= needle.count else { return false }
-        for start in stride(from: haystack.count - needle.count, through: 0, by: -1) where haystack[start] == needle[0] {
+        for start in stride(from: haystack.count - needle.count, through: 0, by: -1) where haystack[start] == needle[0]
+        {
             if Array(haystack[start..<(start + needle.count)]) == needle { return true }
         }
         return false

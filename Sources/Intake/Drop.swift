@@ -27,7 +27,7 @@ public struct Drop: Sendable, Equatable {
     /// Every top-level name the drop is made of.
     public var names: [RawName] {
         switch shape {
-        case let .pair(sidecar, documents): documents + [sidecar]
+        case .pair(let sidecar, let documents): documents + [sidecar]
         case .folder(let name), .single(let name): [name]
         }
     }

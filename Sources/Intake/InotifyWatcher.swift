@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Watches outboxes with inotify: new entries (close-write, moved-to, create), new agencies and new subfolders,
 /// and which files a writer has open (modified, not yet closed). Events only wake the loop and hint: the loop's
@@ -31,7 +32,8 @@ public final class InotifyWatcher: Sendable {
     private let logger: Logger
     private let running = Atomic<Bool>(true)
 
-    public static let fileEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB)
+    public static let fileEvents = UInt32(
+        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB)
 
     public init(control: LoopControl, logger: Logger) throws {
         descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -105,8 +107,11 @@ public final class InotifyWatcher: Sendable {
                 let nameLength = Int(event.len)
                 var name = ""
                 if nameLength > 0 {
-                    let start = buffer.advanced(by: offset + MemoryLayout<inotify_event>.size).assumingMemoryBound(to: UInt8.self)
-                    name = String(decoding: UnsafeBufferPointer(start: start, count: nameLength).prefix { $0 != 0 }, as: UTF8.self)
+                    let start = buffer.advanced(by: offset + MemoryLayout<inotify_event>.size).assumingMemoryBound(
+                        to: UInt8.self)
+                    name = String(
+                        decoding: UnsafeBufferPointer(start: start, count: nameLength).prefix { $0 != 0 }, as: UTF8.self
+                    )
                 }
                 wake = handle(event, name: name) || wake
                 offset += MemoryLayout<inotify_event>.size + nameLength

@@ -28,7 +28,8 @@ public final class LoopControl: Sendable {
         if rung.exchange(false, ordering: .sequentiallyConsistent) { return true }
         guard duration > .zero else { return false }
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        let woken = bell.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max) * 1000)))) == .success
+        let woken =
+            bell.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, Int64(Int32.max) * 1000)))) == .success
         rung.store(false, ordering: .sequentiallyConsistent)
         return woken
     }

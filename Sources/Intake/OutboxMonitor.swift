@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Packets
 import Spool
 import WorkingTime
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A packet file placed into an agency's inbox from outside (another office, a USB stick), settled.
 public struct PlacedPacket: Sendable, Equatable {
@@ -52,7 +53,9 @@ public final class OutboxMonitor {
         tracker = SettleTracker(settle: config.watch.settle)
     }
 
-    public func look(_ agencies: [AgencyCode], inboxes: [AgencyCode: String] = [:], watcher: InotifyWatcher?) -> OutboxLook {
+    public func look(_ agencies: [AgencyCode], inboxes: [AgencyCode: String] = [:], watcher: InotifyWatcher?)
+        -> OutboxLook
+    {
         var look = OutboxLook()
         var seen: Set<SettleTracker.Key> = []
         var ready: [(Drop, Priority, Int64)] = []
@@ -110,11 +113,12 @@ public final class OutboxMonitor {
                 look.nextDeadline = min(look.nextDeadline ?? at, at)
                 notices.insert(key)
                 heldSince[key] = since
-                let text = WaitingNotice.text(drop: drop.names.map { $0.string ?? $0.description }, agency: agency,
-                                              incomplete: files.map(\.0), since: since,
-                                              lastChange: Date(timeIntervalSince1970: Double(lastChange) / 1e9),
-                                              until: Date(timeIntervalSince1970: Double(deadline) / 1e9),
-                                              wait: config.watch.incompleteWait, timeZone: config.calendar.timeZone)
+                let text = WaitingNotice.text(
+                    drop: drop.names.map { $0.string ?? $0.description }, agency: agency,
+                    incomplete: files.map(\.0), since: since,
+                    lastChange: Date(timeIntervalSince1970: Double(lastChange) / 1e9),
+                    until: Date(timeIntervalSince1970: Double(deadline) / 1e9),
+                    wait: config.watch.incompleteWait, timeZone: config.calendar.timeZone)
                 writeNotice(key, text, in: outbox, exists: listing.notices.contains(notice))
             }
 
@@ -152,7 +156,8 @@ public final class OutboxMonitor {
             }
             for stray in listing.waiting {
                 // A document without its sidecar (or the reverse) waits; after `sidecarWait` unchanged it is returned.
-                guard isReady(Drop(agency: agency, shape: .single(stray.name))), let entry = listing.entries[stray.name] else { continue }
+                guard isReady(Drop(agency: agency, shape: .single(stray.name))), let entry = listing.entries[stray.name]
+                else { continue }
                 if wallNow - entry.modified >= waitNanos {
                     look.strays.append(stray)
                 }
@@ -195,28 +200,35 @@ public final class OutboxMonitor {
     /// The name a drop's notice is called after: its first document, its folder, or the entry itself.
     public static func mainName(of drop: Drop) -> RawName {
         switch drop.shape {
-        case let .pair(sidecar, documents): documents.first ?? sidecar
+        case .pair(let sidecar, let documents): documents.first ?? sidecar
         case .folder(let name), .single(let name): name
         }
     }
 
     /// The files of a top-level entry (itself, or those inside a folder drop) whose end is missing, with their last
     /// status change (a write or a copy's closing `utime` both set it).
-    public static func incompleteFiles(_ entry: DirectoryEntry, at path: RawPath) -> [(WaitingNotice.Incomplete, Int64)] {
+    public static func incompleteFiles(_ entry: DirectoryEntry, at path: RawPath) -> [(WaitingNotice.Incomplete, Int64)]
+    {
         func check(_ name: RawName, _ path: RawPath, size: Int64, shown: String) -> (WaitingNotice.Incomplete, Int64)? {
             let (checked, pdf) = Completeness.checks(name)
             guard checked, !Completeness.looksComplete(path, size: size) else { return nil }
-            let changed = FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) } ?? 0
+            let changed =
+                FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
+                ?? 0
             return (WaitingNotice.Incomplete(name: shown, size: size, pdf: pdf), changed)
         }
         switch entry.kind {
         case .file:
-            return check(entry.name, path, size: entry.size, shown: entry.name.string ?? entry.name.description).map { [$0] } ?? []
+            return check(entry.name, path, size: entry.size, shown: entry.name.string ?? entry.name.description).map {
+                [$0]
+            } ?? []
         case .directory:
             guard let folder = path.string, let inside = try? Directory.entries(folder) else { return [] }
             let shownFolder = entry.name.string ?? entry.name.description
             return inside.filter { $0.kind == .file && !TemporaryNames.isTemporary($0.name) }.compactMap {
-                check($0.name, path.appending($0.name), size: $0.size, shown: shownFolder + "/" + ($0.name.string ?? $0.name.description))
+                check(
+                    $0.name, path.appending($0.name), size: $0.size,
+                    shown: shownFolder + "/" + ($0.name.string ?? $0.name.description))
             }
         default:
             return []
@@ -244,7 +256,8 @@ public final class OutboxMonitor {
 
     /// The drop's priority from its sidecar (ordinary when it cannot be read: it will be rejected anyway), and
     /// the time it was dropped.
-    private static func priority(of drop: Drop, outbox: String, entries: [RawName: DirectoryEntry]) -> (Priority, Int64) {
+    private static func priority(of drop: Drop, outbox: String, entries: [RawName: DirectoryEntry]) -> (Priority, Int64)
+    {
         let sidecar: RawPath
         switch drop.shape {
         case .pair(let name, _): sidecar = Directory.join(outbox, name)
@@ -253,8 +266,9 @@ public final class OutboxMonitor {
         }
         let modified = drop.names.compactMap { entries[$0]?.modified }.min() ?? 0
         guard let path = sidecar.string, let bytes = try? Durable.readSmallFile(path, limit: SidecarParser.maxBytes),
-              let value = try? JSONParser().parse(bytes), let text = value["priority"]?.stringValue,
-              let priority = Priority(clerkText: text) else { return (.thuong, modified) }
+            let value = try? JSONParser().parse(bytes), let text = value["priority"]?.stringValue,
+            let priority = Priority(clerkText: text)
+        else { return (.thuong, modified) }
         return (priority, modified)
     }
 }

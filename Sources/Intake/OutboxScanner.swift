@@ -49,7 +49,9 @@ public enum OutboxScanner {
         // itself (so both `X.pdf` + `X.json` and `X.pdf` + `X.pdf.json` work). Looked up by stem, not searched:
         // an outbox may hold thousands of files.
         let json = Array(".json".utf8)
-        let sidecars = files.keys.filter { $0.bytes.count > json.count && $0.bytes.suffix(json.count).map(lower) == json }.sorted()
+        let sidecars = files.keys.filter {
+            $0.bytes.count > json.count && $0.bytes.suffix(json.count).map(lower) == json
+        }.sorted()
         let sidecarSet = Set(sidecars)
         var byStem: [[UInt8]: [RawName]] = [:]
         for name in files.keys where !sidecarSet.contains(name) {
@@ -92,7 +94,8 @@ public enum OutboxScanner {
     /// Main text first: PDFs before other formats, then by name.
     private static func documentOrder(_ a: RawName, _ b: RawName) -> Bool {
         let pdf = Array(".pdf".utf8)
-        let aPDF = a.bytes.suffix(4).map(lower) == pdf, bPDF = b.bytes.suffix(4).map(lower) == pdf
+        let aPDF = a.bytes.suffix(4).map(lower) == pdf
+        let bPDF = b.bytes.suffix(4).map(lower) == pdf
         if aPDF != bPDF { return aPDF }
         return a < b
     }

@@ -3,7 +3,8 @@
 public enum PortableNameScalars {
     /// Whether `scalar` is kept out of a note's name (replaced by `_`).
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\u{FFFD}" || scalar == "/" || scalar == "\\" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        scalar == "\u{FFFD}" || scalar == "/" || scalar == "\\" || scalar.value < 0x20
+            || (0x7F...0x9F).contains(scalar.value)
             || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 }

@@ -35,7 +35,9 @@ struct SettleTracker {
     }
 
     /// Records a look; returns whether the name is settled, or when it will be at the earliest.
-    mutating func observe(_ key: Key, _ signature: Signature, now: ContinuousClock.Instant) -> (settled: Bool, at: ContinuousClock.Instant) {
+    mutating func observe(_ key: Key, _ signature: Signature, now: ContinuousClock.Instant) -> (
+        settled: Bool, at: ContinuousClock.Instant
+    ) {
         if let previous = observations[key], previous.signature == signature {
             let at = previous.since + settle
             return (now >= at, at)
@@ -70,7 +72,9 @@ struct SettleTracker {
                 hasher.combine(inner.size)
                 hasher.combine(inner.modified)
                 hasher.combine(inner.inode)
-                if inner.kind == .directory, let name = inner.name.string { walk(directory + "/" + name, depth: depth + 1) }
+                if inner.kind == .directory, let name = inner.name.string {
+                    walk(directory + "/" + name, depth: depth + 1)
+                }
             }
         }
         walk(path, depth: 0)

@@ -9,7 +9,8 @@ public enum TemporaryNames {
         if name.isHidden { return true }
         let lower = (name.string ?? String(decoding: name.bytes, as: UTF8.self)).lowercased()
         if lower.hasPrefix("~$") || lower == "thumbs.db" || lower == "desktop.ini" { return true }
-        for suffix in [".part", ".tmp", ".crdownload", ".partial", ".download", ".filepart", "~"] where lower.hasSuffix(suffix) {
+        for suffix in [".part", ".tmp", ".crdownload", ".partial", ".download", ".filepart", "~"]
+        where lower.hasSuffix(suffix) {
             return true
         }
         return false

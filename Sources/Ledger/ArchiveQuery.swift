@@ -27,9 +27,12 @@ public struct ArchiveQuery: Sendable, Equatable {
     public var limit: Int
     public var offset: Int
 
-    public init(text: String = "", sender: String? = nil, recipient: String? = nil, typeName: String? = nil,
-                issuedFrom: CalendarDate? = nil, issuedTo: CalendarDate? = nil, priority: String? = nil, secrecy: String? = nil,
-                number: String? = nil, agencyScope: String? = nil, allowedSecrecy: Set<String>? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(
+        text: String = "", sender: String? = nil, recipient: String? = nil, typeName: String? = nil,
+        issuedFrom: CalendarDate? = nil, issuedTo: CalendarDate? = nil, priority: String? = nil, secrecy: String? = nil,
+        number: String? = nil, agencyScope: String? = nil, allowedSecrecy: Set<String>? = nil, limit: Int = 50,
+        offset: Int = 0
+    ) {
         self.text = text
         self.sender = sender
         self.recipient = recipient

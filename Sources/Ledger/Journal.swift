@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Packets
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why the journal's hash chain does not hold.
 public struct JournalChainError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -42,7 +43,8 @@ public struct JournalRepair: Sendable, CustomStringConvertible {
 
     public var description: String {
         let shown = String(decoding: removed, as: UTF8.self)
-        return "cut \(removedCount) byte(s) off the end of \(path) (now \(length) bytes): \(shown)\(removedCount > removed.count ? "…" : "")"
+        return
+            "cut \(removedCount) byte(s) off the end of \(path) (now \(length) bytes): \(shown)\(removedCount > removed.count ? "…" : "")"
     }
 }
 
@@ -68,8 +70,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Opens (or creates) the journal at `path`, cutting off a torn last line left by a crash unless `repairing`
     /// is false (to inspect it as it is). `repaired` hears of every repair (the daemon logs it as a warning).
-    public init(path: String, timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() },
-                repairing: Bool = true, repaired: (@Sendable (JournalRepair) -> Void)? = nil) throws {
+    public init(
+        path: String, timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() },
+        repairing: Bool = true, repaired: (@Sendable (JournalRepair) -> Void)? = nil
+    ) throws {
         self.path = path
         self.lockPath = path + ".lock"
         self.timeZone = timeZone
@@ -219,11 +223,13 @@ public final class Journal: @unchecked Sendable {
                 throw JournalChainError(sequence: expected, line: lineNumber, reason: "not a journal record")
             }
             guard record.sequence == expected else {
-                throw JournalChainError(sequence: record.sequence, line: lineNumber, reason: "expected record \(expected)")
+                throw JournalChainError(
+                    sequence: record.sequence, line: lineNumber, reason: "expected record \(expected)")
             }
             guard record.previous == previous else {
-                throw JournalChainError(sequence: record.sequence, line: lineNumber,
-                                        reason: "its prev \(record.previous.prefix(12))… is not the SHA-256 of the line before")
+                throw JournalChainError(
+                    sequence: record.sequence, line: lineNumber,
+                    reason: "its prev \(record.previous.prefix(12))… is not the SHA-256 of the line before")
             }
             previous = record.hash
             expected += 1
@@ -236,7 +242,9 @@ public final class Journal: @unchecked Sendable {
 
     /// Reads the file from `offset` line by line (without the newline); returns the offset after the last complete
     /// line, and whether bytes without a final newline follow it.
-    private func forEachLine(from offset: Int64, _ body: ([UInt8], Int64) throws -> Void) throws -> (end: Int64, partial: Bool) {
+    private func forEachLine(from offset: Int64, _ body: ([UInt8], Int64) throws -> Void) throws -> (
+        end: Int64, partial: Bool
+    ) {
         let file = try FileDescriptor.open(path, O_RDONLY)
         guard lseek(file.raw, off_t(offset), SEEK_SET) >= 0 else { throw FileError("lseek", path: path) }
         var position = offset
@@ -309,7 +317,9 @@ public final class Journal: @unchecked Sendable {
                 // Already a partial line after it: two damaged lines are no torn tail.
                 throw JournalDamagedError(path: path, lineFromEnd: 2, reason: "not a journal record")
             }
-            if line.start > 0, let before = try Self.line(endingAt: line.start - 1, in: file), JournalRecord.Envelope(before.bytes) == nil {
+            if line.start > 0, let before = try Self.line(endingAt: line.start - 1, in: file),
+                JournalRecord.Envelope(before.bytes) == nil
+            {
                 throw JournalDamagedError(path: path, lineFromEnd: 2, reason: "not a journal record")
             }
             keep = line.start

@@ -12,15 +12,22 @@ enum JournalMetrics {
             Counter(label: "lienthong_journal_records_total", dimensions: [("kind", record.kind)]).increment()
             switch record.event {
             case .packed(let packet):
-                Counter(label: "lienthong_packets_packed_total", dimensions: [("agency", label(packet.sender.rawValue))]).increment()
+                Counter(
+                    label: "lienthong_packets_packed_total", dimensions: [("agency", label(packet.sender.rawValue))]
+                ).increment()
             case .delivered(_, let recipient, _):
-                Counter(label: "lienthong_packets_delivered_total", dimensions: [("agency", label(recipient.rawValue))]).increment()
+                Counter(label: "lienthong_packets_delivered_total", dimensions: [("agency", label(recipient.rawValue))])
+                    .increment()
             case .refused(_, let recipient, let reason, _, _):
-                Counter(label: "lienthong_packets_refused_total",
-                        dimensions: [("agency", label(recipient.rawValue)), ("reason", label(reason))]).increment()
+                Counter(
+                    label: "lienthong_packets_refused_total",
+                    dimensions: [("agency", label(recipient.rawValue)), ("reason", label(reason))]
+                ).increment()
             case .rejected(_, let agency, _, let reason, _):
-                Counter(label: "lienthong_drops_rejected_total",
-                        dimensions: [("agency", label(agency.rawValue)), ("reason", label(reason))]).increment()
+                Counter(
+                    label: "lienthong_drops_rejected_total",
+                    dimensions: [("agency", label(agency.rawValue)), ("reason", label(reason))]
+                ).increment()
             case .received, .completed, .registered, .status, .setAside, .verified, .started, .stopped, .accessed:
                 break
             }

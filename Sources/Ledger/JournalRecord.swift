@@ -30,7 +30,8 @@ public struct JournalRecord: Sendable, Equatable {
 
     /// Builds the line for a new record.
     static func make(sequence: Int64, at: String, event: LedgerEvent, previous: String) -> JournalRecord {
-        let members: [(String, JSONValue)] = [("seq", .integer(sequence)), ("at", .string(at)), ("event", .string(event.kind))]
+        let members: [(String, JSONValue)] =
+            [("seq", .integer(sequence)), ("at", .string(at)), ("event", .string(event.kind))]
             + event.fields + [("prev", .string(previous))]
         let line = JSONWriter.compactBytes(.object(members))
         return JournalRecord(sequence: sequence, at: at, event: event, previous: previous, line: line)
@@ -49,8 +50,9 @@ public struct JournalRecord: Sendable, Equatable {
 
         init?(_ line: [UInt8]) {
             guard let value = try? JSONParser().parse(line), let members = value.objectValue,
-                  let sequence = value["seq"]?.integerValue, let at = value["at"]?.stringValue,
-                  let kind = value["event"]?.stringValue, let previous = value["prev"]?.stringValue else { return nil }
+                let sequence = value["seq"]?.integerValue, let at = value["at"]?.stringValue,
+                let kind = value["event"]?.stringValue, let previous = value["prev"]?.stringValue
+            else { return nil }
             self.sequence = sequence
             self.at = at
             self.kind = kind
@@ -66,7 +68,8 @@ public struct JournalRecord: Sendable, Equatable {
         guard let envelope = Envelope(line) else { return nil }
         do {
             let event = try LedgerEvent(kind: envelope.kind, fields: envelope.fields, sequence: envelope.sequence)
-            return JournalRecord(sequence: envelope.sequence, at: envelope.at, event: event, previous: envelope.previous, line: line)
+            return JournalRecord(
+                sequence: envelope.sequence, at: envelope.at, event: event, previous: envelope.previous, line: line)
         } catch var error as JournalRecordError {
             error.line = lineNumber
             throw error

@@ -107,45 +107,60 @@ extension LedgerEvent {
         case "received":
             self = .received(try LedgerPacket(&reader), recipient: try reader.agency("recipient"))
         case "delivered":
-            self = .delivered(packetId: try reader.packetID("packetId"), recipient: try reader.agency("recipient"),
-                              path: try reader.string("path"))
+            self = .delivered(
+                packetId: try reader.packetID("packetId"), recipient: try reader.agency("recipient"),
+                path: try reader.string("path"))
         case "completed":
             self = .completed(packetId: try reader.packetID("packetId"), sent: try reader.string("sent"))
         case "registered":
-            self = .registered(LedgerRegistration(
-                packetId: try reader.string("packetId"), recipient: try reader.agency("recipient"), year: try reader.integer("year"),
-                series: try reader.string("series"), number: try reader.integer("number"), late: try reader.bool("late"),
-                documents: try reader.value("documents"), medium: try reader.string("medium", optional: true),
-                receivedAt: try reader.string("receivedAt", optional: true), receivedBy: try reader.string("receivedBy", optional: true)))
+            self = .registered(
+                LedgerRegistration(
+                    packetId: try reader.string("packetId"), recipient: try reader.agency("recipient"),
+                    year: try reader.integer("year"),
+                    series: try reader.string("series"), number: try reader.integer("number"),
+                    late: try reader.bool("late"),
+                    documents: try reader.value("documents"), medium: try reader.string("medium", optional: true),
+                    receivedAt: try reader.string("receivedAt", optional: true),
+                    receivedBy: try reader.string("receivedBy", optional: true)))
         case "status":
-            self = .status(packetId: try reader.string("packetId"), sender: try reader.agency("sender"),
-                           recipient: try reader.agency("recipient"), code: try reader.string("code"), late: try reader.bool("late"),
-                           reason: try reader.string("reason", optional: true),
-                           arrivalNumber: try reader.integer("arrivalNumber", optional: true))
+            self = .status(
+                packetId: try reader.string("packetId"), sender: try reader.agency("sender"),
+                recipient: try reader.agency("recipient"), code: try reader.string("code"),
+                late: try reader.bool("late"),
+                reason: try reader.string("reason", optional: true),
+                arrivalNumber: try reader.integer("arrivalNumber", optional: true))
         case "refused":
-            self = .refused(packetId: try reader.string("packetId"), recipient: try reader.agency("recipient"),
-                            reason: try reader.string("reason"), message: try reader.string("message"),
-                            file: try reader.string("file", optional: true))
+            self = .refused(
+                packetId: try reader.string("packetId"), recipient: try reader.agency("recipient"),
+                reason: try reader.string("reason"), message: try reader.string("message"),
+                file: try reader.string("file", optional: true))
         case "set-aside":
-            self = .setAside(packetId: try reader.string("packetId"), recipient: try reader.agency("recipient"),
-                             reason: try reader.string("reason"), message: try reader.string("message"), file: try reader.string("file"))
+            self = .setAside(
+                packetId: try reader.string("packetId"), recipient: try reader.agency("recipient"),
+                reason: try reader.string("reason"), message: try reader.string("message"),
+                file: try reader.string("file"))
         case "verified":
-            self = .verified(packetId: try reader.string("packetId"), result: try reader.string("result"),
-                             detail: try reader.string("detail"), via: try reader.string("via"))
+            self = .verified(
+                packetId: try reader.string("packetId"), result: try reader.string("result"),
+                detail: try reader.string("detail"), via: try reader.string("via"))
         case "rejected":
-            self = .rejected(packetId: try reader.packetID("packetId"), agency: try reader.agency("agency"),
-                             names: try reader.strings("names"), reason: try reader.string("reason"),
-                             message: try reader.string("message"))
+            self = .rejected(
+                packetId: try reader.packetID("packetId"), agency: try reader.agency("agency"),
+                names: try reader.strings("names"), reason: try reader.string("reason"),
+                message: try reader.string("message"))
         case "started":
             self = .started(mode: try reader.string("mode"), watch: try reader.string("watch"))
         case "stopped":
             self = .stopped
         case "accessed":
-            self = .accessed(user: try reader.string("user"), role: try reader.string("role"), packetId: try reader.string("packetId"),
-                             secrecy: try reader.string("secrecy"), action: try reader.string("action"),
-                             via: try reader.string("via", optional: true), file: try reader.string("file", optional: true))
+            self = .accessed(
+                user: try reader.string("user"), role: try reader.string("role"),
+                packetId: try reader.string("packetId"),
+                secrecy: try reader.string("secrecy"), action: try reader.string("action"),
+                via: try reader.string("via", optional: true), file: try reader.string("file", optional: true))
         default:
-            throw JournalRecordError(line: 0, sequence: sequence, kind: kind, field: nil, reason: "unknown record kind \"\(kind)\"")
+            throw JournalRecordError(
+                line: 0, sequence: sequence, kind: kind, field: nil, reason: "unknown record kind \"\(kind)\"")
         }
         try reader.finish()
     }
@@ -171,16 +186,17 @@ extension LedgerPacket {
     }
 
     fileprivate init(_ reader: inout FieldReader) throws {
-        self.init(packetId: try reader.packetID("packetId"), sender: try reader.agency("sender"),
-                  codeNumber: try reader.string("codeNumber"), codeNotation: try reader.string("codeNotation"),
-                  issuedDate: try reader.string("issuedDate"), typeName: try reader.string("typeName"),
-                  subject: try reader.string("subject"), priority: try reader.string("priority"),
-                  secrecy: try reader.string("secrecy", optional: true), to: try reader.agencies("to"),
-                  files: try reader.strings("files"),
-                  // The first release wrote no packedAt for a packet whose metadata it did not have.
-                  packedAt: try reader.string("packedAt", optional: true),
-                  archive: try reader.string("archive"), sha256: try reader.string("sha256", optional: true),
-                  size: try reader.integer("size", optional: true))
+        self.init(
+            packetId: try reader.packetID("packetId"), sender: try reader.agency("sender"),
+            codeNumber: try reader.string("codeNumber"), codeNotation: try reader.string("codeNotation"),
+            issuedDate: try reader.string("issuedDate"), typeName: try reader.string("typeName"),
+            subject: try reader.string("subject"), priority: try reader.string("priority"),
+            secrecy: try reader.string("secrecy", optional: true), to: try reader.agencies("to"),
+            files: try reader.strings("files"),
+            // The first release wrote no packedAt for a packet whose metadata it did not have.
+            packedAt: try reader.string("packedAt", optional: true),
+            archive: try reader.string("archive"), sha256: try reader.string("sha256", optional: true),
+            size: try reader.integer("size", optional: true))
     }
 }
 
@@ -244,7 +260,8 @@ private struct FieldReader {
     mutating func integer(_ key: String, optional: Bool) throws -> Int64? {
         guard let value = try value(key, optional: optional) else { return nil }
         guard case .number(let text) = value, let number = Int64(text), String(number) == text else {
-            throw error(key, "is \(value.typeName == "number" ? "not an integer" : "a \(value.typeName), not an integer")")
+            throw error(
+                key, "is \(value.typeName == "number" ? "not an integer" : "a \(value.typeName), not an integer")")
         }
         return number
     }
@@ -268,22 +285,30 @@ private struct FieldReader {
 
     mutating func agency(_ key: String) throws -> AgencyCode {
         let text = try string(key)
-        guard let code = AgencyCode(text), code.rawValue == text else { throw error(key, "is not an agency code: \"\(text)\"") }
+        guard let code = AgencyCode(text), code.rawValue == text else {
+            throw error(key, "is not an agency code: \"\(text)\"")
+        }
         return code
     }
 
     mutating func strings(_ key: String) throws -> [String] {
         let value = try value(key)
-        guard case .array(let elements) = value else { throw error(key, "is a \(value.typeName), not an array of strings") }
+        guard case .array(let elements) = value else {
+            throw error(key, "is a \(value.typeName), not an array of strings")
+        }
         return try elements.map { element in
-            guard case .string(let text) = element else { throw error(key, "holds a \(element.typeName), not only strings") }
+            guard case .string(let text) = element else {
+                throw error(key, "holds a \(element.typeName), not only strings")
+            }
             return text
         }
     }
 
     mutating func agencies(_ key: String) throws -> [AgencyCode] {
         try strings(key).map { text in
-            guard let code = AgencyCode(text), code.rawValue == text else { throw error(key, "holds \"\(text)\", not an agency code") }
+            guard let code = AgencyCode(text), code.rawValue == text else {
+                throw error(key, "holds \"\(text)\", not an agency code")
+            }
             return code
         }
     }

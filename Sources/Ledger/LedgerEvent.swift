@@ -19,8 +19,9 @@ public enum LedgerEvent: Sendable, Equatable {
     case registered(LedgerRegistration)
     /// `status`: a status record (01 arrived, 02 refused, 03 accepted …) about a packet, from its recipient to its sender.
     /// `reason` is written for a refusal, `arrivalNumber` once the recipient registered it.
-    case status(packetId: String, sender: AgencyCode, recipient: AgencyCode, code: String, late: Bool, reason: String?,
-                arrivalNumber: Int64?)
+    case status(
+        packetId: String, sender: AgencyCode, recipient: AgencyCode, code: String, late: Bool, reason: String?,
+        arrivalNumber: Int64?)
     /// `refused`: the recipient's receiving check refused a packet (`reason` its code, `message` in English). `file`
     /// (spool-relative, in the recipient's rejected/) is written for a packet placed into an inbox from outside.
     /// `packetId` is what the packet claimed, empty when it named none.
@@ -38,7 +39,8 @@ public enum LedgerEvent: Sendable, Equatable {
     case stopped
     /// `accessed`: a secret document was viewed or downloaded (Decree 30/2020 App. VI). `via` (cli, web) was not written
     /// by releases before the archive review; `file` is written for a single file.
-    case accessed(user: String, role: String, packetId: String, secrecy: String, action: String, via: String?, file: String?)
+    case accessed(
+        user: String, role: String, packetId: String, secrecy: String, action: String, via: String?, file: String?)
 
     /// The record kind, as the line's `event` says it (and the `kind` label of `lienthong_journal_records_total`).
     public var kind: String {
@@ -85,9 +87,11 @@ public struct LedgerPacket: Sendable, Equatable {
     public var sha256: String?
     public var size: Int64?
 
-    public init(packetId: PacketID, sender: AgencyCode, codeNumber: String, codeNotation: String, issuedDate: String,
-                typeName: String, subject: String, priority: String, secrecy: String?, to: [AgencyCode], files: [String],
-                packedAt: String?, archive: String, sha256: String?, size: Int64?) {
+    public init(
+        packetId: PacketID, sender: AgencyCode, codeNumber: String, codeNotation: String, issuedDate: String,
+        typeName: String, subject: String, priority: String, secrecy: String?, to: [AgencyCode], files: [String],
+        packedAt: String?, archive: String, sha256: String?, size: Int64?
+    ) {
         self.packetId = packetId
         self.sender = sender
         self.codeNumber = codeNumber
@@ -108,11 +112,13 @@ public struct LedgerPacket: Sendable, Equatable {
     /// The record of a packet as its signed metadata describes it, archived at `archive` (spool-relative).
     public init(_ metadata: PacketMetadata, archive: String, sha256: String?, size: Int64?) {
         let document = metadata.document
-        self.init(packetId: metadata.packetId, sender: metadata.from.organId, codeNumber: document.codeNumber,
-                  codeNotation: document.codeNotation, issuedDate: document.issuedDate.description, typeName: document.typeName,
-                  subject: document.subject, priority: document.priority.rawValue, secrecy: document.secrecy?.rawValue,
-                  to: document.to, files: metadata.files.map(\.name), packedAt: metadata.packedAt, archive: archive,
-                  sha256: sha256, size: size)
+        self.init(
+            packetId: metadata.packetId, sender: metadata.from.organId, codeNumber: document.codeNumber,
+            codeNotation: document.codeNotation, issuedDate: document.issuedDate.description,
+            typeName: document.typeName,
+            subject: document.subject, priority: document.priority.rawValue, secrecy: document.secrecy?.rawValue,
+            to: document.to, files: metadata.files.map(\.name), packedAt: metadata.packedAt, archive: archive,
+            sha256: sha256, size: size)
     }
 }
 
@@ -135,8 +141,10 @@ public struct LedgerRegistration: Sendable, Equatable {
     /// Who took the paper copy, when known.
     public var receivedBy: String?
 
-    public init(packetId: String, recipient: AgencyCode, year: Int64, series: String, number: Int64, late: Bool,
-                documents: JSONValue, medium: String? = nil, receivedAt: String? = nil, receivedBy: String? = nil) {
+    public init(
+        packetId: String, recipient: AgencyCode, year: Int64, series: String, number: Int64, late: Bool,
+        documents: JSONValue, medium: String? = nil, receivedAt: String? = nil, receivedBy: String? = nil
+    ) {
         self.packetId = packetId
         self.recipient = recipient
         self.year = year

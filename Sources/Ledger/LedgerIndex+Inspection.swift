@@ -1,8 +1,9 @@
+import Foundation
+import GRDB
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import GRDB
 
 extension LedgerIndex {
     /// What the index holds, read without changing anything (for `lienthong doctor`).

@@ -26,56 +26,62 @@ public final class LedgerIndex: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE journalState (
-                    id INTEGER PRIMARY KEY CHECK (id = 1), lastSequence INTEGER NOT NULL, lastOffset INTEGER NOT NULL);
-                INSERT INTO journalState VALUES (1, 0, 0);
-                CREATE TABLE packet (
-                    packetId TEXT PRIMARY KEY, sender TEXT NOT NULL, codeNumber TEXT NOT NULL, codeNotation TEXT NOT NULL,
-                    issuedDate TEXT NOT NULL, typeName TEXT NOT NULL, subject TEXT NOT NULL, priority TEXT NOT NULL,
-                    secrecy TEXT, packedAt TEXT NOT NULL, archivePath TEXT NOT NULL, sha256 TEXT, size INTEGER,
-                    completed INTEGER NOT NULL DEFAULT 0);
-                CREATE INDEX packetSender ON packet(sender, issuedDate);
-                CREATE TABLE recipient (packetId TEXT NOT NULL, agency TEXT NOT NULL, PRIMARY KEY (packetId, agency));
-                CREATE TABLE delivery (
-                    packetId TEXT NOT NULL, agency TEXT NOT NULL, deliveredAt TEXT NOT NULL, path TEXT NOT NULL,
-                    PRIMARY KEY (packetId, agency));
-                CREATE TABLE documentNumber (
-                    agency TEXT NOT NULL, year INTEGER NOT NULL, number TEXT NOT NULL, notation TEXT NOT NULL,
-                    packetId TEXT NOT NULL, PRIMARY KEY (agency, year, number, notation));
-                CREATE INDEX documentNumberPacket ON documentNumber(packetId);
-                CREATE TABLE rejection (
-                    sequence INTEGER PRIMARY KEY, at TEXT NOT NULL, agency TEXT NOT NULL, names TEXT NOT NULL,
-                    reason TEXT NOT NULL, message TEXT NOT NULL, packetId TEXT);
-                CREATE INDEX rejectionPacket ON rejection(packetId);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE journalState (
+                        id INTEGER PRIMARY KEY CHECK (id = 1), lastSequence INTEGER NOT NULL, lastOffset INTEGER NOT NULL);
+                    INSERT INTO journalState VALUES (1, 0, 0);
+                    CREATE TABLE packet (
+                        packetId TEXT PRIMARY KEY, sender TEXT NOT NULL, codeNumber TEXT NOT NULL, codeNotation TEXT NOT NULL,
+                        issuedDate TEXT NOT NULL, typeName TEXT NOT NULL, subject TEXT NOT NULL, priority TEXT NOT NULL,
+                        secrecy TEXT, packedAt TEXT NOT NULL, archivePath TEXT NOT NULL, sha256 TEXT, size INTEGER,
+                        completed INTEGER NOT NULL DEFAULT 0);
+                    CREATE INDEX packetSender ON packet(sender, issuedDate);
+                    CREATE TABLE recipient (packetId TEXT NOT NULL, agency TEXT NOT NULL, PRIMARY KEY (packetId, agency));
+                    CREATE TABLE delivery (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, deliveredAt TEXT NOT NULL, path TEXT NOT NULL,
+                        PRIMARY KEY (packetId, agency));
+                    CREATE TABLE documentNumber (
+                        agency TEXT NOT NULL, year INTEGER NOT NULL, number TEXT NOT NULL, notation TEXT NOT NULL,
+                        packetId TEXT NOT NULL, PRIMARY KEY (agency, year, number, notation));
+                    CREATE INDEX documentNumberPacket ON documentNumber(packetId);
+                    CREATE TABLE rejection (
+                        sequence INTEGER PRIMARY KEY, at TEXT NOT NULL, agency TEXT NOT NULL, names TEXT NOT NULL,
+                        reason TEXT NOT NULL, message TEXT NOT NULL, packetId TEXT);
+                    CREATE INDEX rejectionPacket ON rejection(packetId);
+                    """)
         }
         migrator.registerMigration("v2-receiving") { db in
-            try db.execute(sql: """
-                CREATE TABLE arrival (
-                    packetId TEXT NOT NULL, agency TEXT NOT NULL, year INTEGER NOT NULL, series TEXT NOT NULL,
-                    number INTEGER NOT NULL, registeredAt TEXT NOT NULL, late INTEGER NOT NULL DEFAULT 0, legal TEXT,
-                    PRIMARY KEY (packetId, agency), UNIQUE (agency, year, series, number));
-                CREATE TABLE status (
-                    packetId TEXT NOT NULL, agency TEXT NOT NULL, code TEXT NOT NULL, at TEXT NOT NULL,
-                    late INTEGER NOT NULL DEFAULT 0, reason TEXT, PRIMARY KEY (packetId, agency, code));
-                CREATE TABLE refusal (
-                    packetId TEXT NOT NULL, agency TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL,
-                    PRIMARY KEY (packetId, agency));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE arrival (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, year INTEGER NOT NULL, series TEXT NOT NULL,
+                        number INTEGER NOT NULL, registeredAt TEXT NOT NULL, late INTEGER NOT NULL DEFAULT 0, legal TEXT,
+                        PRIMARY KEY (packetId, agency), UNIQUE (agency, year, series, number));
+                    CREATE TABLE status (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, code TEXT NOT NULL, at TEXT NOT NULL,
+                        late INTEGER NOT NULL DEFAULT 0, reason TEXT, PRIMARY KEY (packetId, agency, code));
+                    CREATE TABLE refusal (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL,
+                        PRIMARY KEY (packetId, agency));
+                    """)
         }
         migrator.registerMigration("v3-paper") { db in
             // An arrival registered when its paper copy was handed over during an outage (Decision 17/2019 Art 8.1).
-            try db.execute(sql: """
-                ALTER TABLE arrival ADD COLUMN medium TEXT NOT NULL DEFAULT 'electronic';
-                ALTER TABLE arrival ADD COLUMN receivedAt TEXT;
-                ALTER TABLE arrival ADD COLUMN receivedBy TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE arrival ADD COLUMN medium TEXT NOT NULL DEFAULT 'electronic';
+                    ALTER TABLE arrival ADD COLUMN receivedAt TEXT;
+                    ALTER TABLE arrival ADD COLUMN receivedBy TEXT;
+                    """)
         }
         registerCatalog(&migrator)
         migrator.registerMigration("v6-verification") { db in
             // The last fixity check of each packet (archive verify, the web page's button): when, and what it found.
-            try db.execute(sql: "CREATE TABLE verification (packetId TEXT PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)")
+            try db.execute(
+                sql:
+                    "CREATE TABLE verification (packetId TEXT PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)"
+            )
         }
         return migrator
     }
@@ -117,9 +123,12 @@ public final class LedgerIndex: Sendable {
         guard let last = records.last else { return }
         try pool.write { db in
             for record in records { try Self.apply(record, db) }
-            try db.execute(sql: "UPDATE journalState SET lastSequence = MAX(lastSequence, ?)", arguments: [last.sequence])
+            try db.execute(
+                sql: "UPDATE journalState SET lastSequence = MAX(lastSequence, ?)", arguments: [last.sequence])
             if let endOffset {
-                try db.execute(sql: "UPDATE journalState SET lastOffset = ? WHERE lastSequence = ?", arguments: [endOffset, last.sequence])
+                try db.execute(
+                    sql: "UPDATE journalState SET lastOffset = ? WHERE lastSequence = ?",
+                    arguments: [endOffset, last.sequence])
             }
         }
     }
@@ -130,38 +139,52 @@ public final class LedgerIndex: Sendable {
             try apply(packet, at: record.at, db)
             // Only this office's own outgoing documents take numbers in its agencies' series.
             if let year = Int(packet.issuedDate.prefix(4)) {
-                try db.execute(sql: "INSERT OR IGNORE INTO documentNumber VALUES (?, ?, ?, ?, ?)",
-                               arguments: [packet.sender.rawValue, year, DocumentNumber.key(packet.codeNumber),
-                                           DocumentNumber.key(notation: packet.codeNotation), packet.packetId.rawValue])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO documentNumber VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        packet.sender.rawValue, year, DocumentNumber.key(packet.codeNumber),
+                        DocumentNumber.key(notation: packet.codeNotation), packet.packetId.rawValue,
+                    ])
             }
         case .received(let packet, _):
             try apply(packet, at: record.at, db)
         case .delivered(let packetId, let recipient, let path):
-            try db.execute(sql: "INSERT OR IGNORE INTO delivery VALUES (?, ?, ?, ?)",
-                           arguments: [packetId.rawValue, recipient.rawValue, record.at, path])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO delivery VALUES (?, ?, ?, ?)",
+                arguments: [packetId.rawValue, recipient.rawValue, record.at, path])
         case .completed(let packetId, _):
             try db.execute(sql: "UPDATE packet SET completed = 1 WHERE packetId = ?", arguments: [packetId.rawValue])
         case .registered(let registration):
             let legal = String(decoding: JSONWriter.compactBytes(registration.documents), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO arrival (packetId, agency, year, series, number, registeredAt, late, legal, medium, receivedAt, receivedBy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [registration.packetId, registration.recipient.rawValue, registration.year, registration.series,
-                                 registration.number, record.at, registration.late, legal, registration.medium ?? "electronic",
-                                 registration.receivedAt, registration.receivedBy])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO arrival (packetId, agency, year, series, number, registeredAt, late, legal, medium, receivedAt, receivedBy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    registration.packetId, registration.recipient.rawValue, registration.year, registration.series,
+                    registration.number, record.at, registration.late, legal, registration.medium ?? "electronic",
+                    registration.receivedAt, registration.receivedBy,
+                ])
         case .status(let packetId, _, let recipient, let code, let late, let reason, _):
-            try db.execute(sql: "INSERT OR IGNORE INTO status VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [packetId, recipient.rawValue, code, record.at, late, reason])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO status VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [packetId, recipient.rawValue, code, record.at, late, reason])
         case .refused(let packetId, let recipient, let reason, let message, _):
-            try db.execute(sql: "INSERT OR IGNORE INTO refusal VALUES (?, ?, ?, ?, ?)",
-                           arguments: [packetId, recipient.rawValue, record.at, reason, message])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO refusal VALUES (?, ?, ?, ?, ?)",
+                arguments: [packetId, recipient.rawValue, record.at, reason, message])
         case .verified(let packetId, let result, let detail, _):
-            try db.execute(sql: "INSERT OR REPLACE INTO verification VALUES (?, ?, ?, ?)",
-                           arguments: [packetId, record.at, result, detail])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO verification VALUES (?, ?, ?, ?)",
+                arguments: [packetId, record.at, result, detail])
         case .rejected(let packetId, let agency, let names, let reason, let message):
-            try db.execute(sql: "INSERT OR IGNORE INTO rejection VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [record.sequence, record.at, agency.rawValue, names.joined(separator: "\n"),
-                                       reason, message, packetId.rawValue])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO rejection VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    record.sequence, record.at, agency.rawValue, names.joined(separator: "\n"),
+                    reason, message, packetId.rawValue,
+                ])
             try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId.rawValue])
         case .setAside, .started, .stopped, .accessed:
             // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
@@ -172,17 +195,21 @@ public final class LedgerIndex: Sendable {
     /// The packet row of a `packed` or `received` record, and its recipients.
     private static func apply(_ packet: LedgerPacket, at: String, _ db: Database) throws {
         let id = packet.packetId.rawValue
-        try db.execute(sql: """
-            INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
-                                packedAt, archivePath, sha256, size)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(packetId) DO UPDATE SET sender = excluded.sender, codeNumber = excluded.codeNumber,
-                codeNotation = excluded.codeNotation, issuedDate = excluded.issuedDate, typeName = excluded.typeName,
-                subject = excluded.subject, priority = excluded.priority, secrecy = excluded.secrecy, packedAt = excluded.packedAt,
-                archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
-            """, arguments: [id, packet.sender.rawValue, packet.codeNumber, packet.codeNotation, packet.issuedDate, packet.typeName,
-                             packet.subject, packet.priority, packet.secrecy, packet.packedAt ?? at, packet.archive, packet.sha256,
-                             packet.size])
+        try db.execute(
+            sql: """
+                INSERT INTO packet (packetId, sender, codeNumber, codeNotation, issuedDate, typeName, subject, priority, secrecy,
+                                    packedAt, archivePath, sha256, size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(packetId) DO UPDATE SET sender = excluded.sender, codeNumber = excluded.codeNumber,
+                    codeNotation = excluded.codeNotation, issuedDate = excluded.issuedDate, typeName = excluded.typeName,
+                    subject = excluded.subject, priority = excluded.priority, secrecy = excluded.secrecy, packedAt = excluded.packedAt,
+                    archivePath = excluded.archivePath, sha256 = excluded.sha256, size = excluded.size
+                """,
+            arguments: [
+                id, packet.sender.rawValue, packet.codeNumber, packet.codeNotation, packet.issuedDate, packet.typeName,
+                packet.subject, packet.priority, packet.secrecy, packet.packedAt ?? at, packet.archive, packet.sha256,
+                packet.size,
+            ])
         // The journal (hash-chained, written as the packet was made) is the truth about a packet; a rebuild reads
         // the archive's sidecars first, and what the journal says replaces what a sidecar claimed.
         try db.execute(sql: "DELETE FROM recipient WHERE packetId = ?", arguments: [id])
@@ -201,13 +228,16 @@ public final class LedgerIndex: Sendable {
     public func reserve(_ requests: [(DocumentNumber, String)]) throws -> [String?] {
         try pool.write { db in
             try requests.map { number, packetId in
-                let holder = try String.fetchOne(db, sql: """
-                    SELECT packetId FROM documentNumber WHERE agency = ? AND year = ? AND number = ? AND notation = ?
-                    """, arguments: [number.agency, number.year, number.number, number.notation])
+                let holder = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT packetId FROM documentNumber WHERE agency = ? AND year = ? AND number = ? AND notation = ?
+                        """, arguments: [number.agency, number.year, number.number, number.notation])
                 if let holder, holder != packetId { return holder }
                 if holder == nil {
-                    try db.execute(sql: "INSERT INTO documentNumber VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [number.agency, number.year, number.number, number.notation, packetId])
+                    try db.execute(
+                        sql: "INSERT INTO documentNumber VALUES (?, ?, ?, ?, ?)",
+                        arguments: [number.agency, number.year, number.number, number.notation, packetId])
                 }
                 return nil
             }
@@ -216,67 +246,91 @@ public final class LedgerIndex: Sendable {
 
     /// Gives back a number reserved for a packet that was not sent after all.
     public func release(packetId: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId]) }
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId])
+        }
     }
 
     /// Whether a rejection of the claim `packetId` is recorded.
     public func hasRejection(packetId: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rejection WHERE packetId = ?)", arguments: [packetId]) ?? false }
+        try pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM rejection WHERE packetId = ?)", arguments: [packetId]) ?? false
+        }
     }
 
     /// The last arrival number an agency gave in a year and series (0 before the first).
     public func lastArrivalNumber(agency: String, year: Int, series: String) throws -> Int64 {
         try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM arrival WHERE agency = ? AND year = ? AND series = ?",
-                               arguments: [agency, year, series]) ?? 0
+            try Int64.fetchOne(
+                db, sql: "SELECT MAX(number) FROM arrival WHERE agency = ? AND year = ? AND series = ?",
+                arguments: [agency, year, series]) ?? 0
         }
     }
 
     /// The arrival number a packet got at an agency, if it is registered there.
     public func arrivalNumber(packetId: String, agency: String) throws -> Int64? {
         try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT number FROM arrival WHERE packetId = ? AND agency = ?", arguments: [packetId, agency])
+            try Int64.fetchOne(
+                db, sql: "SELECT number FROM arrival WHERE packetId = ? AND agency = ?", arguments: [packetId, agency])
         }
     }
 
     /// How a packet was registered at an agency when that was on paper: the arrival number, when the paper copy
     /// came and who took it; nil when it is not registered or was registered as it arrived electronically.
-    public func paperArrival(packetId: String, agency: String) throws -> (number: Int64, receivedAt: String?, receivedBy: String?)? {
+    public func paperArrival(packetId: String, agency: String) throws -> (
+        number: Int64, receivedAt: String?, receivedBy: String?
+    )? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT number, receivedAt, receivedBy FROM arrival WHERE packetId = ? AND agency = ? AND medium = 'paper'",
-                             arguments: [packetId, agency])
-                .map { ($0["number"], $0["receivedAt"], $0["receivedBy"]) }
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT number, receivedAt, receivedBy FROM arrival WHERE packetId = ? AND agency = ? AND medium = 'paper'",
+                arguments: [packetId, agency]
+            )
+            .map { ($0["number"], $0["receivedAt"], $0["receivedBy"]) }
         }
     }
 
     /// Whether a status with `code` about a packet from `agency` is recorded.
     public func hasStatus(packetId: String, agency: String, code: String) throws -> Bool {
         try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM status WHERE packetId = ? AND agency = ? AND code = ?)",
-                              arguments: [packetId, agency, code]) ?? false
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM status WHERE packetId = ? AND agency = ? AND code = ?)",
+                arguments: [packetId, agency, code]) ?? false
         }
     }
 
     /// The agencies whose receiving check refused a packet.
     public func refusals(_ packetId: String) throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT agency FROM refusal WHERE packetId = ?", arguments: [packetId])) }
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT agency FROM refusal WHERE packetId = ?", arguments: [packetId]))
+        }
     }
 
     /// Whether a packet's originals are recorded as filed under sent/.
     public func isCompleted(_ packetId: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT completed FROM packet WHERE packetId = ?", arguments: [packetId]) ?? false }
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT completed FROM packet WHERE packetId = ?", arguments: [packetId])
+                ?? false
+        }
     }
 
     /// Whether an archived packet is recorded.
     public func hasPacket(_ packetId: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM packet WHERE packetId = ?)", arguments: [packetId]) ?? false }
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM packet WHERE packetId = ?)", arguments: [packetId])
+                ?? false
+        }
     }
 
     /// The recipients a packet's delivery is recorded for, with when.
     public func deliveries(_ packetId: String) throws -> [String: Date] {
         try pool.read { db in
             var result: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT agency, deliveredAt FROM delivery WHERE packetId = ?", arguments: [packetId]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT agency, deliveredAt FROM delivery WHERE packetId = ?", arguments: [packetId])
+            {
                 let at: String = row["deliveredAt"]
                 result[row["agency"]] = Timestamp.parse(at) ?? Date()
             }
@@ -287,9 +341,11 @@ public final class LedgerIndex: Sendable {
     /// How many packets, deliveries and rejections the index holds.
     public func counts() throws -> (packets: Int, deliveries: Int, rejections: Int) {
         try pool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packet") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection") ?? 0)
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packet") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection") ?? 0
+            )
         }
     }
 

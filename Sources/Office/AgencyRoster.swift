@@ -34,13 +34,16 @@ final class AgencyRoster {
     /// store kept.
     private func reloadTrust() {
         let stamp = [spool.trustAnchors, spool.revocationLists].map { folder in
-            ((try? Directory.entries(folder)) ?? []).map { "\($0.name):\($0.modified):\($0.size)" }.joined(separator: ",")
+            ((try? Directory.entries(folder)) ?? []).map { "\($0.name):\($0.modified):\($0.size)" }.joined(
+                separator: ",")
         }.joined(separator: "|")
         guard stamp != trustStamp else { return }
         do {
             trust = try TrustStore.load(anchorPaths: [spool.trustAnchors], revocationListPaths: [spool.revocationLists])
             trustStamp = stamp
-            logger.info("trust store loaded", metadata: ["anchors": "\(trust.anchors.count)", "crls": "\(trust.revocationLists.count)"])
+            logger.info(
+                "trust store loaded",
+                metadata: ["anchors": "\(trust.anchors.count)", "crls": "\(trust.revocationLists.count)"])
         } catch {
             report("trust \(stamp.hashValue)", "trust store refused, keeping the previous one: \(error)", nil)
         }
@@ -59,7 +62,9 @@ final class AgencyRoster {
             guard time != configTimes[code] || agencies[code] == nil else { continue }
             do {
                 let config = try AgencyConfig.load(code, in: spool)
-                if agencies[code] == nil { logger.info("agency added", metadata: ["agency": "\(code)", "name": "\(config.name)"]) }
+                if agencies[code] == nil {
+                    logger.info("agency added", metadata: ["agency": "\(code)", "name": "\(config.name)"])
+                }
                 agencies[code] = config
                 configTimes[code] = time
                 signers[code] = nil
@@ -91,20 +96,26 @@ final class AgencyRoster {
             do {
                 certificates[code] = try config.certificates()
             } catch {
-                report("certificates \(code)", "the agency's certificates cannot be read; packets it sends are refused: \(error)", code)
+                report(
+                    "certificates \(code)",
+                    "the agency's certificates cannot be read; packets it sends are refused: \(error)", code)
             }
         }
-        return Routes(inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
-                      configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
-                      names: agencies.mapValues(\.name), certificates: certificates, trust: trust)
+        return Routes(
+            inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
+            configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
+            names: agencies.mapValues(\.name), certificates: certificates, trust: trust)
     }
 
     /// The signer for `code`, loading its key and certificate on first use.
     func signer(_ code: AgencyCode) throws -> CMSSigner {
         if let signer = signers[code] { return signer }
-        guard let config = agencies[code] else { throw SigningError.unreadable(path: spool.agencyConfig(code), reason: "unknown agency") }
+        guard let config = agencies[code] else {
+            throw SigningError.unreadable(path: spool.agencyConfig(code), reason: "unknown agency")
+        }
         guard let keyPath = config.keyPath else {
-            throw SigningError.unreadable(path: spool.agencyConfig(code), reason: "no key: this office does not sign for \(code)")
+            throw SigningError.unreadable(
+                path: spool.agencyConfig(code), reason: "no key: this office does not sign for \(code)")
         }
         let key = try PrivateKey.load(path: keyPath, passphrase: config.passphrase)
         guard let certificate = try Certificate.load(path: config.certificatePath).first else {

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Fallback
 import Foundation
@@ -12,6 +9,10 @@ import ServiceLifecycle
 import ServiceNotify
 import Spool
 import WorkingTime
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The watched-folder office as a service: it watches every agency's outbox, turns settled drops into signed,
 /// archived packets delivered to their recipients' inboxes, returns what cannot be sent with a reason, and on
@@ -44,7 +45,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         self.mode = mode
         self.clock = clock
         self.logger = logger
-        config = FileSystem.exists(RawPath(spool.officeConfig)) ? try OfficeConfig.load(spool.officeConfig) : OfficeConfig()
+        config =
+            FileSystem.exists(RawPath(spool.officeConfig)) ? try OfficeConfig.load(spool.officeConfig) : OfficeConfig()
         _ = try AgencyDirectory.load(spool)
         // A broken override would leave the office without its paper fallback pages in an outage: refuse it now.
         try TemplateChecker.requireUsableOverrides(spool: spool)
@@ -87,21 +89,25 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private func loop() throws {
         try FileSystem.makeDirectory(RawPath(spool.state), mode: 0o700)
         OfficeMetrics.journalDamaged(false)
-        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now,
-                                  repaired: { [logger] repair in
-                                      logger.warning("the journal's last line was torn (a write cut short, a full disk, a bad copy); cut off",
-                                                     metadata: ["repair": "\(repair)"])
-                                  })
+        let journal = try Journal(
+            path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: clock.now,
+            repaired: { [logger] repair in
+                logger.warning(
+                    "the journal's last line was torn (a write cut short, a full disk, a bad copy); cut off",
+                    metadata: ["repair": "\(repair)"])
+            })
         let index = try openIndex(journal)
         let roster = try AgencyRoster(spool: spool, logger: logger)
-        let outage = OutageMonitor(spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: clock, logger: logger)
+        let outage = OutageMonitor(
+            spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: clock, logger: logger)
         outage.start()
         // The office's own downtime: a heartbeat older than the threshold, while documents waited, is an outage.
         var downtime = outage.downtimeStart()
         let startedAt = clock.now()
         outage.heartbeat()
-        let pipeline = Pipeline(spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock,
-                                logger: logger, observer: outage)
+        let pipeline = Pipeline(
+            spool: spool, config: config, roster: roster, journal: journal, index: index, clock: clock,
+            logger: logger, observer: outage)
         if downtime != nil { pipeline.collected = [:] }
         outage.facts = OutageFacts(
             outcome: { [clock] packet, recipient in
@@ -115,32 +121,41 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 return stat(inbox, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
             })
         let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
-        let storage = StorageAlarm(root: spool.root, initial: config.outage.retryInitial,
-                                   cap: max(config.watch.rescanInterval, .seconds(1)), logger: logger)
+        let storage = StorageAlarm(
+            root: spool.root, initial: config.outage.retryInitial,
+            cap: max(config.watch.rescanInterval, .seconds(1)), logger: logger)
         let gauges = RouteGauges()
         let watcher = try startWatcher()
         defer { watcher?.stop() }
         do {
-            try journal.append(.started(mode: mode == .once ? "once" : "daemon", watch: watcher == nil ? "poll" : "inotify"))
+            try journal.append(
+                .started(mode: mode == .once ? "once" : "daemon", watch: watcher == nil ? "poll" : "inotify"))
         } catch let damage as JournalDamagedError {
             try halt(damage)
         }
-        logger.info("office started", metadata: ["spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
-                                                 "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")"])
+        logger.info(
+            "office started",
+            metadata: [
+                "spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
+                "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")",
+            ])
         /// After each pass, before waiting: the outage monitor sees what delivery did (it depends on nothing the pass
         /// may have found broken, so it runs after a failed pass too).
         func watchOutages(backlogDone: Bool) {
             outage.heartbeat()
             if let since = downtime, backlogDone {
-                outage.recordDowntime(since: since, until: startedAt, documents: (pipeline.collected ?? [:]).values.map(\.waiting),
-                                     names: roster.routes.names)
+                outage.recordDowntime(
+                    since: since, until: startedAt, documents: (pipeline.collected ?? [:]).values.map(\.waiting),
+                    names: roster.routes.names)
                 pipeline.collected = nil
                 downtime = nil
             }
             outage.evaluate(waiting: pipeline.waiting.map(\.waiting), names: roster.routes.names)
             pipeline.expedite(outage.takeRestored())
-            gauges.update(waiting: pipeline.waiting, failing: Set(outage.state.failing.keys), incidentOpen: outage.state.openIncident != nil,
-                          routes: roster.agencies.keys, now: clock.now())
+            gauges.update(
+                waiting: pipeline.waiting, failing: Set(outage.state.failing.keys),
+                incidentOpen: outage.state.openIncident != nil,
+                routes: roster.agencies.keys, now: clock.now())
         }
 
         var nextRescan = clock.instant() + config.watch.rescanInterval
@@ -148,11 +163,13 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             try pipeline.recover()
         } catch let damage as JournalDamagedError {
             try halt(damage)
-        } catch where mode == .daemon && Pipeline.isStorageFailure(error) {
+        } catch  where mode == .daemon && Pipeline.isStorageFailure(error) {
             // A full disk at start: the claims wait, and are tried again as in any pass.
             logger.error("office pass failed", metadata: ["error": "\(error)"])
             pipeline.storageFailed(error, path: spool.state)
-            if case .failing(let delay) = storage.update(pipeline.storageFailure, retried: true) { nextRescan = clock.instant() + delay }
+            if case .failing(let delay) = storage.update(pipeline.storageFailure, retried: true) {
+                nextRescan = clock.instant() + delay
+            }
             watchOutages(backlogDone: false)
         } catch {
             watchOutages(backlogDone: false)
@@ -165,8 +182,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         while !control.isStopping {
             notifier.watchdog()
             do {
-                let busy = try pass(roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan,
-                                    outage: outage, storage: storage, afterWork: watchOutages)
+                let busy = try pass(
+                    roster: roster, pipeline: pipeline, monitor: monitor, watcher: watcher, nextRescan: &nextRescan,
+                    outage: outage, storage: storage, afterWork: watchOutages)
                 if let damage = pipeline.journalDamage { throw damage }
                 if busy == nil { break }
             } catch let damage as JournalDamagedError {
@@ -201,8 +219,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private func halt(_ damage: JournalDamagedError) throws -> Never {
         OfficeMetrics.journalDamaged(true)
         while mode == .daemon, !control.isStopping {
-            logger.critical("the journal is damaged; the office has stopped working: nothing is claimed, delivered or recorded until it is restored from a backup",
-                            metadata: ["error": "\(damage)"])
+            logger.critical(
+                "the journal is damaged; the office has stopped working: nothing is claimed, delivered or recorded until it is restored from a backup",
+                metadata: ["error": "\(damage)"])
             control.wait(max(config.watch.rescanInterval, .seconds(1)))
         }
         throw damage
@@ -217,7 +236,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             try index.catchUp(with: journal)
             return index
         } catch {
-            logger.error("the index cannot be used; rebuilding it from the archive and the journal", metadata: ["error": "\(error)"])
+            logger.error(
+                "the index cannot be used; rebuilding it from the archive and the journal",
+                metadata: ["error": "\(error)"])
             do {
                 let lock = try FileLock.acquire(path + ".lock")
                 defer { withExtendedLifetime(lock) {} }
@@ -231,9 +252,11 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     }
 
     /// One look at every outbox and the work it finds; returns nil when `--once` is done, else after waiting.
-    private func pass(roster: AgencyRoster, pipeline: Pipeline, monitor: OutboxMonitor, watcher: InotifyWatcher?,
-                      nextRescan: inout ContinuousClock.Instant, outage: OutageMonitor, storage: StorageAlarm,
-                      afterWork: (_ backlogDone: Bool) -> Void) throws -> Bool? {
+    private func pass(
+        roster: AgencyRoster, pipeline: Pipeline, monitor: OutboxMonitor, watcher: InotifyWatcher?,
+        nextRescan: inout ContinuousClock.Instant, outage: OutageMonitor, storage: StorageAlarm,
+        afterWork: (_ backlogDone: Bool) -> Void
+    ) throws -> Bool? {
         pipeline.storageFailure = nil
         let recoveries = pipeline.recoveries
         roster.refresh()
@@ -241,21 +264,31 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let looked = ContinuousClock.now
         let routes = roster.routes
         let look = monitor.look(roster.agencies.keys.sorted(), inboxes: routes.inboxes, watcher: watcher)
-        logger.debug("looked", metadata: ["ready": "\(look.ready.count)", "settling": "\(look.settling)",
-                                          "ms": "\(Int((ContinuousClock.now - looked).seconds * 1000))"])
+        logger.debug(
+            "looked",
+            metadata: [
+                "ready": "\(look.ready.count)", "settling": "\(look.settling)",
+                "ms": "\(Int((ContinuousClock.now - looked).seconds * 1000))",
+            ])
         for stray in look.strays where !control.isStopping {
             do {
                 try returnStray(stray, pipeline)
             } catch {
-                logger.error("cannot return an entry to rejected/", metadata: ["agency": "\(stray.agency)", "name": "\(stray.name)", "error": "\(error)"])
+                logger.error(
+                    "cannot return an entry to rejected/",
+                    metadata: ["agency": "\(stray.agency)", "name": "\(stray.name)", "error": "\(error)"])
             }
         }
         for (drop, files) in look.expired where !control.isStopping {
             do {
                 try returnIncomplete(drop, files, pipeline)
             } catch {
-                logger.error("cannot return an incomplete drop to rejected/", metadata: ["agency": "\(drop.agency)",
-                                                                                          "names": "\(drop.names)", "error": "\(error)"])
+                logger.error(
+                    "cannot return an incomplete drop to rejected/",
+                    metadata: [
+                        "agency": "\(drop.agency)",
+                        "names": "\(drop.names)", "error": "\(error)",
+                    ])
             }
         }
         var queue = look.ready[...]
@@ -274,19 +307,21 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         }
         switch storage.update(pipeline.storageFailure, retried: pipeline.recoveries > recoveries) {
         case .failing(let delay): nextRescan = min(nextRescan, now + delay)  // the claims kept are tried again then
-        case .recovered: pipeline.expedite(Set(roster.agencies.keys))     // and deliveries deferred meanwhile, at once
+        case .recovered: pipeline.expedite(Set(roster.agencies.keys))  // and deliveries deferred meanwhile, at once
         case .fine: break
         }
         afterWork(look.ready.isEmpty && look.arrivals.isEmpty && look.settling == 0)
         OfficeMetrics.passSucceeded(at: clock.now())
         if mode == .once, look.ready.isEmpty, look.arrivals.isEmpty, look.settling == 0 {
             if !pipeline.waiting.isEmpty {
-                logger.warning("deliveries still deferred at exit; they are retried on the next run",
-                               metadata: ["packets": "\(pipeline.waiting.count)"])
+                logger.warning(
+                    "deliveries still deferred at exit; they are retried on the next run",
+                    metadata: ["packets": "\(pipeline.waiting.count)"])
             }
             return nil
         }
-        if !look.ready.isEmpty || !look.arrivals.isEmpty { return true }  // more may have come meanwhile: look again at once
+        // More may have come meanwhile: look again at once.
+        if !look.ready.isEmpty || !look.arrivals.isEmpty { return true }
         var wake = nextRescan
         if let deadline = look.nextDeadline { wake = min(wake, deadline) }
         if watcher == nil || usesPolling(roster) { wake = min(wake, now + config.watch.pollInterval) }
@@ -328,8 +363,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         switch config.watch.mode {
         case .poll: true
         case .inotify: false
-        case .auto: FileSystem.isNetworkFileSystem(spool.agencies)
-            || roster.agencies.keys.contains { FileSystem.isNetworkFileSystem(spool.outbox($0)) }
+        case .auto:
+            FileSystem.isNetworkFileSystem(spool.agencies)
+                || roster.agencies.keys.contains { FileSystem.isNetworkFileSystem(spool.outbox($0)) }
         }
     }
 
@@ -344,7 +380,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             guard let entries = try? Directory.entries(outbox) else { continue }
             for entry in entries where entry.kind == .directory && !entry.name.isHidden {
                 guard let name = entry.name.string else { continue }
-                watcher.watch(outbox + "/" + name, agency: code.rawValue, relative: name, mask: InotifyWatcher.fileEvents)
+                watcher.watch(
+                    outbox + "/" + name, agency: code.rawValue, relative: name, mask: InotifyWatcher.fileEvents)
             }
         }
     }
@@ -353,7 +390,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     private func returnStray(_ stray: Stray, _ pipeline: Pipeline) throws {
         let outbox = spool.outbox(stray.agency)
         let drop = Drop(agency: stray.agency, shape: .single(stray.name))
-        guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths) else { return }
+        guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths)
+        else { return }
         let wait = DurationText.format(config.watch.sidecarWait)
         let rejection: Rejection
         switch stray.problem {
@@ -368,7 +406,8 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     /// Returns a drop whose files stayed incomplete for `incompleteWait` to the clerk: never sent cut short.
     private func returnIncomplete(_ drop: Drop, _ files: [WaitingNotice.Incomplete], _ pipeline: Pipeline) throws {
         let outbox = spool.outbox(drop.agency)
-        guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths) else { return }
+        guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths)
+        else { return }
         try pipeline.reject(claim, .incomplete(files, wait: config.watch.incompleteWait))
     }
 

@@ -16,12 +16,16 @@ public enum OfficeMetrics {
 
     /// The histograms' buckets, for the backend the program bootstraps.
     public static let histogramBuckets: [String: [Duration]] = [
-        batchDuration: [.milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
-                        .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
-                        .seconds(60), .seconds(120)],
-        dropToArchive: [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
-                        .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600), .seconds(1800),
-                        .seconds(3600), .seconds(4 * 3600)],
+        batchDuration: [
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+            .seconds(60), .seconds(120),
+        ],
+        dropToArchive: [
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+            .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600), .seconds(1800),
+            .seconds(3600), .seconds(4 * 3600),
+        ],
     ]
 
     static func batch(took duration: Duration) {
@@ -62,7 +66,9 @@ final class RouteGauges {
     /// Routes given a value before: kept at 0 when an agency leaves the roster rather than left at their last value.
     private var known: Set<String> = []
 
-    func update(waiting: [Shipment], failing: Set<String>, incidentOpen: Bool, routes: some Sequence<AgencyCode>, now: Date) {
+    func update(
+        waiting: [Shipment], failing: Set<String>, incidentOpen: Bool, routes: some Sequence<AgencyCode>, now: Date
+    ) {
         var count: [String: Int] = [:]
         var oldest: [String: Double] = [:]
         for job in waiting {

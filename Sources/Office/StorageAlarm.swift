@@ -1,8 +1,9 @@
+import Foundation
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Logging
 
 /// The office's own disk (state/, archive/, staging, the journal) refusing writes: no space, over quota, read-only,
 /// I/O errors. That is the office's problem, not the clerks': the drops it touched stay claimed, the admin is told
@@ -40,18 +41,24 @@ final class StorageAlarm {
             } else {
                 delay = initial
                 OfficeMetrics.spoolDiskFull(true)
-                logger.error("the office's own disk cannot be written (full, read-only or failing): drops wait, claimed, and are not returned to the clerks; they are taken through once there is room",
-                             metadata: ["disk": "\(Self.describe(failure.path, root: root))", "path": "\(failure.path)", "error": "\(failure.error)"])
+                logger.error(
+                    "the office's own disk cannot be written (full, read-only or failing): drops wait, claimed, and are not returned to the clerks; they are taken through once there is room",
+                    metadata: [
+                        "disk": "\(Self.describe(failure.path, root: root))", "path": "\(failure.path)",
+                        "error": "\(failure.error)",
+                    ])
             }
-            logger.debug("office storage still failing", metadata: ["retry in": "\(delay!)", "error": "\(failure.error)"])
+            logger.debug(
+                "office storage still failing", metadata: ["retry in": "\(delay!)", "error": "\(failure.error)"])
             return .failing(delay!)
         }
         guard let delay else { return .fine }
         guard retried else { return .failing(delay) }
         self.delay = nil
         OfficeMetrics.spoolDiskFull(false)
-        logger.notice("the office's own disk can be written again: the drops that waited are taken through",
-                      metadata: ["disk": "\(Self.describe(root, root: root))"])
+        logger.notice(
+            "the office's own disk can be written again: the drops that waited are taken through",
+            metadata: ["disk": "\(Self.describe(root, root: root))"])
         return .recovered
     }
 

@@ -1,9 +1,9 @@
 import DurableIO
 import Foundation
 import Ledger
-import WorkingTime
 import Packets
 import Spool
+import WorkingTime
 
 /// Builds the registers of Decree 30/2020 App. IV from the index and the archive's sidecars.
 public struct RegisterBuilder: Sendable {
@@ -25,7 +25,9 @@ public struct RegisterBuilder: Sendable {
     public func outgoing(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [OutgoingRow] {
         let packets = try index.outgoingRegister(sender: agency, year: year)
         return packets.compactMap { packet in
-            guard let metadata = sidecar(packet.archivePath), (metadata.document.secrecy != nil) == secret else { return nil }
+            guard let metadata = sidecar(packet.archivePath), (metadata.document.secrecy != nil) == secret else {
+                return nil
+            }
             let document = metadata.document
             let receipts = packet.receipts
             let refused = packet.refusedBy
@@ -38,12 +40,14 @@ public struct RegisterBuilder: Sendable {
             if !refused.isEmpty { notes.append("Bị từ chối: " + refused.sorted().joined(separator: ", ")) }
             return OutgoingRow(
                 numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
-                typeAndSubject: "\(document.typeName): \(document.subject)", signer: document.signerInfo?.displayName ?? "",
+                typeAndSubject: "\(document.typeName): \(document.subject)",
+                signer: document.signerInfo?.displayName ?? "",
                 recipients: document.to.map { names[$0] ?? $0.rawValue }.joined(separator: "; "),
                 archiveCopy: "Văn thư (bản điện tử trong kho lưu trữ)",
                 copies: document.extra.first { $0.0 == "issuedAmount" }?.1.integerValue.map(String.init) ?? "",
                 sent: localDateTime(sentAt),
-                receipts: receipts.map { "\(names[$0.agency] ?? $0.agency.rawValue): số đến \($0.number)" }.joined(separator: "; "),
+                receipts: receipts.map { "\(names[$0.agency] ?? $0.agency.rawValue): số đến \($0.number)" }.joined(
+                    separator: "; "),
                 notes: notes.joined(separator: ". "), late: late, packetId: packet.packetId)
         }
     }
@@ -70,23 +74,32 @@ public struct RegisterBuilder: Sendable {
             if document.priority.isUrgent { notes.insert(document.priority.label, at: 0) }
             if arrival.late { notes.append("Vào sổ sau giờ làm việc của ngày nhận") }
             if arrival.paper {
-                notes.insert("Nhận bản giấy trong thời gian sự cố" + (arrival.receivedBy.map { " (người nhận: \($0))" } ?? ""), at: 0)
+                notes.insert(
+                    "Nhận bản giấy trong thời gian sự cố" + (arrival.receivedBy.map { " (người nhận: \($0))" } ?? ""),
+                    at: 0)
             }
             if let clerkNotes = Self.clerkNotes(document) { notes.append(clerkNotes) }
-            let arrived = (arrival.paper ? arrival.receivedAt.flatMap(Timestamp.parse) : nil) ?? Timestamp.parse(arrival.registeredAt) ?? Date()
+            let arrived =
+                (arrival.paper ? arrival.receivedAt.flatMap(Timestamp.parse) : nil) ?? Timestamp.parse(
+                    arrival.registeredAt) ?? Date()
             return IncomingRow(
                 arrived: localDateTime(arrived),
                 arrivalNumber: "\(arrival.number)",
-                author: metadata.from.organName, numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
+                author: metadata.from.organName, numberAndNotation: document.numberAndNotation,
+                issued: document.issuedDate.vietnamese,
                 typeAndSubject: "\(document.typeName): \(document.subject)", recipient: "",
-                forwarded: "", receipt: "", notes: notes.joined(separator: ". "), referenceOnly: referenceOnly, packetId: arrival.packetId)
+                forwarded: "", receipt: "", notes: notes.joined(separator: ". "), referenceOnly: referenceOnly,
+                packetId: arrival.packetId)
         }
     }
 
     /// The sender clerk's own `notes` (Decree 30 App. VI "Ghi chú"), if any.
     static func clerkNotes(_ document: ClerkSidecar) -> String? {
-        guard let text = document.extra.first(where: { $0.0 == "notes" })?.1.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
-              !text.isEmpty else { return nil }
+        guard
+            let text = document.extra.first(where: { $0.0 == "notes" })?.1.stringValue?.trimmingCharacters(
+                in: .whitespacesAndNewlines),
+            !text.isEmpty
+        else { return nil }
         return text
     }
 

@@ -17,15 +17,20 @@ public struct OutgoingRow: Sendable, Equatable {
 
     /// The columns, in the order of the register.
     public var columns: [String] {
-        [numberAndNotation, issued, typeAndSubject, signer, recipients, archiveCopy, copies, sent, receipts,
-         RegisterNotes.withPacket((late ? [Self.lateMark, notes] : [notes]).filter { !$0.isEmpty }.joined(separator: ". "), packetId)]
+        [
+            numberAndNotation, issued, typeAndSubject, signer, recipients, archiveCopy, copies, sent, receipts,
+            RegisterNotes.withPacket(
+                (late ? [Self.lateMark, notes] : [notes]).filter { !$0.isEmpty }.joined(separator: ". "), packetId),
+        ]
     }
 
     /// What the notes say of a document sent late.
     public static let lateMark = "Gửi muộn (sau buổi sáng ngày làm việc kế tiếp ngày ban hành)"
 
-    public static let headings = ["Số, ký hiệu", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận",
-                                  "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú"]
+    public static let headings = [
+        "Số, ký hiệu", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận",
+        "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú",
+    ]
 }
 
 /// One line of the incoming register (Sổ đăng ký văn bản đến, Decree 30/2020 App. IV).
@@ -47,29 +52,39 @@ public struct IncomingRow: Sendable, Equatable {
 
     /// The columns, in the order of the register.
     public var columns: [String] {
-        [arrived, arrivalNumber, author, numberAndNotation, issued, typeAndSubject, recipient, forwarded, receipt,
-         RegisterNotes.withPacket(notes, packetId)]
+        [
+            arrived, arrivalNumber, author, numberAndNotation, issued, typeAndSubject, recipient, forwarded, receipt,
+            RegisterNotes.withPacket(notes, packetId),
+        ]
     }
 
-    public static let headings = ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng văn bản",
-                                  "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"]
+    public static let headings = [
+        "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng văn bản",
+        "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú",
+    ]
 }
 
 extension OutgoingRow {
     /// The row as a Mustache context (the names used by `Templates/register-outgoing.html.mustache`).
     public var context: [String: Any] {
-        ["numberAndNotation": numberAndNotation, "issued": issued, "typeAndSubject": typeAndSubject, "signer": signer,
-         "recipients": recipients, "archiveCopy": archiveCopy, "copies": copies, "sent": sent, "receipts": receipts,
-         "notes": notes, "late": late, "packetId": packetId]
+        [
+            "numberAndNotation": numberAndNotation, "issued": issued, "typeAndSubject": typeAndSubject,
+            "signer": signer,
+            "recipients": recipients, "archiveCopy": archiveCopy, "copies": copies, "sent": sent, "receipts": receipts,
+            "notes": notes, "late": late, "packetId": packetId,
+        ]
     }
 }
 
 extension IncomingRow {
     /// The row as a Mustache context (the names used by `Templates/register-incoming.html.mustache`).
     public var context: [String: Any] {
-        ["arrived": arrived, "arrivalNumber": arrivalNumber, "author": author, "numberAndNotation": numberAndNotation,
-         "issued": issued, "typeAndSubject": typeAndSubject, "recipient": recipient, "forwarded": forwarded,
-         "receipt": receipt, "notes": notes, "referenceOnly": referenceOnly, "packetId": packetId]
+        [
+            "arrived": arrived, "arrivalNumber": arrivalNumber, "author": author,
+            "numberAndNotation": numberAndNotation,
+            "issued": issued, "typeAndSubject": typeAndSubject, "recipient": recipient, "forwarded": forwarded,
+            "receipt": receipt, "notes": notes, "referenceOnly": referenceOnly, "packetId": packetId,
+        ]
     }
 }
 

@@ -1,8 +1,9 @@
+import COpenSSL
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import COpenSSL
-import Foundation
 
 /// Conversions between OpenSSL's `ASN1_TIME` and `Date`.
 enum ASN1Time {
@@ -21,7 +22,8 @@ enum ASN1Time {
 
     /// Writes `date` into an existing `ASN1_TIME` (for example a certificate's notBefore).
     static func set(_ time: UnsafeMutablePointer<ASN1_TIME>?, to date: Date) throws {
-        _ = try OpenSSLError.nonNull(ASN1_TIME_set(time, time_t(date.timeIntervalSince1970.rounded(.down))), "ASN1_TIME_set")
+        _ = try OpenSSLError.nonNull(
+            ASN1_TIME_set(time, time_t(date.timeIntervalSince1970.rounded(.down))), "ASN1_TIME_set")
     }
 }
 

@@ -60,7 +60,8 @@ public final class CMSSignature {
     /// The signing-time attribute of the (single) signer, if present.
     public var signingTime: Date? {
         guard let infos = CMS_get0_SignerInfos(cms), COpenSSL_sk_CMS_SignerInfo_num(infos) == 1,
-              let info = COpenSSL_sk_CMS_SignerInfo_value(infos, 0) else { return nil }
+            let info = COpenSSL_sk_CMS_SignerInfo_value(infos, 0)
+        else { return nil }
         let index = CMS_signed_get_attr_by_NID(info, NID_pkcs9_signingTime, -1)
         guard index >= 0, let attribute = CMS_signed_get_attr(info, index) else { return nil }
         for type in [V_ASN1_UTCTIME, V_ASN1_GENERALIZEDTIME] {

@@ -77,7 +77,8 @@ public final class Certificate: @unchecked Sendable, CustomStringConvertible {
     /// The serial number in uppercase hex.
     public var serialNumber: String {
         guard let serial = X509_get0_serialNumber(pointer),
-              let bignum = ASN1_INTEGER_to_BN(serial, nil) else { return "" }
+            let bignum = ASN1_INTEGER_to_BN(serial, nil)
+        else { return "" }
         defer { BN_free(bignum) }
         guard let hex = BN_bn2hex(bignum) else { return "" }
         defer { COpenSSL_free(hex) }

@@ -27,7 +27,9 @@ public final class CertificateAuthority {
     }
 
     /// A new self-signed root CA.
-    public static func makeRoot(subject: DistinguishedName, key: PrivateKey, validFrom: Date, validUntil: Date) throws -> CertificateAuthority {
+    public static func makeRoot(subject: DistinguishedName, key: PrivateKey, validFrom: Date, validUntil: Date) throws
+        -> CertificateAuthority
+    {
         let certificate = try makeCertificate(
             subject: subject, publicKey: key, issuer: nil, issuerKey: key,
             validFrom: validFrom, validUntil: validUntil, profile: .authority)
@@ -35,25 +37,33 @@ public final class CertificateAuthority {
     }
 
     /// Issues a certificate for the public half of `subjectKey`.
-    public func issue(subject: DistinguishedName, subjectKey: PrivateKey, validFrom: Date, validUntil: Date,
-                      profile: CertificateProfile = .documentSigner) throws -> Certificate {
+    public func issue(
+        subject: DistinguishedName, subjectKey: PrivateKey, validFrom: Date, validUntil: Date,
+        profile: CertificateProfile = .documentSigner
+    ) throws -> Certificate {
         try Self.makeCertificate(
             subject: subject, publicKey: subjectKey, issuer: certificate, issuerKey: key,
             validFrom: validFrom, validUntil: validUntil, profile: profile)
     }
 
     /// Issues a subordinate CA.
-    public func issueAuthority(subject: DistinguishedName, key subjectKey: PrivateKey, validFrom: Date, validUntil: Date) throws -> CertificateAuthority {
-        let issued = try issue(subject: subject, subjectKey: subjectKey, validFrom: validFrom, validUntil: validUntil, profile: .authority)
+    public func issueAuthority(
+        subject: DistinguishedName, key subjectKey: PrivateKey, validFrom: Date, validUntil: Date
+    ) throws -> CertificateAuthority {
+        let issued = try issue(
+            subject: subject, subjectKey: subjectKey, validFrom: validFrom, validUntil: validUntil, profile: .authority)
         return CertificateAuthority(key: subjectKey, certificate: issued)
     }
 
     /// A signed revocation list naming `revoked` certificates (with their revocation dates).
-    public func revocationList(revoked: [(Certificate, Date)], thisUpdate: Date, nextUpdate: Date) throws -> RevocationList {
+    public func revocationList(revoked: [(Certificate, Date)], thisUpdate: Date, nextUpdate: Date) throws
+        -> RevocationList
+    {
         let crl = try OpenSSLError.nonNull(X509_CRL_new(), "X509_CRL_new")
         let list = RevocationList(taking: crl)
         try OpenSSLError.check(X509_CRL_set_version(crl, 1), "X509_CRL_set_version")  // v2
-        try OpenSSLError.check(X509_CRL_set_issuer_name(crl, X509_get_subject_name(certificate.pointer)), "X509_CRL_set_issuer_name")
+        try OpenSSLError.check(
+            X509_CRL_set_issuer_name(crl, X509_get_subject_name(certificate.pointer)), "X509_CRL_set_issuer_name")
         for (instant, setter) in [(thisUpdate, X509_CRL_set1_lastUpdate), (nextUpdate, X509_CRL_set1_nextUpdate)] {
             let time = try ASN1Time.make(instant)
             defer { ASN1_TIME_free(time) }
@@ -64,8 +74,9 @@ public final class CertificateAuthority {
             let time = try ASN1Time.make(date)
             defer { ASN1_TIME_free(time) }
             guard X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(revokedCertificate.pointer)) == 1,
-                  X509_REVOKED_set_revocationDate(entry, time) == 1,
-                  X509_CRL_add0_revoked(crl, entry) == 1 else {
+                X509_REVOKED_set_revocationDate(entry, time) == 1,
+                X509_CRL_add0_revoked(crl, entry) == 1
+            else {
                 X509_REVOKED_free(entry)
                 throw OpenSSLError.drain("X509_CRL_add0_revoked")
             }
@@ -75,9 +86,11 @@ public final class CertificateAuthority {
         return list
     }
 
-    private static func makeCertificate(subject: DistinguishedName, publicKey: PrivateKey, issuer: Certificate?,
-                                        issuerKey: PrivateKey, validFrom: Date, validUntil: Date,
-                                        profile: CertificateProfile) throws -> Certificate {
+    private static func makeCertificate(
+        subject: DistinguishedName, publicKey: PrivateKey, issuer: Certificate?,
+        issuerKey: PrivateKey, validFrom: Date, validUntil: Date,
+        profile: CertificateProfile
+    ) throws -> Certificate {
         let x509 = try OpenSSLError.nonNull(X509_new(), "X509_new")
         let certificate = Certificate(taking: x509)
         try OpenSSLError.check(X509_set_version(x509, 2), "X509_set_version")  // v3
@@ -92,7 +105,8 @@ public final class CertificateAuthority {
         defer { X509_NAME_free(name) }
         try OpenSSLError.check(X509_set_subject_name(x509, name), "X509_set_subject_name")
         try OpenSSLError.check(
-            X509_set_issuer_name(x509, issuer.map { X509_get_subject_name($0.pointer) } ?? name), "X509_set_issuer_name")
+            X509_set_issuer_name(x509, issuer.map { X509_get_subject_name($0.pointer) } ?? name), "X509_set_issuer_name"
+        )
         try ASN1Time.set(X509_getm_notBefore(x509), to: validFrom)
         try ASN1Time.set(X509_getm_notAfter(x509), to: validUntil)
         try OpenSSLError.check(X509_set_pubkey(x509, publicKey.pointer), "X509_set_pubkey")
@@ -101,12 +115,16 @@ public final class CertificateAuthority {
         extensions.append((NID_authority_key_identifier, "keyid:always"))
         switch profile {
         case .authority:
-            extensions += [(NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign")]
+            extensions += [
+                (NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
+            ]
         case .documentSigner:
-            extensions += [(NID_basic_constraints, "critical,CA:FALSE"),
-                           (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
-                           (NID_ext_key_usage, "emailProtection")]
-        case let .custom(keyUsage, extendedKeyUsage):
+            extensions += [
+                (NID_basic_constraints, "critical,CA:FALSE"),
+                (NID_key_usage, "critical,digitalSignature,nonRepudiation"),
+                (NID_ext_key_usage, "emailProtection"),
+            ]
+        case .custom(let keyUsage, let extendedKeyUsage):
             extensions += [(NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, keyUsage)]
             if let extendedKeyUsage { extensions.append((NID_ext_key_usage, extendedKeyUsage)) }
         }
@@ -114,7 +132,8 @@ public final class CertificateAuthority {
         COpenSSL_X509V3_set_ctx_nodb(&context)
         X509V3_set_ctx(&context, issuer?.pointer ?? x509, x509, nil, nil, 0)
         for (nid, value) in extensions {
-            let extensionValue = try OpenSSLError.nonNull(X509V3_EXT_conf_nid(nil, &context, nid, value), "X509V3_EXT_conf_nid(\(value))")
+            let extensionValue = try OpenSSLError.nonNull(
+                X509V3_EXT_conf_nid(nil, &context, nid, value), "X509V3_EXT_conf_nid(\(value))")
             defer { X509_EXTENSION_free(extensionValue) }
             try OpenSSLError.check(X509_add_ext(x509, extensionValue, -1), "X509_add_ext")
         }

@@ -19,17 +19,17 @@ public enum ChainProblem: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .untrusted(subject, detail): "certificate \(subject) is not trusted: \(detail)"
-        case let .expired(subject, notAfter, at):
+        case .untrusted(let subject, let detail): "certificate \(subject) is not trusted: \(detail)"
+        case .expired(let subject, let notAfter, let at):
             "certificate \(subject) expired on \(notAfter.iso8601UTC), before the signing time \(at.iso8601UTC)"
-        case let .notYetValid(subject, notBefore, at):
+        case .notYetValid(let subject, let notBefore, let at):
             "certificate \(subject) is valid only from \(notBefore.iso8601UTC), after the signing time \(at.iso8601UTC)"
-        case let .revoked(subject, serial, revokedAt):
+        case .revoked(let subject, let serial, let revokedAt):
             "certificate \(subject) (serial \(serial)) is revoked" + (revokedAt.map { " since \($0.iso8601UTC)" } ?? "")
-        case let .revocationUnknown(subject, issuer):
+        case .revocationUnknown(let subject, let issuer):
             "no revocation list from \(issuer) to check certificate \(subject)"
-        case let .wrongKeyUsage(subject, detail): "certificate \(subject) may not sign documents: \(detail)"
-        case let .invalid(subject, detail): "certificate \(subject) is invalid: \(detail)"
+        case .wrongKeyUsage(let subject, let detail): "certificate \(subject) may not sign documents: \(detail)"
+        case .invalid(let subject, let detail): "certificate \(subject) is invalid: \(detail)"
         }
     }
 }

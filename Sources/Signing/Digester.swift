@@ -7,7 +7,8 @@ public final class Digester {
 
     /// A digest with OpenSSL's `EVP_MD` for `nid`; nil when OpenSSL does not know it.
     init?(nid: Int32) {
-        guard let name = OBJ_nid2sn(nid), let algorithm = EVP_get_digestbyname(name), let context = EVP_MD_CTX_new() else { return nil }
+        guard let name = OBJ_nid2sn(nid), let algorithm = EVP_get_digestbyname(name), let context = EVP_MD_CTX_new()
+        else { return nil }
         guard EVP_DigestInit_ex(context, algorithm, nil) == 1 else {
             EVP_MD_CTX_free(context)
             return nil

@@ -51,8 +51,9 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         if let name {
             for index in 0..<X509_NAME_entry_count(name) {
                 guard let entry = X509_NAME_get_entry(name, index),
-                      let object = X509_NAME_ENTRY_get_object(entry),
-                      let data = X509_NAME_ENTRY_get_data(entry) else { continue }
+                    let object = X509_NAME_ENTRY_get_object(entry),
+                    let data = X509_NAME_ENTRY_get_data(entry)
+                else { continue }
                 let nid = OBJ_obj2nid(object)
                 let key: String
                 if nid != NID_undef, let shortName = OBJ_nid2sn(nid) {
@@ -65,7 +66,8 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
                 var utf8: UnsafeMutablePointer<UInt8>?
                 let length = ASN1_STRING_to_UTF8(&utf8, data)
                 guard length >= 0, let utf8 else { continue }
-                attributes.append((key, String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)))
+                attributes.append(
+                    (key, String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)))
                 COpenSSL_free(utf8)
             }
         }

@@ -25,7 +25,9 @@ final class MemoryBIO {
         var data: UnsafeMutablePointer<CChar>?
         let count = COpenSSL_BIO_get_mem_data(pointer, &data)
         guard count > 0, let data else { return [] }
-        return data.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
+        return data.withMemoryRebound(to: UInt8.self, capacity: count) {
+            Array(UnsafeBufferPointer(start: $0, count: count))
+        }
     }
 
     /// Everything written into the BIO so far, as UTF-8 text.

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Where the passphrase of an encrypted private key comes from. It is never taken from the command line,
 /// where other users could read it in the process list.
@@ -34,7 +35,8 @@ public enum PassphraseSource: Sendable, Equatable, CustomStringConvertible {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw SigningError.unreadable(path: path, reason: "passphrase file is missing or unreadable")
             }
-            let firstLine = data.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+            let firstLine =
+                data.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
             var bytes = Array(firstLine)
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
             guard !bytes.isEmpty else { throw SigningError.passphraseUnavailable(source: description) }

@@ -1,8 +1,9 @@
+import COpenSSL
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import COpenSSL
-import Foundation
 
 /// The algorithm of a newly generated key.
 public enum KeyAlgorithm: Sendable, Equatable {
@@ -35,7 +36,9 @@ public final class PrivateKey {
     /// Loads a PEM private key from `path`, refusing a file that group or others may read.
     ///
     /// An encrypted key (PKCS#8 or traditional PEM encryption) needs a passphrase from `passphrase`.
-    public static func load(path: String, passphrase: PassphraseSource? = .environment(PassphraseSource.defaultEnvironmentVariable)) throws -> PrivateKey {
+    public static func load(
+        path: String, passphrase: PassphraseSource? = .environment(PassphraseSource.defaultEnvironmentVariable)
+    ) throws -> PrivateKey {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw SigningError.unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -64,7 +67,8 @@ public final class PrivateKey {
         guard let key else {
             let error = OpenSSLError.drain("PEM_read_bio_PrivateKey")
             if box.wasAsked {
-                throw passphrase == nil ? SigningError.passphraseRequired(path: path) : SigningError.wrongPassphrase(path: path)
+                throw passphrase == nil
+                    ? SigningError.passphraseRequired(path: path) : SigningError.wrongPassphrase(path: path)
             }
             throw SigningError(error)
         }
@@ -106,14 +110,15 @@ private final class PassphraseBox {
 }
 
 /// OpenSSL's `pem_password_cb`: copies the passphrase, or answers "none" so OpenSSL never prompts on a terminal.
-private let passphraseCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
-    buffer, size, _, context in
-    guard let context, let buffer else { return 0 }
-    let box = Unmanaged<PassphraseBox>.fromOpaque(context).takeUnretainedValue()
-    box.wasAsked = true
-    guard let passphrase = box.passphrase, !passphrase.isEmpty, passphrase.count <= Int(size) else { return 0 }
-    passphrase.withUnsafeBytes { source in
-        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress!, byteCount: source.count)
+private let passphraseCallback:
+    @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
+        buffer, size, _, context in
+        guard let context, let buffer else { return 0 }
+        let box = Unmanaged<PassphraseBox>.fromOpaque(context).takeUnretainedValue()
+        box.wasAsked = true
+        guard let passphrase = box.passphrase, !passphrase.isEmpty, passphrase.count <= Int(size) else { return 0 }
+        passphrase.withUnsafeBytes { source in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress!, byteCount: source.count)
+        }
+        return Int32(passphrase.count)
     }
-    return Int32(passphrase.count)
-}

@@ -21,18 +21,19 @@ public enum SigningError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): "cannot read \(path): \(reason)"
-        case let .keyFileTooOpen(path, mode):
+        case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .keyFileTooOpen(let path, let mode):
             "private key \(path) is readable by group or others (mode \(String(mode & 0o777, radix: 8))); run: chmod 600 \(path)"
-        case let .passphraseRequired(path):
+        case .passphraseRequired(let path):
             "private key \(path) is encrypted; give its passphrase in LIENTHONG_KEY_PASSPHRASE or with --key-passphrase-file"
-        case let .wrongPassphrase(path): "the passphrase does not decrypt private key \(path)"
-        case let .passphraseUnavailable(source): "no passphrase available from \(source)"
-        case let .noPEMObject(path, expected): "\(path) holds no PEM \(expected)"
-        case let .keyDoesNotMatchCertificate(certificate): "the private key does not belong to certificate \(certificate)"
-        case let .certificateNotValid(subject, notBefore, notAfter, at):
+        case .wrongPassphrase(let path): "the passphrase does not decrypt private key \(path)"
+        case .passphraseUnavailable(let source): "no passphrase available from \(source)"
+        case .noPEMObject(let path, let expected): "\(path) holds no PEM \(expected)"
+        case .keyDoesNotMatchCertificate(let certificate):
+            "the private key does not belong to certificate \(certificate)"
+        case .certificateNotValid(let subject, let notBefore, let notAfter, let at):
             "certificate \(subject) is valid from \(notBefore) to \(notAfter), not at \(at)"
-        case let .openSSL(operation, details): OpenSSLError(operation: operation, details: details).description
+        case .openSSL(let operation, let details): OpenSSLError(operation: operation, details: details).description
         }
     }
 

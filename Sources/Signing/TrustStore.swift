@@ -29,7 +29,9 @@ public final class TrustStore: @unchecked Sendable {
         store = try OpenSSLError.nonNull(X509_STORE_new(), "X509_STORE_new")
         for anchor in anchors {
             // deinit frees the store, also when init throws here.
-            guard X509_STORE_add_cert(store, anchor.pointer) == 1 else { throw OpenSSLError.drain("X509_STORE_add_cert") }
+            guard X509_STORE_add_cert(store, anchor.pointer) == 1 else {
+                throw OpenSSLError.drain("X509_STORE_add_cert")
+            }
         }
         for list in revocationLists {
             guard X509_STORE_add_crl(store, list.pointer) == 1 else { throw OpenSSLError.drain("X509_STORE_add_crl") }
@@ -38,8 +40,12 @@ public final class TrustStore: @unchecked Sendable {
 
     /// A store from PEM files; a directory contributes every `*.pem` and `*.crt`/`*.crl` file in it.
     public static func load(anchorPaths: [String], revocationListPaths: [String] = []) throws -> TrustStore {
-        let anchors = try expand(anchorPaths, extensions: ["pem", "crt", "cer"]).flatMap { try Certificate.load(path: $0) }
-        let lists = try expand(revocationListPaths, extensions: ["pem", "crl"]).flatMap { try RevocationList.load(path: $0) }
+        let anchors = try expand(anchorPaths, extensions: ["pem", "crt", "cer"]).flatMap {
+            try Certificate.load(path: $0)
+        }
+        let lists = try expand(revocationListPaths, extensions: ["pem", "crl"]).flatMap {
+            try RevocationList.load(path: $0)
+        }
         return try TrustStore(anchors: anchors, revocationLists: lists)
     }
 
@@ -51,8 +57,10 @@ public final class TrustStore: @unchecked Sendable {
     /// signed while its certificate was valid stays verifiable in the archive after the certificate expires.
     /// - Returns: the chain from `certificate` up to its anchor.
     @discardableResult
-    public func verify(_ certificate: Certificate, intermediates: [Certificate] = [], at time: Date,
-                       revocation: RevocationPolicy = .whenAvailable) throws(ChainProblem) -> [Certificate] {
+    public func verify(
+        _ certificate: Certificate, intermediates: [Certificate] = [], at time: Date,
+        revocation: RevocationPolicy = .whenAvailable
+    ) throws(ChainProblem) -> [Certificate] {
         let subject = certificate.subject.description
         let chain: [Certificate]
         do {
@@ -75,15 +83,18 @@ public final class TrustStore: @unchecked Sendable {
         return chain
     }
 
-    private func buildChain(_ certificate: Certificate, intermediates: [Certificate],
-                            revocation: RevocationPolicy) throws -> [Certificate] {
+    private func buildChain(
+        _ certificate: Certificate, intermediates: [Certificate],
+        revocation: RevocationPolicy
+    ) throws -> [Certificate] {
         let context = try OpenSSLError.nonNull(X509_STORE_CTX_new(), "X509_STORE_CTX_new")
         defer { X509_STORE_CTX_free(context) }
         let untrusted = try OpenSSLError.nonNull(COpenSSL_sk_X509_new_null(), "sk_X509_new_null")
         defer { COpenSSL_sk_X509_free(untrusted) }  // the stack only borrows its certificates
         for intermediate in intermediates { _ = COpenSSL_sk_X509_push(untrusted, intermediate.pointer) }
 
-        try OpenSSLError.check(X509_STORE_CTX_init(context, store, certificate.pointer, untrusted), "X509_STORE_CTX_init")
+        try OpenSSLError.check(
+            X509_STORE_CTX_init(context, store, certificate.pointer, untrusted), "X509_STORE_CTX_init")
         // The purpose `openssl cms -verify` applies: key usage must allow signing (digitalSignature or
         // nonRepudiation), and an extended key usage, if present, must allow e-mail/document protection.
         try OpenSSLError.check(X509_STORE_CTX_set_default(context, "smime_sign"), "X509_STORE_CTX_set_default")
@@ -117,8 +128,8 @@ public final class TrustStore: @unchecked Sendable {
         let detail = String(cString: X509_verify_cert_error_string(Int(code)))
         switch code {
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
-             X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
-             X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_CERT_UNTRUSTED, X509_V_ERR_CERT_REJECTED:
+            X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
+            X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, X509_V_ERR_CERT_UNTRUSTED, X509_V_ERR_CERT_REJECTED:
             return .untrusted(subject: subject, detail: detail)
         case X509_V_ERR_CERT_REVOKED:
             let date = revocationLists.lazy.compactMap { $0.revocationDate(of: certificate) }.first
@@ -141,8 +152,10 @@ public final class TrustStore: @unchecked Sendable {
             }
             if isDirectory.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                files += names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
-                    .map { (path as NSString).appendingPathComponent($0) }
+                files += names.filter {
+                    extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".")
+                }
+                .map { (path as NSString).appendingPathComponent($0) }
             } else {
                 files.append(path)
             }

@@ -27,8 +27,10 @@ public struct AgencyConfig: Sendable, Equatable {
     /// A delivery folder elsewhere (a mounted share), absolute; nil means `agencies/<code>/inbox`.
     public let inbox: String?
 
-    static let keys: Set<String> = ["code", "name", "certificate", "previousCertificates", "key", "keyPassphraseFile",
-                                    "keyPassphraseEnv", "inbox", "demo"]
+    static let keys: Set<String> = [
+        "code", "name", "certificate", "previousCertificates", "key", "keyPassphraseFile",
+        "keyPassphraseEnv", "inbox", "demo",
+    ]
 
     /// Reads an agency's configuration.
     public static func load(_ code: AgencyCode, in spool: SpoolLayout) throws(ConfigError) -> AgencyConfig {
@@ -45,17 +47,19 @@ public struct AgencyConfig: Sendable, Equatable {
         guard !name.isEmpty else { throw nameNode.error("the name is empty") }
         guard let certificateNode = members["certificate"] else { throw root.error("missing key certificate") }
         let certificate = spool.path(try certificateNode.string())
-        let previous = try members["previousCertificates"].map { node throws(ConfigError) in
-            try node.list().map { item throws(ConfigError) in spool.path(try item.string()) }
-        } ?? []
+        let previous =
+            try members["previousCertificates"].map { node throws(ConfigError) in
+                try node.list().map { item throws(ConfigError) in spool.path(try item.string()) }
+            } ?? []
         let key = try members["key"].map { node throws(ConfigError) in spool.path(try node.string()) }
         var passphrase: PassphraseSource?
         if let file = members["keyPassphraseFile"] { passphrase = .file(spool.path(try file.string())) }
         if let variable = members["keyPassphraseEnv"] { passphrase = .environment(try variable.string()) }
         let inbox = try members["inbox"].map { node throws(ConfigError) in spool.path(try node.string()) }
-        return AgencyConfig(code: code, name: name, certificatePath: certificate, previousCertificatePaths: previous,
-                            keyPath: key, passphrase: passphrase ?? .environment(PassphraseSource.defaultEnvironmentVariable),
-                            inbox: inbox)
+        return AgencyConfig(
+            code: code, name: name, certificatePath: certificate, previousCertificatePaths: previous,
+            keyPath: key, passphrase: passphrase ?? .environment(PassphraseSource.defaultEnvironmentVariable),
+            inbox: inbox)
     }
 
     /// The agency's current and previous certificates.

@@ -18,7 +18,8 @@ public struct AgencyDirectory: Sendable {
         var agencies: [AgencyCode: AgencyConfig] = [:]
         for name in names.sorted() where !name.hasPrefix(".") {
             guard let code = AgencyCode(name), code.rawValue == name else {
-                throw ConfigError(file: spool.agencies + "/" + name, message: "the folder name is not an agency code NNN.NN.NN.Xnn")
+                throw ConfigError(
+                    file: spool.agencies + "/" + name, message: "the folder name is not an agency code NNN.NN.NN.Xnn")
             }
             agencies[code] = try AgencyConfig.load(code, in: spool)
         }

@@ -41,8 +41,9 @@ public struct ConfigNode {
 
     /// A configuration error at this node.
     public func error(_ message: String) -> ConfigError {
-        ConfigError(file: file, line: node.mark?.line, column: node.mark?.column,
-                    message: keyPath.isEmpty ? message : "\(keyPath): \(message)")
+        ConfigError(
+            file: file, line: node.mark?.line, column: node.mark?.column,
+            message: keyPath.isEmpty ? message : "\(keyPath): \(message)")
     }
 
     /// The members of a mapping; keys outside `allowed` are refused (a misspelt key must not be ignored).
@@ -51,12 +52,14 @@ public struct ConfigNode {
         var members: [String: ConfigNode] = [:]
         for (key, value) in mapping {
             guard let name = key.string else {
-                throw ConfigError(file: file, line: key.mark?.line, column: key.mark?.column, message: "keys must be text")
+                throw ConfigError(
+                    file: file, line: key.mark?.line, column: key.mark?.column, message: "keys must be text")
             }
             let path = keyPath.isEmpty ? name : "\(keyPath).\(name)"
             guard allowed.contains(name) else {
-                throw ConfigError(file: file, line: key.mark?.line, column: key.mark?.column,
-                                  message: "unknown key \(path); expected one of: \(allowed.sorted().joined(separator: ", "))")
+                throw ConfigError(
+                    file: file, line: key.mark?.line, column: key.mark?.column,
+                    message: "unknown key \(path); expected one of: \(allowed.sorted().joined(separator: ", "))")
             }
             members[name] = ConfigNode(node: value, file: file, keyPath: path)
         }
@@ -77,11 +80,13 @@ public struct ConfigNode {
 
     private static func describe(_ error: YamlError, file: String) -> ConfigError {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return ConfigError(file: file, line: context.mark.line, column: context.mark.column,
-                               message: "duplicate key \(duplicates.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.joined(separator: ", "))")
         default:
             return ConfigError(file: file, message: "YAML: \(error)")
         }

@@ -42,8 +42,10 @@ public struct OfficeConfig: Sendable, Equatable {
         public var timeZone: TimeZone = Timestamp.vietnam
         /// ISO weekdays, 1 = Monday … 7 = Sunday.
         public var workingDays: Set<Int> = [1, 2, 3, 4, 5]
-        public var workingHours: [WorkingSpan] = [WorkingSpan(start: 7 * 60 + 30, end: 11 * 60 + 30),
-                                                  WorkingSpan(start: 13 * 60 + 30, end: 17 * 60)]
+        public var workingHours: [WorkingSpan] = [
+            WorkingSpan(start: 7 * 60 + 30, end: 11 * 60 + 30),
+            WorkingSpan(start: 13 * 60 + 30, end: 17 * 60),
+        ]
         public var holidays: Set<CalendarDate> = []
     }
 
@@ -95,28 +97,42 @@ public struct OfficeConfig: Sendable, Equatable {
         var config = OfficeConfig()
         let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive", "metrics"])
         if let watch = sections["watch"] {
-            let keys = try watch.mapping(allowed: ["mode", "pollInterval", "settle", "rescanInterval", "sidecarWait", "incompleteWait"])
+            let keys = try watch.mapping(allowed: [
+                "mode", "pollInterval", "settle", "rescanInterval", "sidecarWait", "incompleteWait",
+            ])
             if let mode = keys["mode"] {
-                guard let value = WatchMode(rawValue: try mode.string()) else { throw mode.error("expected auto, inotify or poll") }
+                guard let value = WatchMode(rawValue: try mode.string()) else {
+                    throw mode.error("expected auto, inotify or poll")
+                }
                 config.watch.mode = value
             }
-            if let node = keys["pollInterval"] { config.watch.pollInterval = try duration(node, minimum: .milliseconds(50)) }
+            if let node = keys["pollInterval"] {
+                config.watch.pollInterval = try duration(node, minimum: .milliseconds(50))
+            }
             if let node = keys["settle"] { config.watch.settle = try duration(node, minimum: .zero) }
-            if let node = keys["rescanInterval"] { config.watch.rescanInterval = try duration(node, minimum: .seconds(1)) }
+            if let node = keys["rescanInterval"] {
+                config.watch.rescanInterval = try duration(node, minimum: .seconds(1))
+            }
             if let node = keys["sidecarWait"] { config.watch.sidecarWait = try duration(node, minimum: .seconds(1)) }
-            if let node = keys["incompleteWait"] { config.watch.incompleteWait = try duration(node, minimum: .seconds(1)) }
+            if let node = keys["incompleteWait"] {
+                config.watch.incompleteWait = try duration(node, minimum: .seconds(1))
+            }
         }
         if let calendar = sections["calendar"] {
             let keys = try calendar.mapping(allowed: ["timeZone", "workingDays", "workingHours", "holidays"])
             if let node = keys["timeZone"] {
-                guard let zone = TimeZone(identifier: try node.string()) else { throw node.error("unknown time zone (use e.g. Asia/Ho_Chi_Minh)") }
+                guard let zone = TimeZone(identifier: try node.string()) else {
+                    throw node.error("unknown time zone (use e.g. Asia/Ho_Chi_Minh)")
+                }
                 config.calendar.timeZone = zone
             }
             if let node = keys["workingDays"] {
                 let names = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
                 var days: Set<Int> = []
                 for item in try node.list() {
-                    guard let day = names[try item.string().lowercased()] else { throw item.error("expected mon, tue, wed, thu, fri, sat or sun") }
+                    guard let day = names[try item.string().lowercased()] else {
+                        throw item.error("expected mon, tue, wed, thu, fri, sat or sun")
+                    }
                     days.insert(day)
                 }
                 config.calendar.workingDays = days
@@ -124,7 +140,9 @@ public struct OfficeConfig: Sendable, Equatable {
             if let node = keys["workingHours"] {
                 var spans: [WorkingSpan] = []
                 for item in try node.list() {
-                    guard let span = workingSpan(try item.string()) else { throw item.error("expected a span like \"07:30-11:30\"") }
+                    guard let span = workingSpan(try item.string()) else {
+                        throw item.error("expected a span like \"07:30-11:30\"")
+                    }
                     if let previous = spans.last, span.start < previous.end {
                         throw item.error("working hours must be in order and must not overlap")
                     }
@@ -135,7 +153,9 @@ public struct OfficeConfig: Sendable, Equatable {
             if let node = keys["holidays"] {
                 var holidays: Set<CalendarDate> = []
                 for item in try node.list() {
-                    guard let date = CalendarDate(iso: try item.string()) else { throw item.error("expected a date like 2026-09-02") }
+                    guard let date = CalendarDate(iso: try item.string()) else {
+                        throw item.error("expected a date like 2026-09-02")
+                    }
                     holidays.insert(date)
                 }
                 config.calendar.holidays = holidays
@@ -151,21 +171,31 @@ public struct OfficeConfig: Sendable, Equatable {
             }
             if let retry = keys["retry"] {
                 let retryKeys = try retry.mapping(allowed: ["initial", "max"])
-                if let node = retryKeys["initial"] { config.outage.retryInitial = try duration(node, minimum: .milliseconds(10)) }
-                if let node = retryKeys["max"] { config.outage.retryMax = try duration(node, minimum: .milliseconds(10)) }
-                if config.outage.retryMax < config.outage.retryInitial { throw retry.error("retry.max is shorter than retry.initial") }
+                if let node = retryKeys["initial"] {
+                    config.outage.retryInitial = try duration(node, minimum: .milliseconds(10))
+                }
+                if let node = retryKeys["max"] {
+                    config.outage.retryMax = try duration(node, minimum: .milliseconds(10))
+                }
+                if config.outage.retryMax < config.outage.retryInitial {
+                    throw retry.error("retry.max is shorter than retry.initial")
+                }
             }
         }
         if let archive = sections["archive"] {
             let keys = try archive.mapping(allowed: ["format"])
             if let node = keys["format"] {
-                guard let format = ArchiveFormat(rawValue: try node.string()) else { throw node.error("expected tar or zip") }
+                guard let format = ArchiveFormat(rawValue: try node.string()) else {
+                    throw node.error("expected tar or zip")
+                }
                 config.archiveFormat = format
             }
         }
         if let metrics = sections["metrics"] {
             let keys = try metrics.mapping(allowed: ["listen"])
-            guard let node = keys["listen"] else { throw metrics.error("expected listen: HOST:PORT, like { listen: 127.0.0.1:9464 }") }
+            guard let node = keys["listen"] else {
+                throw metrics.error("expected listen: HOST:PORT, like { listen: 127.0.0.1:9464 }")
+            }
             let text = try node.string()
             guard let address = listenAddress(text) else {
                 throw node.error("\"\(text)\" is not HOST:PORT with a port from 1 to 65535, like 127.0.0.1:9464")
@@ -180,7 +210,8 @@ public struct OfficeConfig: Sendable, Equatable {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         let portText = text[text.index(after: colon)...]
         guard !portText.isEmpty, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber), portText.count <= 5,
-              let port = Int(portText), (1...65535).contains(port) else { return nil }
+            let port = Int(portText), (1...65535).contains(port)
+        else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("[") || host.hasSuffix("]") {
             guard host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 else { return nil }
@@ -189,7 +220,9 @@ public struct OfficeConfig: Sendable, Equatable {
         } else {
             // A bare IPv6 address would be ambiguous with the port: it must be in brackets.
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
-            guard !host.isEmpty, host.allSatisfy(allowed.contains), !host.hasPrefix("-"), !host.hasPrefix(".") else { return nil }
+            guard !host.isEmpty, host.allSatisfy(allowed.contains), !host.hasPrefix("-"), !host.hasPrefix(".") else {
+                return nil
+            }
         }
         return Metrics(host: host, port: port)
     }
@@ -200,7 +233,8 @@ public struct OfficeConfig: Sendable, Equatable {
         switch DurationText.read(text) {
         case .success(let parsed): value = parsed
         case .failure(.malformed): throw node.error("\"\(text)\" is not a duration like 250ms, 2s, 5m or 4h")
-        case .failure(.tooLong): throw node.error("\"\(text)\" is too long: at most \(DurationText.format(DurationText.longest))")
+        case .failure(.tooLong):
+            throw node.error("\"\(text)\" is too long: at most \(DurationText.format(DurationText.longest))")
         }
         guard value >= minimum else { throw node.error("at least \(DurationText.format(minimum))") }
         return value
@@ -209,14 +243,17 @@ public struct OfficeConfig: Sendable, Equatable {
     /// `"07:30-11:30"`; `"00:00-24:00"` is the whole day.
     static func workingSpan(_ text: String) -> WorkingSpan? {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let start = minutes(String(parts[0])), let end = minutes(String(parts[1])), start < end else { return nil }
+        guard parts.count == 2, let start = minutes(String(parts[0])), let end = minutes(String(parts[1])), start < end
+        else { return nil }
         return WorkingSpan(start: start, end: end)
     }
 
     private static func minutes(_ text: String) -> Int? {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
-              (0...24).contains(hours), (0..<60).contains(minutes), hours * 60 + minutes <= 24 * 60 else { return nil }
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]),
+            let minutes = Int(parts[1]),
+            (0...24).contains(hours), (0..<60).contains(minutes), hours * 60 + minutes <= 24 * 60
+        else { return nil }
         return hours * 60 + minutes
     }
 }

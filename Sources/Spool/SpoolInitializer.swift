@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Packets
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Creates a spool's layout, and with `demo` a demo PKI and demo agencies, leaving what exists untouched.
 public struct SpoolInitializer {
@@ -20,7 +21,9 @@ public struct SpoolInitializer {
     @discardableResult
     public func run(demo: Bool) throws -> [String] {
         var created: [String] = []
-        for directory in [spool.root, spool.trustAnchors, spool.revocationLists, spool.agencies, spool.archive, spool.fallback] {
+        for directory in [
+            spool.root, spool.trustAnchors, spool.revocationLists, spool.agencies, spool.archive, spool.fallback,
+        ] {
             if try makeDirectory(directory, mode: 0o755) { created.append(relative(directory)) }
         }
         // state/ holds keys, the journal and staging: only the office's own user may enter it.

@@ -12,8 +12,9 @@ public enum WebApplication {
         router.add(middleware: CSRFMiddleware())
         let stylesheet = services.pages.stylesheet
         router.get(.init(WebPaths.stylesheet)) { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "private, max-age=300"],
-                     body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "private, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
         }
         LoginRoutes(services: services).register(on: router)
         let signedIn = router.group().add(middleware: RequireAccountMiddleware())
@@ -25,8 +26,12 @@ public enum WebApplication {
     }
 
     /// The application listening on `host:port`.
-    public static func make(_ services: WebServices, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(services), configuration: .init(address: .hostname(host, port: port), serverName: "LienThong"),
-                    logger: logger)
+    public static func make(_ services: WebServices, host: String, port: Int, logger: Logger)
+        -> some ApplicationProtocol
+    {
+        Application(
+            router: router(services),
+            configuration: .init(address: .hostname(host, port: port), serverName: "LienThong"),
+            logger: logger)
     }
 }

@@ -10,5 +10,7 @@ public enum WebPaths {
     /// The page of packet `id`.
     public static func packet(_ id: String) -> String { "/packets/\(id.urlEncoded)" }
     /// The download of file `name` of packet `id`.
-    public static func file(_ id: String, _ name: String) -> String { "/packets/\(id.urlEncoded)/files/\(name.urlEncoded)" }
+    public static func file(_ id: String, _ name: String) -> String {
+        "/packets/\(id.urlEncoded)/files/\(name.urlEncoded)"
+    }
 }

@@ -16,7 +16,8 @@ public struct WebServices: Sendable {
     let freshness: Freshness
 
     /// Opens the spool's archive (bringing its index up to date) and accounts, and loads the templates.
-    public init(settings: WebSettings, accounts: AccountStore? = nil, throttle: LoginThrottle = LoginThrottle()) throws {
+    public init(settings: WebSettings, accounts: AccountStore? = nil, throttle: LoginThrottle = LoginThrottle()) throws
+    {
         self.settings = settings
         desk = try ArchiveDesk(spool: settings.spool)
         self.accounts = try accounts ?? AccountStore(path: WebSettings.accountsPath(settings.spool))

@@ -13,7 +13,9 @@ public struct WebSettings: Sendable {
     /// Results per search page.
     public var pageSize: Int
 
-    public init(spool: SpoolLayout, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60, pageSize: Int = 20) {
+    public init(
+        spool: SpoolLayout, secureCookies: Bool = false, idleTimeout: TimeInterval = 30 * 60, pageSize: Int = 20
+    ) {
         self.spool = spool
         self.secureCookies = secureCookies
         self.idleTimeout = idleTimeout

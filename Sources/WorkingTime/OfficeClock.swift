@@ -8,8 +8,10 @@ public struct OfficeClock: Sendable {
     /// The current monotonic instant.
     public var instant: @Sendable () -> ContinuousClock.Instant
 
-    public init(now: @escaping @Sendable () -> Date = { Date() },
-                instant: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+    public init(
+        now: @escaping @Sendable () -> Date = { Date() },
+        instant: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.now = now
         self.instant = instant
     }

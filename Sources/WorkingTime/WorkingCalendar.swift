@@ -40,8 +40,10 @@ public struct WorkingCalendar: Sendable {
         while day <= last {
             if isWorkingDay(day) {
                 for span in spans {
-                    let spanStart = instant(day, minute: span.start), spanEnd = instant(day, minute: span.end)
-                    let from = max(spanStart, start), to = min(spanEnd, end)
+                    let spanStart = instant(day, minute: span.start)
+                    let spanEnd = instant(day, minute: span.end)
+                    let from = max(spanStart, start)
+                    let to = min(spanEnd, end)
                     if to > from { total += to.timeIntervalSince(from) }
                 }
             }
@@ -58,7 +60,8 @@ public struct WorkingCalendar: Sendable {
         for _ in 0..<3660 {
             if isWorkingDay(day) {
                 for span in spans {
-                    let spanStart = max(instant(day, minute: span.start), start), spanEnd = instant(day, minute: span.end)
+                    let spanStart = max(instant(day, minute: span.start), start)
+                    let spanEnd = instant(day, minute: span.end)
                     guard spanEnd > spanStart else { continue }
                     let available = spanEnd.timeIntervalSince(spanStart)
                     if left <= available { return spanStart.addingTimeInterval(left) }
@@ -95,7 +98,8 @@ public struct WorkingCalendar: Sendable {
     func instant(_ day: CalendarDate, minute: Int) -> Date {
         let midnightUTC = Date(timeIntervalSince1970: TimeInterval(day.secondsSinceEpoch))
         // The zone's offset at that local moment (two steps settle daylight-saving edges, which Vietnam lacks).
-        var guess = midnightUTC.addingTimeInterval(TimeInterval(minute * 60 - timeZone.secondsFromGMT(for: midnightUTC)))
+        var guess = midnightUTC.addingTimeInterval(
+            TimeInterval(minute * 60 - timeZone.secondsFromGMT(for: midnightUTC)))
         guess = midnightUTC.addingTimeInterval(TimeInterval(minute * 60 - timeZone.secondsFromGMT(for: guess)))
         return guess
     }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import ArgumentParser
 import Archivist
+import ArgumentParser
 import Foundation
 import Ledger
 import Packets
 import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `lienthong archive search|show|extract|verify`: the archivist's view of the archive.
 struct ArchiveCommand: ParsableCommand {
@@ -78,38 +79,52 @@ struct ArchiveCommand: ParsableCommand {
         func run() throws {
             func date(_ text: String?, _ option: String) throws -> CalendarDate? {
                 guard let text else { return nil }
-                guard let date = CalendarDate(iso: text) else { throw CommandFailure("--\(option) \(text): write YYYY-MM-DD", code: 2) }
+                guard let date = CalendarDate(iso: text) else {
+                    throw CommandFailure("--\(option) \(text): write YYYY-MM-DD", code: 2)
+                }
                 return date
             }
             guard (1...1000).contains(limit) else { throw CommandFailure("--limit \(limit): from 1 to 1000", code: 2) }
-            guard (0...100_000_000).contains(offset) else { throw CommandFailure("--offset \(offset): from 0 to 100000000", code: 2) }
+            guard (0...100_000_000).contains(offset) else {
+                throw CommandFailure("--offset \(offset): from 0 to 100000000", code: 2)
+            }
             if let priority, Priority(rawValue: priority) == nil {
-                throw CommandFailure("--priority \(priority): one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
+                throw CommandFailure(
+                    "--priority \(priority): one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))",
+                    code: 2)
             }
             if let secrecy, secrecy != "none", Secrecy(rawValue: secrecy) == nil {
-                throw CommandFailure("--secrecy \(secrecy): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", ")), none", code: 2)
+                throw CommandFailure(
+                    "--secrecy \(secrecy): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", ")), none",
+                    code: 2)
             }
-            let query = ArchiveQuery(text: self.query.joined(separator: " "), sender: sender, recipient: recipient, typeName: type,
-                                     issuedFrom: try date(from, "from"), issuedTo: try date(to, "to"), priority: priority,
-                                     secrecy: secrecy, number: number, limit: limit, offset: offset)
+            let query = ArchiveQuery(
+                text: self.query.joined(separator: " "), sender: sender, recipient: recipient, typeName: type,
+                issuedFrom: try date(from, "from"), issuedTo: try date(to, "to"), priority: priority,
+                secrecy: secrecy, number: number, limit: limit, offset: offset)
             let results = try ArchiveCommand.desk(spool).index.search(query)
             if json {
                 print(try ArchiveCommand.json(results))
                 return
             }
-            let shown = results.hits.isEmpty ? (results.total > 0 ? ", none at offset \(offset)" : "")
+            let shown =
+                results.hits.isEmpty
+                ? (results.total > 0 ? ", none at offset \(offset)" : "")
                 : results.total > results.hits.count ? ", showing \(offset + 1)–\(offset + results.hits.count)" : ""
             print("\(results.total) packet(s) found" + shown)
             for hit in results.hits {
                 let secret = hit.secrecy.flatMap { Secrecy(rawValue: $0)?.label.uppercased() }.map { " [\($0)]" } ?? ""
-                print("\(hit.packetId)  \(hit.issuedDate)  \(hit.numberAndNotation)  \(hit.typeName): \(hit.subject)\(secret)")
+                print(
+                    "\(hit.packetId)  \(hit.issuedDate)  \(hit.numberAndNotation)  \(hit.typeName): \(hit.subject)\(secret)"
+                )
                 print("    from \(hit.sender) \(hit.senderName) to \(hit.recipients.joined(separator: ", "))")
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one packet: metadata, files, deliveries, receipts.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one packet: metadata, files, deliveries, receipts.")
 
         @Argument(help: "The packet id.")
         var packet: String
@@ -123,7 +138,8 @@ struct ArchiveCommand: ParsableCommand {
             guard let record = try desk.index.record(packet) else {
                 throw CommandFailure("no packet \(packet) in the archive index", code: 2)
             }
-            try desk.recordAccess(record, user: ArchiveCommand.user, role: "admin", action: "view", file: nil, via: "cli")
+            try desk.recordAccess(
+                record, user: ArchiveCommand.user, role: "admin", action: "view", file: nil, via: "cli")
             if json {
                 print(try ArchiveCommand.json(record))
                 return
@@ -138,18 +154,28 @@ struct ArchiveCommand: ParsableCommand {
                     + (hit.secrecy.map { ", secrecy: \(Secrecy(rawValue: $0)?.label ?? $0)" } ?? ""),
                 "archived:   \(record.archivePath) at \(hit.packedAt)" + (record.sha256.map { ", sha256 \($0)" } ?? ""),
             ]
-            for file in record.files { lines.append("file:       \(file.name) (\(file.size) bytes, \(file.mediaType), sha256 \(file.sha256))") }
+            for file in record.files {
+                lines.append("file:       \(file.name) (\(file.size) bytes, \(file.mediaType), sha256 \(file.sha256))")
+            }
             for delivery in record.deliveries { lines.append("delivered:  \(delivery.agency) at \(delivery.at)") }
             for arrival in record.arrivals {
-                lines.append("registered: \(arrival.agency) arrival no. \(arrival.number) (\(arrival.year), \(arrival.series)) at \(arrival.registeredAt)"
-                             + (arrival.medium == "paper" ? ", on paper" : "") + (arrival.late ? ", late" : ""))
+                lines.append(
+                    "registered: \(arrival.agency) arrival no. \(arrival.number) (\(arrival.year), \(arrival.series)) at \(arrival.registeredAt)"
+                        + (arrival.medium == "paper" ? ", on paper" : "") + (arrival.late ? ", late" : ""))
             }
             for status in record.statuses {
-                lines.append("status:     \(status.code) from \(status.agency) at \(status.at)" + (status.reason.map { ": \($0)" } ?? ""))
+                lines.append(
+                    "status:     \(status.code) from \(status.agency) at \(status.at)"
+                        + (status.reason.map { ": \($0)" } ?? ""))
             }
-            for refusal in record.refusals { lines.append("refused:    \(refusal.agency) at \(refusal.at): \(refusal.reason) — \(refusal.message)") }
-            lines.append("state:      " + (record.completed ? "done: every recipient delivered or refused; originals filed under sent/"
-                                                    : "in progress: some recipients not reached yet"))
+            for refusal in record.refusals {
+                lines.append("refused:    \(refusal.agency) at \(refusal.at): \(refusal.reason) — \(refusal.message)")
+            }
+            lines.append(
+                "state:      "
+                    + (record.completed
+                        ? "done: every recipient delivered or refused; originals filed under sent/"
+                        : "in progress: some recipients not reached yet"))
             print(lines.joined(separator: "\n"))
         }
     }
@@ -157,7 +183,8 @@ struct ArchiveCommand: ParsableCommand {
     struct Extract: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a packet, then extract its documents and metadata.json into DIR/<packet-id>/.",
-            discussion: "Nothing is written when the packet fails verification (exit 1). Names are checked before anything is written."
+            discussion:
+                "Nothing is written when the packet fails verification (exit 1). Names are checked before anything is written."
         )
 
         @Argument(help: "The packet id.")
@@ -171,7 +198,8 @@ struct ArchiveCommand: ParsableCommand {
             do {
                 let desk = try ArchiveCommand.desk(spool)
                 if let record = try desk.index.record(packet) {
-                    try desk.recordAccess(record, user: ArchiveCommand.user, role: "admin", action: "extract", file: nil, via: "cli")
+                    try desk.recordAccess(
+                        record, user: ArchiveCommand.user, role: "admin", action: "extract", file: nil, via: "cli")
                 }
                 let (report, path) = try desk.extract(packet, to: to)
                 print("verified and extracted \(report.files?.count ?? 0) file(s) into \(path)")
@@ -184,7 +212,8 @@ struct ArchiveCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fixity: check archived packets against the SHA-256 recorded when they were archived, and verify them.",
+            abstract:
+                "Fixity: check archived packets against the SHA-256 recorded when they were archived, and verify them.",
             discussion: """
                 Reports packets changed (hash differs or the packet no longer verifies), missing (file or sidecar \
                 gone) and, with --all, files in archive/ the index does not know (untracked). Exit 0 when all is \
@@ -219,8 +248,10 @@ struct ArchiveCommand: ParsableCommand {
             if json {
                 print(try ArchiveCommand.json(report))
             } else {
-                print("\(report.checked) packet(s) checked: \(report.intact) intact, \(report.changed.count) changed, "
-                      + "\(report.missing.count) missing" + (all ? ", \(report.untracked.count) untracked file(s)" : ""))
+                print(
+                    "\(report.checked) packet(s) checked: \(report.intact) intact, \(report.changed.count) changed, "
+                        + "\(report.missing.count) missing"
+                        + (all ? ", \(report.untracked.count) untracked file(s)" : ""))
                 for problem in report.changed + report.missing {
                     print("\(problem.kind.uppercased()): \(problem.packetId) \(problem.path) — \(problem.detail)")
                 }
@@ -239,7 +270,8 @@ final class ProgressBar {
     func show(_ done: Int, of total: Int) {
         guard total > 0 else { return }
         if terminal {
-            let width = 30, filled = done * width / total
+            let width = 30
+            let filled = done * width / total
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total) packets".utf8))
         } else if done * 10 / total != lastTenth {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Fallback
+import Foundation
 import Office
 import Packets
 import Spool
@@ -17,7 +17,9 @@ struct FallbackCommand: ParsableCommand {
     static func open(_ spool: SpoolOptions) throws -> (SpoolLayout, OfficeConfig) {
         let layout = try spool.existingLayout()
         do {
-            let config = FileManager.default.fileExists(atPath: layout.officeConfig) ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
+            let config =
+                FileManager.default.fileExists(atPath: layout.officeConfig)
+                ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
             return (layout, config)
         } catch {
             throw CommandFailure("\(error)", code: 2)
@@ -26,7 +28,8 @@ struct FallbackCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show open and closed incidents, routes failing now, and the documents of the paper log with their reconciliation.",
+            abstract:
+                "Show open and closed incidents, routes failing now, and the documents of the paper log with their reconciliation.",
             discussion: """
                 Reads only the fallback folder (outage.fallbackDir), so it answers while the index or the archive is \
                 unavailable. Document states: waiting (carry it on paper), handed-over (on paper, not yet \
@@ -76,7 +79,10 @@ struct FallbackCommand: ParsableCommand {
         @Option(help: "The recipient agency that received the paper copy.")
         var to: String
 
-        @Option(help: "When it was handed over: 2026-11-24T09:30:00+07:00, \"2026-11-24 09:30\" or 09:30 (office time; default now).")
+        @Option(
+            help:
+                "When it was handed over: 2026-11-24T09:30:00+07:00, \"2026-11-24 09:30\" or 09:30 (office time; default now)."
+        )
         var at: String?
 
         @Option(help: "Who received it.")
@@ -87,12 +93,15 @@ struct FallbackCommand: ParsableCommand {
 
         func run() throws {
             let (layout, config) = try FallbackCommand.open(spool)
-            guard let recipient = AgencyCode(to) else { throw CommandFailure("--to \(to) is not an agency code NNN.NN.NN.Xnn", code: 2) }
+            guard let recipient = AgencyCode(to) else {
+                throw CommandFailure("--to \(to) is not an agency code NNN.NN.NN.Xnn", code: 2)
+            }
             let zone = config.calendar.timeZone
             let when: Date
             if let at {
                 guard let parsed = Self.time(at, in: zone) else {
-                    throw CommandFailure("--at \(at): write 2026-11-24T09:30:00+07:00, \"2026-11-24 09:30\" or 09:30", code: 2)
+                    throw CommandFailure(
+                        "--at \(at): write 2026-11-24T09:30:00+07:00, \"2026-11-24 09:30\" or 09:30", code: 2)
                 }
                 when = parsed
             } else {
@@ -101,21 +110,29 @@ struct FallbackCommand: ParsableCommand {
             let name = by?.trimmingCharacters(in: .whitespaces).precomposedNFC
             let result: FallbackDesk.Handover
             do {
-                result = try FallbackDesk(spool: layout, config: config).handOver(packetId: packet, to: recipient, at: when,
-                                                                                   by: name?.isEmpty == false ? name : nil)
+                result = try FallbackDesk(spool: layout, config: config).handOver(
+                    packetId: packet, to: recipient, at: when,
+                    by: name?.isEmpty == false ? name : nil)
             } catch let error as FallbackDesk.HandoverError {
                 throw CommandFailure(error.description)
             }
             let document = result.entry.document
-            print("Paper copy of \(document.numberAndNotation) (\(document.packetId)) handed over to \(document.recipientName) (\(recipient)) "
-                  + "at \(Timestamp.string(when, in: zone)).")
+            print(
+                "Paper copy of \(document.numberAndNotation) (\(document.packetId)) handed over to \(document.recipientName) (\(recipient)) "
+                    + "at \(Timestamp.string(when, in: zone)).")
             switch (result.arrivalNumber, result.registeredNow) {
-            case let (number?, true):
-                print("Registered on paper: arrival number (số đến) \(number). The electronic copy will not be registered again.")
-            case let (number?, false):
-                print("Already registered when it arrived electronically: arrival number (số đến) \(number). Do not register the paper copy.")
+            case (let number?, true):
+                print(
+                    "Registered on paper: arrival number (số đến) \(number). The electronic copy will not be registered again."
+                )
+            case (let number?, false):
+                print(
+                    "Already registered when it arrived electronically: arrival number (số đến) \(number). Do not register the paper copy."
+                )
             default:
-                print("Not registered now (\(result.registrationError ?? "unknown error")); it will be registered when the electronic copy arrives.")
+                print(
+                    "Not registered now (\(result.registrationError ?? "unknown error")); it will be registered when the electronic copy arrives."
+                )
             }
         }
 

@@ -22,14 +22,17 @@ struct IndexCommand: ParsableCommand {
             let journal = try Journal(path: layout.state + "/journal.jsonl")
             let summary: LedgerIndex.RebuildSummary
             do {
-                summary = try LedgerIndex.rebuild(at: layout.state + "/index.sqlite", archive: layout.archive,
-                                                  spoolRoot: layout.root, journal: journal)
+                summary = try LedgerIndex.rebuild(
+                    at: layout.state + "/index.sqlite", archive: layout.archive,
+                    spoolRoot: layout.root, journal: journal)
             } catch let error as JournalRecordError {
                 // Never rebuilt past a record it cannot apply: the index would silently lack what that record says.
                 throw CommandFailure("index not rebuilt: \(error)")
             }
-            print("Index rebuilt from \(summary.sidecars) archive sidecar(s) and \(summary.journalRecords) journal record(s): "
-                  + "\(summary.packets) packet(s), \(summary.deliveries) deliveries, \(summary.rejections) rejection(s).")
+            print(
+                "Index rebuilt from \(summary.sidecars) archive sidecar(s) and \(summary.journalRecords) journal record(s): "
+                    + "\(summary.packets) packet(s), \(summary.deliveries) deliveries, \(summary.rejections) rejection(s)."
+            )
         }
     }
 }
@@ -51,7 +54,9 @@ struct JournalCommand: ParsableCommand {
         func run() throws {
             let layout = spool.layout
             let path = layout.state + "/journal.jsonl"
-            guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure("no journal at \(path)", code: 2) }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CommandFailure("no journal at \(path)", code: 2)
+            }
             do {
                 let count = try Journal(path: path, repairing: false).verifyChain()
                 print("journal intact: \(count) record(s), each carrying the SHA-256 of the one before")

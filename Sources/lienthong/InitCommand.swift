@@ -24,10 +24,11 @@ struct InitCommand: ParsableCommand {
             for path in created { print("  created \(path)") }
         }
         if demo {
-            print("""
-            The demo agencies' keys and certificates come from the LienThong DEMO CA: they are for testing only
-            (chỉ dùng để thử nghiệm). Give real agencies the certificates issued by Ban Cơ yếu Chính phủ.
-            """)
+            print(
+                """
+                The demo agencies' keys and certificates come from the LienThong DEMO CA: they are for testing only
+                (chỉ dùng để thử nghiệm). Give real agencies the certificates issued by Ban Cơ yếu Chính phủ.
+                """)
         }
     }
 }

@@ -7,10 +7,14 @@ struct LienThong: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lienthong",
         abstract: "A watched-folder electronic office: signed, archived document packets between agencies.",
-        discussion: "Spool: --spool DIR, else $LIENTHONG_SPOOL, else ./Spool. Exit codes: 0 success, 1 failure or invalid packet, 2 usage or unreadable input.",
+        discussion:
+            "Spool: --spool DIR, else $LIENTHONG_SPOOL, else ./Spool. Exit codes: 0 success, 1 failure or invalid packet, 2 usage or unreadable input.",
         version: "0.1.0",
-        subcommands: [InitCommand.self, WatchCommand.self, PackCommand.self, VerifyCommand.self, RegisterCommand.self, FallbackCommand.self, ArchiveCommand.self, IndexCommand.self, UserCommand.self, ServeCommand.self,
-                      JournalCommand.self, TemplatesCommand.self, DoctorCommand.self]
+        subcommands: [
+            InitCommand.self, WatchCommand.self, PackCommand.self, VerifyCommand.self, RegisterCommand.self,
+            FallbackCommand.self, ArchiveCommand.self, IndexCommand.self, UserCommand.self, ServeCommand.self,
+            JournalCommand.self, TemplatesCommand.self, DoctorCommand.self,
+        ]
     )
 }
 
@@ -32,7 +36,8 @@ enum Main {
     static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LIENTHONG_LOG_LEVEL"] ?? "") ?? .info
+            handler.logLevel =
+                Logger.Level(rawValue: ProcessInfo.processInfo.environment["LIENTHONG_LOG_LEVEL"] ?? "") ?? .info
             return handler
         }
         do {

@@ -33,18 +33,24 @@ struct MetricsEndpoint {
     func services(running daemon: any Service, logger: Logger) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let router = Router()
         router.get("metrics") { [registry] _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
-        let server = Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port),
-                                                                       serverName: "LienThong"),
-                                 onServerRunning: { [gate, address, logger] _ in
-                                     logger.info("serving metrics", metadata: ["url": "http://\(address.listen)/metrics"])
-                                     gate.open()
-                                 },
-                                 logger: logger)
-        return [.init(service: server),
-                .init(service: AfterListening(daemon, gate), successTerminationBehavior: .gracefullyShutdownGroup)]
+        let server = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(address.host, port: address.port),
+                serverName: "LienThong"),
+            onServerRunning: { [gate, address, logger] _ in
+                logger.info("serving metrics", metadata: ["url": "http://\(address.listen)/metrics"])
+                gate.open()
+            },
+            logger: logger)
+        return [
+            .init(service: server),
+            .init(service: AfterListening(daemon, gate), successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
     }
 }
 

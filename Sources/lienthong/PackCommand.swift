@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archiving
+import ArgumentParser
 import DurableIO
 import Foundation
 import Packets
@@ -10,11 +10,11 @@ struct PackCommand: ParsableCommand {
         commandName: "pack",
         abstract: "Build one signed packet from documents and a clerk's sidecar.",
         discussion: """
-        The packet is a BagIt bag in one tar (or zip) file: the documents under data/, metadata.json with their \
-        SHA-256 hashes, and metadata.json.p7s, a detached CMS signature by the sending agency's key. An encrypted \
-        key's passphrase is read from $LIENTHONG_KEY_PASSPHRASE or from --key-passphrase-file, never from the \
-        command line.
-        """
+            The packet is a BagIt bag in one tar (or zip) file: the documents under data/, metadata.json with their \
+            SHA-256 hashes, and metadata.json.p7s, a detached CMS signature by the sending agency's key. An encrypted \
+            key's passphrase is read from $LIENTHONG_KEY_PASSPHRASE or from --key-passphrase-file, never from the \
+            command line.
+            """
     )
 
     @Argument(help: "The documents (main text first, then appendices).")
@@ -48,7 +48,9 @@ struct PackCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard AgencyCode(from) != nil else { throw ValidationError("--from \(from) is not an agency code NNN.NN.NN.Xnn") }
+        guard AgencyCode(from) != nil else {
+            throw ValidationError("--from \(from) is not an agency code NNN.NN.NN.Xnn")
+        }
         guard ArchiveFormat(fileName: output) != nil else { throw ValidationError("-o must name a .tar or .zip file") }
         guard !files.isEmpty else { throw ValidationError("give at least one document") }
     }
@@ -72,26 +74,33 @@ struct PackCommand: ParsableCommand {
         let signer: CMSSigner
         let certificate: Certificate
         do {
-            let passphrase: PassphraseSource = keyPassphraseFile.map(PassphraseSource.file)
+            let passphrase: PassphraseSource =
+                keyPassphraseFile.map(PassphraseSource.file)
                 ?? .environment(PassphraseSource.defaultEnvironmentVariable)
             let privateKey = try PrivateKey.load(path: key, passphrase: passphrase)
-            guard let loaded = try Certificate.load(path: cert).first else { throw SigningError.noPEMObject(path: cert, expected: "certificate") }
+            guard let loaded = try Certificate.load(path: cert).first else {
+                throw SigningError.noPEMObject(path: cert, expected: "certificate")
+            }
             certificate = loaded
-            signer = try CMSSigner(key: privateKey, certificate: certificate, chain: chain.flatMap { try Certificate.load(path: $0) })
+            signer = try CMSSigner(
+                key: privateKey, certificate: certificate, chain: chain.flatMap { try Certificate.load(path: $0) })
         } catch {
             throw CommandFailure("\(error)")
         }
         let named = certificate.agencyCodes.compactMap(AgencyCode.init)
         if !named.isEmpty, !named.contains(code) {
-            throw CommandFailure("the certificate belongs to \(named.map(\.rawValue).joined(separator: ", ")), not to \(code)")
+            throw CommandFailure(
+                "the certificate belongs to \(named.map(\.rawValue).joined(separator: ", ")), not to \(code)")
         }
         let organName = fromName ?? certificate.subject["O"] ?? certificate.subject["CN"] ?? code.rawValue
-        let builder = PacketBuilder(sender: PacketSender(organId: code, organName: organName), signer: signer, format: format)
+        let builder = PacketBuilder(
+            sender: PacketSender(organId: code, organName: organName), signer: signer, format: format)
 
         var built: BuiltPacket?
         do {
             try Durable.writeFile(at: output, replace: force) { descriptor in
-                built = try builder.build(document: document, sources: files.map { PacketSource(path: $0) }, into: descriptor)
+                built = try builder.build(
+                    document: document, sources: files.map { PacketSource(path: $0) }, into: descriptor)
             }
         } catch let error as PacketBuildError {
             throw CommandFailure(Report.issues(error.issues, heading: "The packet cannot be built"))
@@ -101,6 +110,7 @@ struct PackCommand: ParsableCommand {
             throw CommandFailure("cannot write \(output): \(error)")
         }
         guard let built else { return }
-        print("\(built.metadata.packetId)\t\(output)\t\(built.metadata.files.count) file(s)\t\(built.archiveSize) bytes")
+        print(
+            "\(built.metadata.packetId)\t\(output)\t\(built.metadata.files.count) file(s)\t\(built.archiveSize) bytes")
     }
 }

@@ -2,10 +2,10 @@ import ArgumentParser
 import DurableIO
 import Foundation
 import Ledger
-import WorkingTime
 import Packets
 import Registers
 import Spool
+import WorkingTime
 
 /// `lienthong register outgoing|incoming`: the registers clerks keep (Decree 30/2020 App. IV).
 struct RegisterCommand: ParsableCommand {
@@ -59,7 +59,9 @@ struct RegisterCommand: ParsableCommand {
         let config: OfficeConfig
         do {
             directory = try AgencyDirectory.load(layout)
-            config = FileManager.default.fileExists(atPath: layout.officeConfig) ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
+            config =
+                FileManager.default.fileExists(atPath: layout.officeConfig)
+                ? try OfficeConfig.load(layout.officeConfig) : OfficeConfig()
             try TemplateChecker.requireUsableOverrides(spool: layout)
         } catch {
             throw CommandFailure("\(error)", code: 2)
@@ -69,7 +71,9 @@ struct RegisterCommand: ParsableCommand {
         }
         let calendar = WorkingCalendar(config.calendar)
         let year = self.year ?? CalendarDate(Date(), in: calendar.timeZone).year
-        guard (1900...9999).contains(year) else { throw CommandFailure("--year \(year) is out of range (1900 to 9999)", code: 2) }
+        guard (1900...9999).contains(year) else {
+            throw CommandFailure("--year \(year) is out of range (1900 to 9999)", code: 2)
+        }
         let format = self.format ?? inferredFormat()
         if let output {
             var isDirectory: ObjCBool = false
@@ -77,20 +81,27 @@ struct RegisterCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw CommandFailure("-o \(output) is a folder; give a file name", code: 2)
             }
-            if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            if !parent.isEmpty,
+                !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue
+            {
                 throw CommandFailure("-o \(output): the folder \(parent) does not exist", code: 2)
             }
         }
 
         let index = try openIndex(layout)
-        let builder = RegisterBuilder(spool: layout, index: index, calendar: calendar,
-                                      names: directory.agencies.mapValues(\.name))
+        let builder = RegisterBuilder(
+            spool: layout, index: index, calendar: calendar,
+            names: directory.agencies.mapValues(\.name))
         let bytes: [UInt8]
         switch (kind, format) {
         case (.outgoing, .csv):
-            bytes = RegisterWriter.csv(headings: OutgoingRow.headings, rows: try builder.outgoing(agency: code, year: year, secret: secret).map(\.columns))
+            bytes = RegisterWriter.csv(
+                headings: OutgoingRow.headings,
+                rows: try builder.outgoing(agency: code, year: year, secret: secret).map(\.columns))
         case (.incoming, .csv):
-            bytes = RegisterWriter.csv(headings: IncomingRow.headings, rows: try builder.incoming(agency: code, year: year, secret: secret).map(\.columns))
+            bytes = RegisterWriter.csv(
+                headings: IncomingRow.headings,
+                rows: try builder.incoming(agency: code, year: year, secret: secret).map(\.columns))
         case (.outgoing, .html):
             let rows = try builder.outgoing(agency: code, year: year, secret: secret)
             bytes = try page("register-outgoing.html", layout, agencyConfig, year, rows.map(\.context))
@@ -111,7 +122,8 @@ struct RegisterCommand: ParsableCommand {
 
     /// The format the -o file's name asks for (csv when it says nothing).
     private func inferredFormat() -> Format {
-        switch (output.map { ($0 as NSString).pathExtension.lowercased() } ?? "") {
+        let extensionName = output.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
+        switch extensionName {
         case "html", "htm": return .html
         default: return .csv
         }
@@ -132,8 +144,10 @@ struct RegisterCommand: ParsableCommand {
         }
     }
 
-    private func page(_ name: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
-                      _ rows: [[String: Any]]) throws -> [UInt8] {
+    private func page(
+        _ name: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
+        _ rows: [[String: Any]]
+    ) throws -> [UInt8] {
         let template: PageTemplate
         do {
             template = try PageTemplate.load(name + ".mustache", spool: layout)
@@ -141,8 +155,10 @@ struct RegisterCommand: ParsableCommand {
             throw CommandFailure("\(error)", code: 2)
         }
         let title = "Sổ đăng ký văn bản \(secret ? "mật " : "")\(kind == .outgoing ? "đi" : "đến")"
-        let context: [String: Any] = ["title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name,
-                                      "year": year, "count": rows.count, "rows": rows]
+        let context: [String: Any] = [
+            "title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name,
+            "year": year, "count": rows.count, "rows": rows,
+        ]
         let html = template.render(context)
         return Array(html.precomposedStringWithCanonicalMapping.utf8)
     }

@@ -26,7 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let layout = try spool.existingLayout()
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
             throw CommandFailure("--listen \(listen): write HOST:PORT (127.0.0.1:8080)", code: 2)
         }
         let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))

@@ -9,9 +9,9 @@ struct TemplatesCommand: ParsableCommand {
         commandName: "templates",
         abstract: "Export the built-in templates for an office to edit, and check an office's own copies.",
         discussion: """
-        Each template is looked for on its own: $LIENTHONG_TEMPLATES, then the spool's templates/, then \
-        /etc/lienthong/templates/, then the default built into lienthong. An office copies only the files it changes.
-        """,
+            Each template is looked for on its own: $LIENTHONG_TEMPLATES, then the spool's templates/, then \
+            /etc/lienthong/templates/, then the default built into lienthong. An office copies only the files it changes.
+            """,
         subcommands: [Export.self, Check.self, List.self]
     )
 
@@ -34,13 +34,15 @@ struct TemplatesCommand: ParsableCommand {
         func run() throws {
             let unknown = only.filter { BuiltinTemplates.contents($0) == nil }
             guard unknown.isEmpty else {
-                throw CommandFailure("không có mẫu \(unknown.joined(separator: ", ")) / no built-in template "
-                                     + "\(unknown.joined(separator: ", ")) (see `lienthong templates list`)", code: 2)
+                throw CommandFailure(
+                    "không có mẫu \(unknown.joined(separator: ", ")) / no built-in template "
+                        + "\(unknown.joined(separator: ", ")) (see `lienthong templates list`)", code: 2)
             }
             let names = only.isEmpty ? BuiltinTemplates.names : only
             let existing = names.filter { FileManager.default.fileExists(atPath: directory + "/" + $0) }
             if !existing.isEmpty, !force {
-                throw CommandFailure("""
+                throw CommandFailure(
+                    """
                     Đã có tệp mẫu trong \(directory), không ghi đè: \(existing.joined(separator: ", ")).
                     These files exist already and were left as they are: \(existing.joined(separator: ", ")).
                     Move them away, export into another folder, or use --force to replace them.
@@ -62,7 +64,9 @@ struct TemplatesCommand: ParsableCommand {
                 print("wrote \(path)")
             }
             if !dryRun {
-                print("\(names.count) template(s) written; an office keeps only the files it changes (the others come from lienthong).")
+                print(
+                    "\(names.count) template(s) written; an office keeps only the files it changes (the others come from lienthong)."
+                )
             }
         }
     }
@@ -86,27 +90,38 @@ struct TemplatesCommand: ParsableCommand {
                     var row: [String: Any] = ["name": check.name, "path": check.path]
                     switch check.verdict {
                     case .ok: row["verdict"] = "ok"
-                    case .broken(let error): row["verdict"] = "broken"; row["error"] = "\(error)"
-                    case .shadowed(let by): row["verdict"] = "shadowed"; row["usedInstead"] = by
+                    case .broken(let error):
+                        row["verdict"] = "broken"
+                        row["error"] = "\(error)"
+                    case .shadowed(let by):
+                        row["verdict"] = "shadowed"
+                        row["usedInstead"] = by
                     case .unused: row["verdict"] = "unused"
                     }
                     return row
                 }
-                let data = try JSONSerialization.data(withJSONObject: ["ok": broken.isEmpty, "templates": rows],
-                                                      options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: ["ok": broken.isEmpty, "templates": rows],
+                    options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 let folders = TemplateSource.overrideFolders(spool: layout)
-                if checks.isEmpty { print("no template of the office's own in \(folders.joined(separator: ", ")): the built-in ones are used") }
+                if checks.isEmpty {
+                    print(
+                        "no template of the office's own in \(folders.joined(separator: ", ")): the built-in ones are used"
+                    )
+                }
                 for check in checks {
                     switch check.verdict {
                     case .ok: print("ok        \(check.path)")
                     case .broken(let error):
                         print("LỖI/ERROR \(error)")
-                        print("          Mẫu này không dùng được: văn phòng sẽ không khởi động. / The office refuses to start with it: "
-                              + "fix it at the line and column shown, or remove it to use the built-in default.")
+                        print(
+                            "          Mẫu này không dùng được: văn phòng sẽ không khởi động. / The office refuses to start with it: "
+                                + "fix it at the line and column shown, or remove it to use the built-in default.")
                     case .shadowed(let by): print("unused    \(check.path) (\(by) is used instead)")
-                    case .unused: print("unused    \(check.path) (no template has this name; see `lienthong templates list`)")
+                    case .unused:
+                        print("unused    \(check.path) (no template has this name; see `lienthong templates list`)")
                     }
                 }
             }
@@ -115,7 +130,8 @@ struct TemplatesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every template and where the office takes it from.")
+        static let configuration = CommandConfiguration(
+            abstract: "List every template and where the office takes it from.")
 
         @OptionGroup
         var spool: SpoolOptions

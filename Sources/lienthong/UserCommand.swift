@@ -45,9 +45,11 @@ struct UserCommand: ParsableCommand {
     /// `mat,toi-mat` as secrecy levels.
     static func grants(_ text: String?) throws -> Set<Secrecy> {
         var grants = Set<Secrecy>()
-        for word in (text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+        for word in (text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !word.isEmpty {
             guard let level = Secrecy(rawValue: word) else {
-                throw CommandFailure("--grant \(word): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
+                throw CommandFailure(
+                    "--grant \(word): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
             }
             grants.insert(level)
         }
@@ -63,7 +65,8 @@ struct UserCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an account; its password is the first line of stdin.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account; its password is the first line of stdin.")
 
         @Argument(help: "The login name (letters, digits, '.', '-', '_').")
         var name: String
@@ -82,7 +85,8 @@ struct UserCommand: ParsableCommand {
             let known = try UserCommand.agencies(spool)
             let password = try UserCommand.readPassword()
             try UserCommand.run {
-                try store.add(name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known)
+                try store.add(
+                    name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known)
             }
             print("Đã tạo tài khoản \(name) (\(role.label)) — account added")
         }
@@ -96,7 +100,9 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             for account in try UserCommand.store(spool).list() {
                 let grants = account.grantList.isEmpty ? "-" : account.grantList
-                print("\(account.name)\t\(account.role.rawValue)\t\(account.agency ?? "-")\t\(grants)\t\(account.disabled ? "disabled" : "enabled")\t\(account.createdAt)")
+                print(
+                    "\(account.name)\t\(account.role.rawValue)\t\(account.agency ?? "-")\t\(grants)\t\(account.disabled ? "disabled" : "enabled")\t\(account.createdAt)"
+                )
             }
         }
     }
@@ -143,12 +149,15 @@ struct UserCommand: ParsableCommand {
             let grants = try UserCommand.grants(grant)
             let store = try UserCommand.store(spool)
             try UserCommand.run { try store.setGrants(name, grants) }
-            print("Đã cập nhật quyền xem văn bản mật của \(name): \(grants.isEmpty ? "không" : grants.sorted().map(\.label).joined(separator: ", ")) — grants set")
+            print(
+                "Đã cập nhật quyền xem văn bản mật của \(name): \(grants.isEmpty ? "không" : grants.sorted().map(\.label).joined(separator: ", ")) — grants set"
+            )
         }
     }
 
     struct Passwd: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set an account's password from the first line of stdin.")
+        static let configuration = CommandConfiguration(
+            abstract: "Set an account's password from the first line of stdin.")
         @Argument(help: "The login name.")
         var name: String
         @OptionGroup

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archiving
+import ArgumentParser
 import DurableIO
 import Foundation
 import Packets
@@ -9,13 +9,14 @@ import Spool
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a packet: archive safety, BagIt checksums, metadata, CMS signature, certificate chain, sender.",
+        abstract:
+            "Verify a packet: archive safety, BagIt checksums, metadata, CMS signature, certificate chain, sender.",
         discussion: """
-        Nothing is extracted: every file is hashed as it streams out of the archive. Exit status: 0 valid, \
-        1 invalid (the reason is printed), 2 usage error or unreadable packet. With --spool, the trust anchors and \
-        revocation lists of the spool are used too, and the signer must be the certificate registered for the \
-        sending agency; without it, the signer's certificate must name the agency code (UID or organizationIdentifier).
-        """
+            Nothing is extracted: every file is hashed as it streams out of the archive. Exit status: 0 valid, \
+            1 invalid (the reason is printed), 2 usage error or unreadable packet. With --spool, the trust anchors and \
+            revocation lists of the spool are used too, and the signer must be the certificate registered for the \
+            sending agency; without it, the signer's certificate must name the agency code (UID or organizationIdentifier).
+            """
     )
 
     @Argument(help: "The packet file (.tar or .zip).")
@@ -100,7 +101,9 @@ struct VerifyCommand: ParsableCommand {
         if let number = report.numberAndNotation { lines.append("  document: \(number) — \(report.subject ?? "")") }
         if let signer = report.signer { lines.append("  signer:   \(signer.subject) (serial \(signer.serialNumber))") }
         if let time = report.signingTime { lines.append("  signed:   \(time)") }
-        for file in report.files ?? [] { lines.append("  file:     \(file.name) (\(file.size) bytes, sha256 \(file.sha256))") }
+        for file in report.files ?? [] {
+            lines.append("  file:     \(file.name) (\(file.size) bytes, sha256 \(file.sha256))")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -8,13 +8,14 @@ import Spool
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Run the office: turn outbox drops into signed, archived packets delivered to the recipients' inboxes.",
+        abstract:
+            "Run the office: turn outbox drops into signed, archived packets delivered to the recipients' inboxes.",
         discussion: """
-        Watches agencies/*/outbox (inotify, or polling on NFS/SMB/FUSE as office.yaml says), waits until a drop has \
-        settled, packs and signs it, archives it under archive/YYYY/MM/ and delivers it to every recipient's inbox. \
-        What cannot be sent goes to the agency's rejected/ folder with a reason file. SIGTERM or SIGINT finishes the \
-        batch in hand and stops; a restart finishes whatever a crash interrupted.
-        """
+            Watches agencies/*/outbox (inotify, or polling on NFS/SMB/FUSE as office.yaml says), waits until a drop has \
+            settled, packs and signs it, archives it under archive/YYYY/MM/ and delivers it to every recipient's inbox. \
+            What cannot be sent goes to the agency's rejected/ folder with a reason file. SIGTERM or SIGINT finishes the \
+            batch in hand and stops; a restart finishes whatever a crash interrupted.
+            """
     )
 
     @OptionGroup
@@ -32,16 +33,20 @@ struct WatchCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("the office cannot start: \(error)", code: 2)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
         // office.yaml `metrics: { listen: HOST:PORT }`: GET /metrics beside the office, which waits until it listens.
         let metrics = daemon.config.metrics.map(MetricsEndpoint.init)
         if let metrics { services = metrics.services(running: daemon, logger: logger) }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
-        } catch where metrics?.isListening == false {
-            throw CommandFailure("the office cannot start: cannot serve metrics on \(metrics?.address.listen ?? "") "
-                                 + "(office.yaml metrics.listen): \(error)", code: 2)
+        } catch  where metrics?.isListening == false {
+            throw CommandFailure(
+                "the office cannot start: cannot serve metrics on \(metrics?.address.listen ?? "") "
+                    + "(office.yaml metrics.listen): \(error)", code: 2)
         }
     }
 }

@@ -1,8 +1,8 @@
 import Accounts
 import Foundation
 import Packets
-import Testing
 import TestSupport
+import Testing
 
 /// The accounts store with bcrypt's lowest cost (4): the hash's strength is not what is tested here, and the
 /// production default (`PasswordPolicy.defaultCost`) is left as it is.
@@ -16,8 +16,9 @@ import TestSupport
 
     @Test func anAddedAccountSignsInWithItsPasswordOnly() throws {
         let store = try store()
-        try store.add(name: "VanThu01", role: .clerk, agency: " 000.00.01.H53 ", grants: [.mat], password: Self.password,
-                      now: Self.created)
+        try store.add(
+            name: "VanThu01", role: .clerk, agency: " 000.00.01.H53 ", grants: [.mat], password: Self.password,
+            now: Self.created)
         let account = try #require(try store.authenticate("vanthu01", password: Self.password))
         #expect(account.name == "vanthu01")  // names are case-insensitive, kept in lower case
         #expect(account.role == .clerk)
@@ -40,7 +41,8 @@ import TestSupport
 
     @Test func aChangedPasswordReplacesTheOldOneAndOutdatesOlderSessions() throws {
         let store = try store()
-        try store.add(name: "quantri", role: .admin, agency: nil, grants: [], password: Self.password, now: Self.created)
+        try store.add(
+            name: "quantri", role: .admin, agency: nil, grants: [], password: Self.password, now: Self.created)
         let changed = Self.created.addingTimeInterval(3600)
         try store.setPassword("quantri", to: "một mật khẩu mới", now: changed)
         #expect(try store.authenticate("quantri", password: Self.password) == nil)
@@ -54,7 +56,8 @@ import TestSupport
 
     @Test func aDisabledAccountCannotSignInUntilEnabled() throws {
         let store = try store()
-        try store.add(name: "luutru", role: .archivist, agency: nil, grants: [], password: Self.password, now: Self.created)
+        try store.add(
+            name: "luutru", role: .archivist, agency: nil, grants: [], password: Self.password, now: Self.created)
         try store.disable("luutru", now: Self.created.addingTimeInterval(10))
         #expect(try store.account(named: "luutru")?.disabled == true)
         #expect(try store.authenticate("luutru", password: Self.password) == nil)
@@ -76,11 +79,13 @@ import TestSupport
             try store.add(name: "vanthu", role: .clerk, agency: "H53", grants: [], password: Self.password)
         }
         #expect(throws: AccountError.invalidAgency("000.00.09.H53")) {
-            try store.add(name: "vanthu", role: .clerk, agency: "000.00.09.H53", grants: [], password: Self.password,
-                          knownAgencies: ["000.00.01.H53"])
+            try store.add(
+                name: "vanthu", role: .clerk, agency: "000.00.09.H53", grants: [], password: Self.password,
+                knownAgencies: ["000.00.01.H53"])
         }
-        try store.add(name: "vanthu", role: .clerk, agency: "000.00.01.H53", grants: [], password: Self.password,
-                      knownAgencies: ["000.00.01.H53"])
+        try store.add(
+            name: "vanthu", role: .clerk, agency: "000.00.01.H53", grants: [], password: Self.password,
+            knownAgencies: ["000.00.01.H53"])
         try store.add(name: "luutru", role: .archivist, agency: nil, grants: [.mat, .toiMat], password: Self.password)
         try store.add(name: "quantri", role: .admin, agency: nil, grants: [], password: Self.password)
         #expect(throws: AccountError.exists("luutru")) {

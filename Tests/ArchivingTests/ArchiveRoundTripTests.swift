@@ -1,10 +1,11 @@
+import Archiving
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Archiving
-import Foundation
-import Testing
-import TestSupport
 
 @Suite struct ArchiveRoundTripTests {
     let directory = TemporaryDirectory()
@@ -41,8 +42,10 @@ import TestSupport
 
     @Test(arguments: ArchiveFormat.allCases)
     func vietnameseNamesSurviveOurReaderAndBsdtar(_ format: ArchiveFormat) throws {
-        let entries: [(String, [UInt8])] = [("data/Quyết định số 125.pdf", Array("%PDF".utf8)),
-                                            ("data/Đông Hưng 50% kinh phí.docx", [0, 1, 2, 255]), ("empty.txt", [])]
+        let entries: [(String, [UInt8])] = [
+            ("data/Quyết định số 125.pdf", Array("%PDF".utf8)),
+            ("data/Đông Hưng 50% kinh phí.docx", [0, 1, 2, 255]), ("empty.txt", []),
+        ]
         let path = try write(format, entries)
         let files = try readAll(path)
         for (name, bytes) in entries { #expect(files["pkt/\(name)"] == bytes) }
@@ -58,7 +61,10 @@ import TestSupport
         do {
             _ = try readAll(path)
         } catch let error as ArchiveError {
-            guard case .truncated = error else { Issue.record("expected truncated, got \(error)"); return }
+            guard case .truncated = error else {
+                Issue.record("expected truncated, got \(error)")
+                return
+            }
         }
     }
 

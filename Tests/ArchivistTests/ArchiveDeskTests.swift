@@ -5,8 +5,8 @@ import Ledger
 import Packets
 import Signing
 import Spool
-import Testing
 import TestSupport
+import Testing
 
 /// A demo spool (`SpoolInitializer`, as `lienthong init --demo`) with two packets signed by the province's demo
 /// key with the Packets builder, archived by hand as the office files them (archive/YYYY/MM/<id>.tar beside the
@@ -19,16 +19,20 @@ final class ArchiveFixture: @unchecked Sendable {
     let layout: SpoolLayout
     /// Packet id → its packet file, relative to the spool.
     private(set) var packets: [(id: String, path: String)] = []
-    static let decision = Array("%PDF-1.7\n% Quyết định 125 — nội dung\n".utf8) + Array(repeating: 0x41, count: 2000) + Array("\n%%EOF\n".utf8)
+    static let decision =
+        Array("%PDF-1.7\n% Quyết định 125 — nội dung\n".utf8) + Array(repeating: 0x41, count: 2000)
+        + Array("\n%%EOF\n".utf8)
 
     init() throws {
         layout = SpoolLayout(root: directory.file("Spool"))
         _ = try SpoolInitializer(spool: layout).run(demo: true)
         let code = try #require(AgencyCode(Self.sender))
         let key = try PrivateKey.load(path: layout.path("state/keys/\(Self.sender).pem"), passphrase: nil)
-        let certificate = try #require(try Certificate.load(path: layout.path("agencies/\(Self.sender)/certificate.pem")).first)
-        let builder = PacketBuilder(sender: PacketSender(organId: code, organName: "Ủy ban nhân dân tỉnh Thái Bình"),
-                                    signer: try CMSSigner(key: key, certificate: certificate), format: .tar)
+        let certificate = try #require(
+            try Certificate.load(path: layout.path("agencies/\(Self.sender)/certificate.pem")).first)
+        let builder = PacketBuilder(
+            sender: PacketSender(organId: code, organName: "Ủy ban nhân dân tỉnh Thái Bình"),
+            signer: try CMSSigner(key: key, certificate: certificate), format: .tar)
         let month = "archive/2026/11"  // the folder's name only: nothing compares it with today
         try Durable.makeDirectories(layout.path(month))
         for (number, bytes) in [("125", Self.decision), ("126", Array("%PDF-1.7\n% Công văn 126\n%%EOF\n".utf8))] {
@@ -36,7 +40,9 @@ final class ArchiveFixture: @unchecked Sendable {
             let document = try SidecarParser().parse(Array(Fixtures.sidecar(number: number).utf8))
             let staging = directory.file("packet-\(number).tar")
             var built: BuiltPacket?
-            try Durable.writeFile(at: staging) { built = try builder.build(document: document, sources: [PacketSource(path: source)], into: $0) }
+            try Durable.writeFile(at: staging) {
+                built = try builder.build(document: document, sources: [PacketSource(path: source)], into: $0)
+            }
             let packet = try #require(built)
             let id = packet.metadata.packetId.rawValue
             let relative = "\(month)/\(id).tar"
@@ -44,8 +50,9 @@ final class ArchiveFixture: @unchecked Sendable {
             try Durable.writeFile(at: layout.path("\(month)/\(id).json"), bytes: packet.metadataBytes)
             packets.append((id, relative))
         }
-        _ = try LedgerIndex.rebuild(at: layout.state + "/index.sqlite", archive: layout.archive, spoolRoot: layout.root,
-                                    journal: try Journal(path: layout.state + "/journal.jsonl"))
+        _ = try LedgerIndex.rebuild(
+            at: layout.state + "/index.sqlite", archive: layout.archive, spoolRoot: layout.root,
+            journal: try Journal(path: layout.state + "/journal.jsonl"))
     }
 
     func desk() throws -> ArchiveDesk { try ArchiveDesk(spool: layout) }
@@ -55,7 +62,8 @@ final class ArchiveFixture: @unchecked Sendable {
         let path = layout.path(relative)
         var bytes = try Durable.readSmallFile(path, limit: 16 << 20)
         let marker = Array("Quyết định 125".utf8)
-        let at = try #require((0...(bytes.count - marker.count)).first { Array(bytes[$0..<$0 + marker.count]) == marker })
+        let at = try #require(
+            (0...(bytes.count - marker.count)).first { Array(bytes[$0..<$0 + marker.count]) == marker })
         bytes[at] ^= 0x01
         try Durable.writeFile(at: path, bytes: bytes, replace: true)
     }
@@ -115,7 +123,8 @@ final class ArchiveFixture: @unchecked Sendable {
         let fixture = try ArchiveFixture()
         let (id, path) = fixture.packets[0]
         let sidecar = fixture.layout.path((path as NSString).deletingPathExtension + ".json")
-        try Durable.writeFile(at: sidecar, bytes: try Durable.readSmallFile(sidecar, limit: 1 << 20) + Array("\n".utf8), replace: true)
+        try Durable.writeFile(
+            at: sidecar, bytes: try Durable.readSmallFile(sidecar, limit: 1 << 20) + Array("\n".utf8), replace: true)
         let report = try fixture.desk().fixity()
         #expect(report.changed.map(\.kind) == ["sidecar-changed"])
         #expect(report.changed.map(\.packetId) == [id])
@@ -129,7 +138,8 @@ final class ArchiveFixture: @unchecked Sendable {
         #expect(report.valid)
         #expect(try Durable.readSmallFile(folder + "/Văn bản 125.pdf", limit: 1 << 20) == ArchiveFixture.decision)
         #expect(FileSystem.exists(RawPath(folder + "/" + PacketLayout.metadataName)))
-        #expect(throws: ArchiveDesk.ExtractError.self) { try desk.extract(fixture.packets[0].id, to: into) }  // exists already
+        // Exists already.
+        #expect(throws: ArchiveDesk.ExtractError.self) { try desk.extract(fixture.packets[0].id, to: into) }
 
         try fixture.flipByte(in: fixture.packets[0].path)
         let again = fixture.directory.file("again")

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Doctor
 import Foundation
 import Spool
 import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A demo spool (`lienthong init --demo`, made in process) for the doctor's unit tests.
 final class DemoSpool: @unchecked Sendable {
@@ -21,7 +22,9 @@ final class DemoSpool: @unchecked Sendable {
     var root: String { layout.root }
 
     /// Runs the doctor with `settings` (now by default).
-    func report(_ settings: DoctorSettings = DoctorSettings(fstab: "/nonexistent", mountInfo: "/nonexistent")) throws -> DoctorReport {
+    func report(_ settings: DoctorSettings = DoctorSettings(fstab: "/nonexistent", mountInfo: "/nonexistent")) throws
+        -> DoctorReport
+    {
         try Doctor(spool: layout, settings: settings).run()
     }
 

@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Doctor
 import Foundation
 import Ledger
 import Packets
 import Signing
 import Spool
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct DoctorTests {
     let noMounts = DoctorSettings(fstab: "/nonexistent", mountInfo: "/nonexistent")
@@ -43,8 +44,11 @@ import TestSupport
         let report = try spool.report()
         let problems = DemoSpool.problems(report)
         #expect(problems.contains { $0.code == "state-mode" && $0.severity == .error && $0.subject == "state/" })
-        #expect(problems.contains { $0.code == "key-mode" && $0.severity == .error && $0.subject == "state/keys/\(DemoSpool.agency).pem"
-            && $0.message.vi.contains("0644") && $0.message.action.contains("chmod 600") })
+        #expect(
+            problems.contains {
+                $0.code == "key-mode" && $0.severity == .error && $0.subject == "state/keys/\(DemoSpool.agency).pem"
+                    && $0.message.vi.contains("0644") && $0.message.action.contains("chmod 600")
+            })
         #expect(report.exitStatus == 1)
     }
 
@@ -88,7 +92,8 @@ import TestSupport
         let pki = try TestPKI()
         let signer = try pki.signer(code: DemoSpool.agency, name: "Văn phòng")
         let yaml = "name: Văn phòng\ncertificate: \(signer.certificatePath)\nkey: \(signer.keyPath)\n"
-        try yaml.write(toFile: spool.root + "/agencies/\(DemoSpool.agency)/agency.yaml", atomically: true, encoding: .utf8)
+        try yaml.write(
+            toFile: spool.root + "/agencies/\(DemoSpool.agency)/agency.yaml", atomically: true, encoding: .utf8)
         let problems = DemoSpool.problems(try spool.report())
         #expect(Set(problems.map(\.code)) == ["certificate-untrusted", "key-outside-state"], "\(problems)")
     }
@@ -107,24 +112,33 @@ import TestSupport
     @Test func revocationListsAreVerifiedAgainstTheirCA() throws {
         let spool = try DemoSpool()
         // A CA with the demo CA's very name but another key: its list must not pass for the demo CA's.
-        let demoCA = try #require(try Certificate.load(path: spool.layout.trustAnchors + "/lienthong-demo-root-ca.pem").first)
-        let impostor = try CertificateAuthority.makeRoot(subject: demoCA.subject, key: try PrivateKey.generate(.ecP256),
-                                                         validFrom: Date().addingTimeInterval(-86_400), validUntil: Date().addingTimeInterval(86_400))
-        let forged = try impostor.revocationList(revoked: [], thisUpdate: Date().addingTimeInterval(-60), nextUpdate: Date().addingTimeInterval(86_400))
+        let demoCA = try #require(
+            try Certificate.load(path: spool.layout.trustAnchors + "/lienthong-demo-root-ca.pem").first)
+        let impostor = try CertificateAuthority.makeRoot(
+            subject: demoCA.subject, key: try PrivateKey.generate(.ecP256),
+            validFrom: Date().addingTimeInterval(-86_400), validUntil: Date().addingTimeInterval(86_400))
+        let forged = try impostor.revocationList(
+            revoked: [], thisUpdate: Date().addingTimeInterval(-60), nextUpdate: Date().addingTimeInterval(86_400))
         try forged.pem.write(toFile: spool.layout.revocationLists + "/forged.pem", atomically: true, encoding: .utf8)
-        let unknown = try TestPKI().authority.revocationList(revoked: [], thisUpdate: Date(), nextUpdate: Date().addingTimeInterval(86_400))
+        let unknown = try TestPKI().authority.revocationList(
+            revoked: [], thisUpdate: Date(), nextUpdate: Date().addingTimeInterval(86_400))
         try unknown.pem.write(toFile: spool.layout.revocationLists + "/unknown.crl", atomically: true, encoding: .utf8)
         try "not a CRL".write(toFile: spool.layout.revocationLists + "/broken.pem", atomically: true, encoding: .utf8)
         // A list past its nextUpdate, properly signed by the demo CA.
         let key = try PrivateKey.load(path: spool.layout.demoAuthority + "/ca-key.pem", passphrase: nil)
         let stale = try CertificateAuthority(key: key, certificate: demoCA)
-            .revocationList(revoked: [], thisUpdate: Date().addingTimeInterval(-10 * 86_400), nextUpdate: Date().addingTimeInterval(-86_400))
+            .revocationList(
+                revoked: [], thisUpdate: Date().addingTimeInterval(-10 * 86_400),
+                nextUpdate: Date().addingTimeInterval(-86_400))
         try stale.pem.write(toFile: spool.layout.revocationLists + "/stale.pem", atomically: true, encoding: .utf8)
 
         let problems = DemoSpool.problems(try spool.report()).filter { $0.check == "trust" }
         let bySubject = Dictionary(problems.map { ($0.subject, $0.code) }, uniquingKeysWith: { $0 + "," + $1 })
-        #expect(bySubject == ["trust/crl/forged.pem": "crl-signature-invalid", "trust/crl/unknown.crl": "crl-issuer-unknown",
-                              "trust/crl/broken.pem": "crl-unreadable", "trust/crl/stale.pem": "crl-expired"], "\(problems)")
+        #expect(
+            bySubject == [
+                "trust/crl/forged.pem": "crl-signature-invalid", "trust/crl/unknown.crl": "crl-issuer-unknown",
+                "trust/crl/broken.pem": "crl-unreadable", "trust/crl/stale.pem": "crl-expired",
+            ], "\(problems)")
     }
 
     @Test func configuredInboxes() throws {
@@ -137,13 +151,18 @@ import TestSupport
         try spool.addLine("inbox: \(elsewhere)/vp/inbox", to: "000.00.01.H53")
         try spool.addLine("inbox: \(elsewhere)/snv", to: "000.00.02.H53")
         try spool.addLine("inbox: \(elsewhere)/file", to: "000.00.03.H53")
-        let fstab = try spool.directory.write("fstab", "# comment\n//server/snv \(elsewhere)/snv cifs credentials=/etc/x 0 0\n")
+        let fstab = try spool.directory.write(
+            "fstab", "# comment\n//server/snv \(elsewhere)/snv cifs credentials=/etc/x 0 0\n")
         var settings = noMounts
         settings.fstab = fstab
         let inboxes = try spool.report(settings).findings.filter { $0.check == "inboxes" }
-        let codes = Dictionary(inboxes.map { (String($0.subject.prefix(13)), $0.code) }, uniquingKeysWith: { $0 + "," + $1 })
-        #expect(codes == ["000.00.00.H53": "inbox-missing", "000.00.01.H53": "inbox", "000.00.02.H53": "inbox-not-mounted",
-                          "000.00.03.H53": "inbox-not-directory"], "\(inboxes)")
+        let codes = Dictionary(
+            inboxes.map { (String($0.subject.prefix(13)), $0.code) }, uniquingKeysWith: { $0 + "," + $1 })
+        #expect(
+            codes == [
+                "000.00.00.H53": "inbox-missing", "000.00.01.H53": "inbox", "000.00.02.H53": "inbox-not-mounted",
+                "000.00.03.H53": "inbox-not-directory",
+            ], "\(inboxes)")
         #expect(inboxes.first { $0.code == "inbox-not-mounted" }?.severity == .error)
         // The probe file is gone.
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere + "/vp/inbox").isEmpty)
@@ -236,7 +255,8 @@ import TestSupport
         let report = try spool.report()
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [[String: Any]])
         #expect(parsed.count == report.findings.count)
-        let key = try #require(parsed.first { $0["code"] as? String == "key-mode" && $0["severity"] as? String == "error" })
+        let key = try #require(
+            parsed.first { $0["code"] as? String == "key-mode" && $0["severity"] as? String == "error" })
         let message = try #require(key["message"] as? [String: String])
         #expect(Set(message.keys) == ["vi", "en", "action", "actionEn"])
         #expect(message["vi"]!.isNFC)
@@ -246,13 +266,18 @@ import TestSupport
     }
 
     /// A packet id whose millisecond field is `number` (`-002-` for 2).
-    func packetID(_ number: Int) -> PacketID { PacketID("20261124-030000-\(String(format: "%03d", number))-ABCDEFGHJK")! }
+    func packetID(_ number: Int) -> PacketID {
+        PacketID("20261124-030000-\(String(format: "%03d", number))-ABCDEFGHJK")!
+    }
 
     /// The `packed` record of a packet sent by the demo agency.
     func packed(_ number: Int) -> LedgerEvent {
-        .packed(LedgerPacket(packetId: packetID(number), sender: AgencyCode("000.00.00.H53")!, codeNumber: "\(number)",
-                             codeNotation: "QĐ-UBND", issuedDate: "2026-11-24", typeName: "Công văn", subject: "Thử", priority: "thuong",
-                             secrecy: nil, to: [AgencyCode("000.00.01.H53")!], files: ["a.pdf"], packedAt: nil,
-                             archive: "archive/2026/11/\(packetID(number)).tar", sha256: nil, size: nil))
+        .packed(
+            LedgerPacket(
+                packetId: packetID(number), sender: AgencyCode("000.00.00.H53")!, codeNumber: "\(number)",
+                codeNotation: "QĐ-UBND", issuedDate: "2026-11-24", typeName: "Công văn", subject: "Thử",
+                priority: "thuong",
+                secrecy: nil, to: [AgencyCode("000.00.01.H53")!], files: ["a.pdf"], packedAt: nil,
+                archive: "archive/2026/11/\(packetID(number)).tar", sha256: nil, size: nil))
     }
 }

@@ -1,10 +1,11 @@
+import DurableIO
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
-import Foundation
-import Testing
-import TestSupport
 
 @Suite struct DurableTests {
     @Test func writeFileMakesTheFileWholeAndLeavesNoStagingFile() throws {
@@ -132,7 +133,8 @@ import TestSupport
 @Suite struct DirectoryTests {
     @Test func entriesKeepNamesThatAreNotUTF8() throws {
         let folder = TemporaryDirectory("lienthong-dir")
-        defer { try? FileSystem.removeTree(RawPath(folder.path)) }  // FileManager may not remove names that are not UTF-8
+        // FileManager may not remove names that are not UTF-8.
+        defer { try? FileSystem.removeTree(RawPath(folder.path)) }
         let latin1 = RawName([0x42, 0xE1, 0x6F, 0x20, 0x63, 0xE1, 0x6F])  // "Báo cáo" in Latin-1: not UTF-8
         let root = RawPath(folder.path)
         try Durable.writeUnsynced(at: folder.file("Kế hoạch.pdf"), bytes: [1, 2])

@@ -1,10 +1,11 @@
+import Foundation
+import Signing
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Signing
-import Testing
-import TestSupport
 
 /// Packets placed into an inbox from outside go through the same receiving check as local deliveries: a good one
 /// lands, is registered and acknowledged; each kind of damaged one is refused with its own reason, the sender is
@@ -14,13 +15,16 @@ import TestSupport
     static let recipient = "000.00.01.H53"
 
     /// A signer issued by the spool's demo CA (so the chain is trusted) with any validity.
-    func demoSigner(_ spool: OfficeSpool, code: String, from: Date, until: Date) throws -> (key: String, cert: String, certificate: Certificate) {
+    func demoSigner(_ spool: OfficeSpool, code: String, from: Date, until: Date) throws -> (
+        key: String, cert: String, certificate: Certificate
+    ) {
         let authority = CertificateAuthority(
             key: try PrivateKey.load(path: spool.root + "/state/demo-ca/ca-key.pem", passphrase: nil),
             certificate: try Certificate.load(path: spool.root + "/trust/ca/lienthong-demo-root-ca.pem")[0])
         let key = try PrivateKey.generate(.ecP256)
-        let certificate = try authority.issue(subject: DistinguishedName([("C", "VN"), ("O", "UBND"), ("UID", code), ("CN", "UBND")]),
-                                              subjectKey: key, validFrom: from, validUntil: until)
+        let certificate = try authority.issue(
+            subject: DistinguishedName([("C", "VN"), ("O", "UBND"), ("UID", code), ("CN", "UBND")]),
+            subjectKey: key, validFrom: from, validUntil: until)
         let stem = spool.directory.file("signer-\(UUID().uuidString.prefix(6))")
         try spool.directory.write((stem as NSString).lastPathComponent + ".key", try key.pem(), mode: 0o600)
         try spool.directory.write((stem as NSString).lastPathComponent + ".pem", certificate.pem)
@@ -32,19 +36,28 @@ import TestSupport
         let work = spool.directory
         let good = work.file("good.tar")
         let input = try PackInput.make(in: work, sidecar: Fixtures.sidecar(to: [Self.recipient]))
-        let packed = try input.pack(from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
-                                    cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: good)
+        let packed = try input.pack(
+            from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
+            cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: good)
         #expect(packed.status == 0, "\(packed.output)")
         let now = Date()
-        let expired = try demoSigner(spool, code: Self.sender, from: now.addingTimeInterval(-400 * 86_400), until: now.addingTimeInterval(-86_400))
-        let future = try demoSigner(spool, code: Self.sender, from: now.addingTimeInterval(86_400 * 30), until: now.addingTimeInterval(86_400 * 400))
-        let revoked = try demoSigner(spool, code: Self.sender, from: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(86_400 * 400))
+        let expired = try demoSigner(
+            spool, code: Self.sender, from: now.addingTimeInterval(-400 * 86_400),
+            until: now.addingTimeInterval(-86_400))
+        let future = try demoSigner(
+            spool, code: Self.sender, from: now.addingTimeInterval(86_400 * 30),
+            until: now.addingTimeInterval(86_400 * 400))
+        let revoked = try demoSigner(
+            spool, code: Self.sender, from: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(86_400 * 400)
+        )
         let authority = CertificateAuthority(
             key: try PrivateKey.load(path: spool.root + "/state/demo-ca/ca-key.pem", passphrase: nil),
             certificate: try Certificate.load(path: spool.root + "/trust/ca/lienthong-demo-root-ca.pem")[0])
-        let crl = try authority.revocationList(revoked: [(revoked.certificate, now.addingTimeInterval(-3600))],
-                                               thisUpdate: now.addingTimeInterval(-60), nextUpdate: now.addingTimeInterval(86_400))
-        try crl.pem.write(toFile: spool.root + "/trust/crl/lienthong-demo-root-ca.crl.pem", atomically: true, encoding: .utf8)
+        let crl = try authority.revocationList(
+            revoked: [(revoked.certificate, now.addingTimeInterval(-3600))],
+            thisUpdate: now.addingTimeInterval(-60), nextUpdate: now.addingTimeInterval(86_400))
+        try crl.pem.write(
+            toFile: spool.root + "/trust/crl/lienthong-demo-root-ca.crl.pem", atomically: true, encoding: .utf8)
         let roguePKI = try TestPKI(name: "Rogue CA")  // kept alive: its folder holds the rogue key
         let rogue = try roguePKI.signer(code: Self.sender, name: "UBND")
         let other = Self.other(spool)
@@ -58,9 +71,14 @@ import TestSupport
         try make("flipped.tar", "payload-changed", ["flip-payload", good, "OUT"])
         try make("edited.tar", "metadata-edited", ["edit-metadata", good, "OUT"])
         let second = work.file("second.tar")
-        #expect(try PackInput.make(in: work, sidecar: Fixtures.sidecar(to: [Self.recipient], number: "126"), label: "second")
-            .pack(from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
-                  cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: second).status == 0)
+        #expect(
+            try PackInput.make(
+                in: work, sidecar: Fixtures.sidecar(to: [Self.recipient], number: "126"), label: "second"
+            )
+            .pack(
+                from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
+                cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: second
+            ).status == 0)
         try make("swapped.tar", "signature-replaced", ["swap-signature", good, second, "OUT"])
         try make("rogue.tar", "untrusted-signer", ["resign", good, "OUT", rogue.keyPath, rogue.certificatePath])
         try make("impostor.tar", "signer-not-sender", ["resign", good, "OUT", other.key, other.cert])
@@ -86,14 +104,20 @@ import TestSupport
         let landed = spool.visible(inbox)
         #expect(landed.count == 1, "\(landed)")
         let id = try #require(landed.first)
-        #expect(Set(spool.visible(inbox + "/" + id)) == Set(["Quyết định 125.pdf", "Phụ lục 50% kinh phí.docx", "metadata.json",
-                                                               "metadata.json.p7s", "\(id).tar", "GIÁ TRỊ PHÁP LÝ.txt".precomposedStringWithCanonicalMapping]))
+        #expect(
+            Set(spool.visible(inbox + "/" + id))
+                == Set([
+                    "Quyết định 125.pdf", "Phụ lục 50% kinh phí.docx", "metadata.json",
+                    "metadata.json.p7s", "\(id).tar", "GIÁ TRỊ PHÁP LÝ.txt".precomposedStringWithCanonicalMapping,
+                ]))
         #expect(spool.archived()[id] != nil)
         let registered = spool.journal().filter { ($0["event"] as? String) == "registered" }
         #expect(registered.count == 1 && (registered.first?["number"] as? Int) == 1)
         let statusFolder = spool.root + "/agencies/\(Self.sender)/status"
         let statuses = spool.visible(statusFolder)
-        #expect(statuses.contains("\(id) \(Self.recipient) 01.xml") && statuses.contains("\(id) \(Self.recipient) 03.xml"), "\(statuses)")
+        #expect(
+            statuses.contains("\(id) \(Self.recipient) 01.xml") && statuses.contains("\(id) \(Self.recipient) 03.xml"),
+            "\(statuses)")
 
         // Every damaged one is in rejected/, with its own reason, and nothing of it anywhere else.
         let rejected = spool.rejected(Self.recipient)
@@ -117,15 +141,19 @@ import TestSupport
     @Test func theSamePacketPlacedTwiceIsReceivedOnce() throws {
         let spool = try OfficeSpool(label: "twice")
         let good = spool.directory.file("good.tar")
-        #expect(try PackInput.make(in: spool.directory, sidecar: Fixtures.sidecar(to: [Self.recipient]))
-            .pack(from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
-                  cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: good).status == 0)
+        #expect(
+            try PackInput.make(in: spool.directory, sidecar: Fixtures.sidecar(to: [Self.recipient]))
+                .pack(
+                    from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
+                    cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: good
+                ).status == 0)
         try FileManager.default.copyItem(atPath: good, toPath: spool.inbox(Self.recipient) + "/a.tar")
         #expect(try spool.once().status == 0)
         try FileManager.default.copyItem(atPath: good, toPath: spool.inbox(Self.recipient) + "/b.tar")
         #expect(try spool.once().status == 0)
         #expect(spool.visible(spool.inbox(Self.recipient)).count == 1)
-        let note = (try? String(contentsOfFile: spool.rejected(Self.recipient) + "/b.tar.reason.txt", encoding: .utf8)) ?? ""
+        let note =
+            (try? String(contentsOfFile: spool.rejected(Self.recipient) + "/b.tar.reason.txt", encoding: .utf8)) ?? ""
         #expect(note.contains("already-received") && note.contains("(số đến 1)"), "\(note)")
         #expect(note.contains("GÓI TIN ĐỂ RIÊNG") && note.contains("bản trùng"), "\(note)")
         // A copy is not the sender's fault: no refusal (02) goes back, and the document stays registered once.
@@ -139,17 +167,24 @@ import TestSupport
         let spool = try OfficeSpool(label: "misaddressed")
         let packet = spool.directory.file("for-02.tar")
         // Valid and signed, but addressed to 000.00.02.H53 only; a secret one, so opening it by mistake matters.
-        let sidecar = Fixtures.sidecar(to: ["000.00.02.H53"]).replacingOccurrences(of: "\"priority\"", with: "\"secrecy\": \"mat\", \"priority\"")
-        #expect(try PackInput.make(in: spool.directory, sidecar: sidecar)
-            .pack(from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
-                  cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: packet).status == 0)
+        let sidecar = Fixtures.sidecar(to: ["000.00.02.H53"]).replacingOccurrences(
+            of: "\"priority\"", with: "\"secrecy\": \"mat\", \"priority\"")
+        #expect(
+            try PackInput.make(in: spool.directory, sidecar: sidecar)
+                .pack(
+                    from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
+                    cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: packet
+                ).status == 0)
         try FileManager.default.copyItem(atPath: packet, toPath: spool.inbox(Self.recipient) + "/lạc.tar")
         #expect(try spool.once().status == 0)
         #expect(spool.visible(spool.inbox(Self.recipient)).isEmpty, "nothing extracted into the wrong inbox")
-        let note = (try? String(contentsOfFile: spool.rejected(Self.recipient) + "/lạc.tar.reason.txt", encoding: .utf8)) ?? ""
+        let note =
+            (try? String(contentsOfFile: spool.rejected(Self.recipient) + "/lạc.tar.reason.txt", encoding: .utf8)) ?? ""
         #expect(note.contains("code: not-addressed-here") && note.contains("không gửi cho cơ quan này"), "\(note)")
         #expect(spool.journal().filter { ($0["event"] as? String) == "registered" }.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: spool.root + "/agencies/\(Self.sender)/status"), "no status from a non-recipient")
+        #expect(
+            !FileManager.default.fileExists(atPath: spool.root + "/agencies/\(Self.sender)/status"),
+            "no status from a non-recipient")
     }
 
     /// Another demo agency's genuine key and certificate.

@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// What a careless clerk or a hostile file can put into an outbox. Each ends in rejected/ with its reason, or is
 /// processed correctly, and the daemon keeps running throughout.
@@ -22,7 +23,9 @@ import TestSupport
 
     func writeRaw(_ directory: String, _ name: [UInt8], _ bytes: [UInt8]) {
         let path = Array(directory.utf8) + [UInt8(ascii: "/")] + name + [0]
-        let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } }
+        let fd = path.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        }
         precondition(fd >= 0)
         _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
@@ -70,9 +73,13 @@ import TestSupport
         write(outbox + "/hỏng.pdf", OfficeSpool.pdf("broken"))
         write(outbox + "/hỏng.json", Array(#"{"codeNumber": "10", "to": [}"#.utf8))
         write(outbox + "/lớn.pdf", OfficeSpool.pdf("big sidecar"))
-        write(outbox + "/lớn.json", Array("{\"subject\": \"".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20) + Array("\"}".utf8))
+        write(
+            outbox + "/lớn.json",
+            Array("{\"subject\": \"".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20) + Array("\"}".utf8))
         write(outbox + "/sâu.pdf", OfficeSpool.pdf("deep"))
-        write(outbox + "/sâu.json", Array(String(repeating: "[", count: 10_000).utf8) + Array(String(repeating: "]", count: 10_000).utf8))
+        write(
+            outbox + "/sâu.json",
+            Array(String(repeating: "[", count: 10_000).utf8) + Array(String(repeating: "]", count: 10_000).utf8))
         write(outbox + "/lạ.pdf", OfficeSpool.pdf("unknown"))
         write(outbox + "/lạ.json", sidecar(11, to: ["999.99.99.Z99"]))
         write(outbox + "/tự gửi.pdf", OfficeSpool.pdf("self"))
@@ -82,21 +89,34 @@ import TestSupport
         write(outbox + "/tỷ lệ %0d.pdf", OfficeSpool.pdf("percent line break"))
         write(outbox + "/tỷ lệ %0d.json", sidecar(14))
         write(outbox + "/ngày sau.pdf", OfficeSpool.pdf("dated tomorrow"))
-        write(outbox + "/ngày sau.json", Array(Fixtures.sidecar(to: OfficeSpool.recipients, number: "13", issued: Fixtures.localDate(2)).utf8))
+        write(
+            outbox + "/ngày sau.json",
+            Array(Fixtures.sidecar(to: OfficeSpool.recipients, number: "13", issued: Fixtures.localDate(2)).utf8))
 
         let rejected = spool.rejected()
         let longReason = String(repeating: "d", count: 244) + ".reason.txt"
-        let expectedReasons = ["link.pdf.reason.txt", "link.json.reason.txt", "pipe.pdf.reason.txt", "empty.reason.txt", "dòng_mới.reason.txt", "CON.reason.txt",
-                               longReason, "hỏng.reason.txt", "lớn.reason.txt", "sâu.reason.txt",
-                               "lạ.reason.txt", "tự gửi.reason.txt", "trùng số.reason.txt", "ngày sau.reason.txt", "tỷ lệ %0d.reason.txt"]
+        let expectedReasons = [
+            "link.pdf.reason.txt", "link.json.reason.txt", "pipe.pdf.reason.txt", "empty.reason.txt",
+            "dòng_mới.reason.txt", "CON.reason.txt",
+            longReason, "hỏng.reason.txt", "lớn.reason.txt", "sâu.reason.txt",
+            "lạ.reason.txt", "tự gửi.reason.txt", "trùng số.reason.txt", "ngày sau.reason.txt", "tỷ lệ %0d.reason.txt",
+        ]
         let settled = spool.waitUntil(30) {
             let names = Set(spool.visible(rejected))
-            return expectedReasons.allSatisfy { names.contains($0) } && spool.archived().count == 3 && spool.visible(outbox).isEmpty
+            return expectedReasons.allSatisfy { names.contains($0) } && spool.archived().count == 3
+                && spool.visible(outbox).isEmpty
         }
-        #expect(settled, "rejected: \(spool.visible(rejected)); outbox: \(spool.visible(outbox)); archived: \(spool.archived().count)\n\(daemon.log)")
+        #expect(
+            settled,
+            "rejected: \(spool.visible(rejected)); outbox: \(spool.visible(outbox)); archived: \(spool.archived().count)\n\(daemon.log)"
+        )
 
-        func reason(_ name: String) -> String { (try? String(contentsOfFile: rejected + "/" + name, encoding: .utf8)) ?? "" }
-        #expect(reason("link.pdf.reason.txt").contains("liên kết") && reason("link.pdf.reason.txt").contains("not-a-regular-file"))
+        func reason(_ name: String) -> String {
+            (try? String(contentsOfFile: rejected + "/" + name, encoding: .utf8)) ?? ""
+        }
+        #expect(
+            reason("link.pdf.reason.txt").contains("liên kết")
+                && reason("link.pdf.reason.txt").contains("not-a-regular-file"))
         #expect(reason("link.json.reason.txt").contains("missing-document"))
         #expect(reason("pipe.pdf.reason.txt").contains("FIFO"))
         #expect(reason("empty.reason.txt").contains("empty-document"))
@@ -106,12 +126,14 @@ import TestSupport
         #expect(reason("hỏng.reason.txt").contains("dòng 1, cột 29"))
         #expect(reason("lớn.reason.txt").contains("quá lớn"))
         #expect(reason("sâu.reason.txt").contains("lồng nhau quá 64 cấp"))
-        #expect(reason("lạ.reason.txt").contains("999.99.99.Z99") && reason("lạ.reason.txt").contains("recipient-unknown"))
+        #expect(
+            reason("lạ.reason.txt").contains("999.99.99.Z99") && reason("lạ.reason.txt").contains("recipient-unknown"))
         #expect(reason("tự gửi.reason.txt").contains("recipient-is-sender"))
         #expect(reason("trùng số.reason.txt").contains("number-already-used"))
         #expect(reason("ngày sau.reason.txt").contains("issued-in-future"))
-        #expect(reason("tỷ lệ %0d.reason.txt").contains("%0d") && reason("tỷ lệ %0d.reason.txt").contains("bad-file-name"),
-                "\(reason("tỷ lệ %0d.reason.txt"))")
+        #expect(
+            reason("tỷ lệ %0d.reason.txt").contains("%0d") && reason("tỷ lệ %0d.reason.txt").contains("bad-file-name"),
+            "\(reason("tỷ lệ %0d.reason.txt"))")
         // Everything rejected is there untouched, beside its reason.
         #expect(FileSystemFacts.isSymlink(rejected + "/link.pdf") && FileSystemFacts.isFIFO(rejected + "/pipe.pdf"))
         #expect(FileManager.default.fileExists(atPath: rejected + "/dòng\nmới.pdf"))
@@ -122,27 +144,39 @@ import TestSupport
         }
         let invalidUTF8 = spool.visible(rejected).filter { $0.hasSuffix("A.reason.txt") }
         #expect(invalidUTF8.count == 1 && reason(invalidUTF8[0]).contains("UTF-8"), "\(spool.visible(rejected))")
-        #expect(Set(try rawNames(rejected)).isSuperset(of: [[0xFF, 0xFE, 0x41] + Array(".pdf".utf8), [0xFF, 0xFE, 0x41] + Array(".json".utf8)]))
+        #expect(
+            Set(try rawNames(rejected)).isSuperset(of: [
+                [0xFF, 0xFE, 0x41] + Array(".pdf".utf8), [0xFF, 0xFE, 0x41] + Array(".json".utf8),
+            ]))
         // The secret behind the link was never packed.
         for (id, _) in spool.archived() {
-            let tar = try Data(contentsOf: URL(fileURLWithPath: spool.root + "/archive/\(id.prefix(4))/\(id.dropFirst(4).prefix(2))/\(id).tar"))
+            let tar = try Data(
+                contentsOf: URL(
+                    fileURLWithPath: spool.root + "/archive/\(id.prefix(4))/\(id.dropFirst(4).prefix(2))/\(id).tar"))
             #expect(tar.range(of: Data("TOP SECRET".utf8)) == nil)
         }
         // Processed correctly: "..", NFD (sent with an NFC name), the 255-byte name inside a folder.
-        let names = spool.archived().values.flatMap { ($0["files"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } }
-        #expect(Set(names) == Set(["báo cáo..pdf", "Quyết định.pdf".precomposedStringWithCanonicalMapping, "\(long).pdf"]), "\(names)")
+        let names = spool.archived().values.flatMap {
+            ($0["files"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        }
+        #expect(
+            Set(names) == Set(["báo cáo..pdf", "Quyết định.pdf".precomposedStringWithCanonicalMapping, "\(long).pdf"]),
+            "\(names)")
 
         // The daemon is still running and still delivers.
         #expect(daemon.poll() == nil, "\(daemon.log)")
         write(outbox + "/sau cùng.pdf", OfficeSpool.pdf("after"))
-        try good.replacingOccurrences(of: "\"1\"", with: "\"99\"").write(toFile: outbox + "/sau cùng.json", atomically: false, encoding: .utf8)
+        try good.replacingOccurrences(of: "\"1\"", with: "\"99\"").write(
+            toFile: outbox + "/sau cùng.json", atomically: false, encoding: .utf8)
         #expect(spool.waitUntil(20) { spool.archived().count == 4 }, "\(daemon.log)")
         daemon.send(SIGTERM)
         #expect(daemon.wait(timeout: 20) == 0, "\(daemon.log)")
         #expect(try spool.verifyJournal().status == 0)
     }
 
-    @Test(.enabled(if: Disk.freeForTemporaryFiles > 8 << 30, "needs 8 GiB free for a 2 GiB document archived and delivered"))
+    @Test(
+        .enabled(
+            if: Disk.freeForTemporaryFiles > 8 << 30, "needs 8 GiB free for a 2 GiB document archived and delivered"))
     func aTwoGiBDocumentIsDelivered() throws {
         let spool = try OfficeSpool(label: "huge")
         let document = spool.outbox() + "/Bản đồ.tif"
@@ -150,7 +184,8 @@ import TestSupport
         #expect(ftruncate(fd, off_t(2) << 30) == 0)
         _ = pwrite(fd, "II*\0", 4, 0)
         close(fd)
-        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "2").write(toFile: spool.outbox() + "/Bản đồ.json", atomically: true, encoding: .utf8)
+        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "2").write(
+            toFile: spool.outbox() + "/Bản đồ.json", atomically: true, encoding: .utf8)
         let result = try spool.once()
         #expect(result.status == 0, "\(result.output)")
         #expect(result.maxResidentBytes < 128 << 20, "peak RSS \(result.maxResidentBytes >> 20) MiB")

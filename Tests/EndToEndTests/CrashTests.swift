@@ -1,10 +1,11 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Synchronization
-import Testing
-import TestSupport
 
 /// The daemon is killed with SIGKILL at random moments while 1,000 documents stream into the outboxes, and
 /// restarted each time. Afterwards every input is exactly one archived packet and exactly one delivery per
@@ -51,17 +52,23 @@ import TestSupport
         #expect(kills >= 20)
         let archivedAll = spool.waitUntil(120) {
             spool.archived().count >= Self.documents
-                && Self.agencies.allSatisfy { spool.visible(spool.outbox($0)).isEmpty && spool.visible(spool.sent($0)).count == Self.documents / 4 }
+                && Self.agencies.allSatisfy {
+                    spool.visible(spool.outbox($0)).isEmpty && spool.visible(spool.sent($0)).count == Self.documents / 4
+                }
         }
         daemon.send(SIGTERM)
         #expect(daemon.wait(timeout: 30) == 0, "\(daemon.log)")
-        #expect(archivedAll, "archived \(spool.archived().count) of \(fed.load(ordering: .relaxed)) after \(kills) kills\n\(daemon.log.suffix(3000))")
+        #expect(
+            archivedAll,
+            "archived \(spool.archived().count) of \(fed.load(ordering: .relaxed)) after \(kills) kills\n\(daemon.log.suffix(3000))"
+        )
 
         // Exactly one packet per input.
         let archived = spool.archived()
         var byNumber: [String: [String]] = [:]
         for (id, metadata) in archived {
-            let key = "\((metadata["from"] as? [String: Any])?["organId"] as? String ?? "")/\(metadata["codeNumber"] as? String ?? "")"
+            let key =
+                "\((metadata["from"] as? [String: Any])?["organId"] as? String ?? "")/\(metadata["codeNumber"] as? String ?? "")"
             byNumber[key, default: []].append(id)
         }
         #expect(archived.count == Self.documents, "\(archived.count) packets for \(Self.documents) inputs")
@@ -75,9 +82,15 @@ import TestSupport
                 deliveries += 1
                 let metadata = try #require(archived[folder], "an inbox folder \(folder) with no archived packet")
                 #expect((metadata["to"] as? [String])?.contains(agency) == true)
-                let files = (try? FileManager.default.contentsOfDirectory(atPath: spool.inbox(agency) + "/" + folder)) ?? []
-                #expect(files.sorted() == [folder + ".tar", "metadata.json", "metadata.json.p7s", "GIÁ TRỊ PHÁP LÝ.txt".precomposedStringWithCanonicalMapping,
-                                           "\((metadata["files"] as? [[String: Any]])?.first?["name"] as? String ?? "")"].sorted(), "\(files)")
+                let files =
+                    (try? FileManager.default.contentsOfDirectory(atPath: spool.inbox(agency) + "/" + folder)) ?? []
+                #expect(
+                    files.sorted()
+                        == [
+                            folder + ".tar", "metadata.json", "metadata.json.p7s",
+                            "GIÁ TRỊ PHÁP LÝ.txt".precomposedStringWithCanonicalMapping,
+                            "\((metadata["files"] as? [[String: Any]])?.first?["name"] as? String ?? "")",
+                        ].sorted(), "\(files)")
             }
             #expect(spool.visible(spool.rejected(agency)).isEmpty, "\(spool.visible(spool.rejected(agency)))")
             let staging = spool.inbox(agency) + "/.lienthong/staging"
@@ -91,7 +104,9 @@ import TestSupport
         for year in spool.visible(archive) {
             for month in spool.visible(archive + "/" + year) {
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: archive + "/\(year)/\(month)")) ?? []
-                #expect(files.allSatisfy { ($0.hasSuffix(".tar") || $0.hasSuffix(".json")) && !$0.hasPrefix(".") }, "\(files.filter { !$0.hasSuffix(".tar") && !$0.hasSuffix(".json") })")
+                #expect(
+                    files.allSatisfy { ($0.hasSuffix(".tar") || $0.hasSuffix(".json")) && !$0.hasPrefix(".") },
+                    "\(files.filter { !$0.hasSuffix(".tar") && !$0.hasSuffix(".json") })")
                 #expect(files.count == 2 * files.filter { $0.hasSuffix(".tar") }.count)
             }
         }
@@ -102,7 +117,9 @@ import TestSupport
         #expect(verified.status == 0, "\(verified.output)")
         let records = spool.journal()
         let packed = records.filter { ($0["event"] as? String) == "packed" }.compactMap { $0["packetId"] as? String }
-        let delivered = records.filter { ($0["event"] as? String) == "delivered" }.map { "\($0["packetId"] ?? "")>\($0["recipient"] ?? "")" }
+        let delivered = records.filter { ($0["event"] as? String) == "delivered" }.map {
+            "\($0["packetId"] ?? "")>\($0["recipient"] ?? "")"
+        }
         #expect(packed.count == Self.documents && Set(packed).count == Self.documents)
         #expect(delivered.count == 2 * Self.documents && Set(delivered).count == 2 * Self.documents)
         // Arrival numbers: each delivery registered once, numbered 1…n at each recipient without gaps or repeats.
@@ -110,22 +127,32 @@ import TestSupport
         #expect(Set(registered.map { "\($0["packetId"] ?? "")>\($0["recipient"] ?? "")" }).count == registered.count)
         #expect(registered.count == 2 * Self.documents)
         for agency in Self.agencies {
-            let numbers = registered.filter { ($0["recipient"] as? String) == agency }.compactMap { $0["number"] as? Int }
+            let numbers = registered.filter { ($0["recipient"] as? String) == agency }.compactMap {
+                $0["number"] as? Int
+            }
             #expect(numbers.sorted() == Array(1...max(1, numbers.count)), "\(agency): \(numbers.sorted().prefix(20))…")
         }
-        let completed = records.filter { ($0["event"] as? String) == "completed" }.compactMap { $0["packetId"] as? String }
+        let completed = records.filter { ($0["event"] as? String) == "completed" }.compactMap {
+            $0["packetId"] as? String
+        }
         #expect(completed.count == Self.documents && Set(completed).count == Self.documents)
 
         // A sample of delivered packets verifies against the spool's registry.
         for id in archived.keys.sorted().prefix(12) {
             let recipient = (archived[id]?["to"] as? [String])?.first ?? ""
-            let result = try CLI.lienthong(["verify", spool.inbox(recipient) + "/\(id)/\(id).tar", "--spool", spool.root])
+            let result = try CLI.lienthong([
+                "verify", spool.inbox(recipient) + "/\(id)/\(id).tar", "--spool", spool.root,
+            ])
             #expect(result.status == 0, "\(result.output)")
         }
-        let logs = (0...kills).map { (try? String(contentsOfFile: spool.directory.file("run-\($0).log"), encoding: .utf8)) ?? "" }
+        let logs = (0...kills).map {
+            (try? String(contentsOfFile: spool.directory.file("run-\($0).log"), encoding: .utf8)) ?? ""
+        }
         let recovered = logs.map { $0.components(separatedBy: "recovering an unfinished claim").count - 1 }.reduce(0, +)
         #expect(recovered > 0, "no kill ever interrupted a claim: the test did not test recovery")
-        print("crash test: \(kills) SIGKILLs, \(recovered) interrupted claims recovered, \(archived.count) packets, \(deliveries) deliveries, \(records.count) journal records")
+        print(
+            "crash test: \(kills) SIGKILLs, \(recovered) interrupted claims recovered, \(archived.count) packets, \(deliveries) deliveries, \(records.count) journal records"
+        )
     }
 }
 
@@ -141,16 +168,19 @@ import TestSupport
             let (sender, to) = CrashTests.route(index)
             let name = String(format: "đôi-%03d", index)
             try Data(OfficeSpool.pdf(name)).write(to: URL(fileURLWithPath: spool.outbox(sender) + "/\(name).pdf"))
-            try Fixtures.sidecar(to: to, number: "\(index + 1)").write(toFile: spool.outbox(sender) + "/\(name).json", atomically: false, encoding: .utf8)
+            try Fixtures.sidecar(to: to, number: "\(index + 1)").write(
+                toFile: spool.outbox(sender) + "/\(name).json", atomically: false, encoding: .utf8)
             if index % 20 == 0 { usleep(50_000) }
         }
         let done = spool.waitUntil(60) {
-            spool.archived().count >= count && CrashTests.agencies.allSatisfy { spool.visible(spool.sent($0)).count == count / 4 }
+            spool.archived().count >= count
+                && CrashTests.agencies.allSatisfy { spool.visible(spool.sent($0)).count == count / 4 }
         }
         first.send(SIGTERM)
         second.send(SIGTERM)
         let statuses = (first.wait(timeout: 30), second.wait(timeout: 30))
-        #expect(statuses.0 == 0 && statuses.1 == 0, "\(statuses)\n\(first.log.suffix(1500))\n\(second.log.suffix(1500))")
+        #expect(
+            statuses.0 == 0 && statuses.1 == 0, "\(statuses)\n\(first.log.suffix(1500))\n\(second.log.suffix(1500))")
         #expect(done, "archived \(spool.archived().count)\n\(first.log.suffix(2000))\n\(second.log.suffix(2000))")
         #expect(spool.archived().count == count)
         let deliveries = CrashTests.agencies.map { spool.visible(spool.inbox($0)).count }.reduce(0, +)
@@ -160,6 +190,8 @@ import TestSupport
         #expect(packed.count == count && Set(packed).count == count)
         #expect(try spool.verifyJournal().status == 0)
         // Both did some of the work.
-        #expect(first.log.contains("packed") && second.log.contains("packed"), "one daemon did everything; the test proves little")
+        #expect(
+            first.log.contains("packed") && second.log.contains("packed"),
+            "one daemon did everything; the test proves little")
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// The running daemon, under inotify and under polling: the same drops give the same results, a slow copy is
 /// never taken half-written, an agency added while it runs is served, SIGTERM stops it cleanly.
@@ -39,7 +40,8 @@ import TestSupport
         let daemon = try spool.start()
         let outbox = spool.outbox()
         // The sidecar first, as a clerk who prepared it in advance would.
-        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "1").write(toFile: outbox + "/chậm.json", atomically: true, encoding: .utf8)
+        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "1").write(
+            toFile: outbox + "/chậm.json", atomically: true, encoding: .utf8)
         let full = OfficeSpool.pdf("slow", size: 400_000)
         let fd = open(outbox + "/chậm.pdf", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let pieces = 12
@@ -63,7 +65,8 @@ import TestSupport
         let spool = try OfficeSpool(mode: "inotify", settle: "300ms", label: "open-writer")
         let daemon = try spool.start()
         let outbox = spool.outbox()
-        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "1").write(toFile: outbox + "/mở.json", atomically: true, encoding: .utf8)
+        try Fixtures.sidecar(to: ["000.00.01.H53"], number: "1").write(
+            toFile: outbox + "/mở.json", atomically: true, encoding: .utf8)
         let full = OfficeSpool.pdf("open writer", size: 100_000)
         let fd = open(outbox + "/mở.pdf", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         _ = full.prefix(50_000).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -107,10 +110,12 @@ import TestSupport
         let spool = try OfficeSpool(label: "share")
         let share = spool.directory.file("mnt/snv-inbox")
         let config = spool.root + "/agencies/000.00.02.H53/agency.yaml"
-        try (try String(contentsOfFile: config, encoding: .utf8) + "inbox: \(share)\n").write(toFile: config, atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: config, encoding: .utf8) + "inbox: \(share)\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
         let daemon = try spool.start()
         try spool.drop("chờ", number: "1")
-        #expect(spool.waitUntil(20) { spool.archived().count == 1 && !spool.visible(spool.inbox("000.00.01.H53")).isEmpty })
+        #expect(
+            spool.waitUntil(20) { spool.archived().count == 1 && !spool.visible(spool.inbox("000.00.01.H53")).isEmpty })
         usleep(1_000_000)
         #expect(!FileManager.default.fileExists(atPath: share), "the office created a configured inbox")
         #expect(spool.visible(spool.sent()).isEmpty, "filed as sent before every delivery")

@@ -1,10 +1,11 @@
+import Foundation
+import Signing
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Signing
-import Testing
-import TestSupport
 
 /// `lienthong doctor` on a real spool: healthy after `init --demo`; every seeded problem on its own line.
 @Suite struct DoctorCommandTests {
@@ -19,7 +20,10 @@ import TestSupport
         let json = try CLI.lienthong(["doctor", "--spool", root, "--json"])
         let checks = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(checks.allSatisfy { $0["severity"] as? String != "error" })
-        #expect(Set(checks.compactMap { $0["code"] as? String }).isSuperset(of: ["state-mode", "key-mode", "certificate", "crl", "disk-space"]))
+        #expect(
+            Set(checks.compactMap { $0["code"] as? String }).isSuperset(of: [
+                "state-mode", "key-mode", "certificate", "crl", "disk-space",
+            ]))
     }
 
     @Test func usageAndNotASpoolExitWith2() throws {
@@ -41,11 +45,16 @@ import TestSupport
         try #require(newlines.count >= 3)
         // One byte of line 2 changed (a digit of its time's milliseconds): line 3 no longer carries line 2's SHA-256.
         let line2 = String(decoding: journal[(newlines[0] + 1)..<newlines[1]], as: UTF8.self)
-        let at = try #require(line2.range(of: "\"at\":\"")).upperBound.utf16Offset(in: line2) + 21  // a digit of the milliseconds
-        journal[newlines[0] + 1 + at] = journal[newlines[0] + 1 + at] == UInt8(ascii: "7") ? UInt8(ascii: "8") : UInt8(ascii: "7")
+        // A digit of the milliseconds.
+        let at = try #require(line2.range(of: "\"at\":\"")).upperBound.utf16Offset(in: line2) + 21
+        journal[newlines[0] + 1 + at] =
+            journal[newlines[0] + 1 + at] == UInt8(ascii: "7") ? UInt8(ascii: "8") : UInt8(ascii: "7")
         try Data(journal).write(to: URL(fileURLWithPath: journalPath))
 
-        var expected = ["key-mode", "certificate-expired", "certificate-expiring", "crl-expired", "inbox-missing", "journal-chain-broken"]
+        var expected = [
+            "key-mode", "certificate-expired", "certificate-expiring", "crl-expired", "inbox-missing",
+            "journal-chain-broken",
+        ]
         // A key readable by everyone.
         chmod(root + "/state/keys/000.00.00.H53.pem", 0o644)
         // An expired and an expiring certificate, issued by the demo CA.
@@ -53,21 +62,28 @@ import TestSupport
             key: try PrivateKey.load(path: root + "/state/demo-ca/ca-key.pem", passphrase: nil),
             certificate: try #require(try Certificate.load(path: root + "/trust/ca/lienthong-demo-root-ca.pem").first))
         let now = Date()
-        for (code, until) in [("000.00.02.H53", now.addingTimeInterval(-86_400)), ("000.00.03.H53", now.addingTimeInterval(10 * 86_400))] {
+        for (code, until) in [
+            ("000.00.02.H53", now.addingTimeInterval(-86_400)), ("000.00.03.H53", now.addingTimeInterval(10 * 86_400)),
+        ] {
             let key = try PrivateKey.generate(.ecP256)
             let certificate = try authority.issue(
-                subject: DistinguishedName([("C", "VN"), ("O", "Thử nghiệm"), ("UID", code), ("CN", "Thử nghiệm \(code)")]),
+                subject: DistinguishedName([
+                    ("C", "VN"), ("O", "Thử nghiệm"), ("UID", code), ("CN", "Thử nghiệm \(code)"),
+                ]),
                 subjectKey: key, validFrom: now.addingTimeInterval(-400 * 86_400), validUntil: until)
             try Data(try key.pem()).write(to: URL(fileURLWithPath: root + "/state/keys/\(code).pem"))
             chmod(root + "/state/keys/\(code).pem", 0o600)
-            try certificate.pem.write(toFile: root + "/agencies/\(code)/certificate.pem", atomically: true, encoding: .utf8)
+            try certificate.pem.write(
+                toFile: root + "/agencies/\(code)/certificate.pem", atomically: true, encoding: .utf8)
         }
         // A revocation list past its nextUpdate.
-        let stale = try authority.revocationList(revoked: [], thisUpdate: now.addingTimeInterval(-30 * 86_400),
-                                                 nextUpdate: now.addingTimeInterval(-86_400))
+        let stale = try authority.revocationList(
+            revoked: [], thisUpdate: now.addingTimeInterval(-30 * 86_400),
+            nextUpdate: now.addingTimeInterval(-86_400))
         try stale.pem.write(toFile: root + "/trust/crl/stale.crl.pem", atomically: true, encoding: .utf8)
         // An inbox on a share that is not mounted.
-        try appendLine("inbox: \(spool.directory.file("mnt/vp/inbox"))", to: root + "/agencies/000.00.00.H53/agency.yaml")
+        try appendLine(
+            "inbox: \(spool.directory.file("mnt/vp/inbox"))", to: root + "/agencies/000.00.00.H53/agency.yaml")
 
         // A read-only inbox and a nearly full disk need mounts (tmpfs); unmounted whatever happens.
         var mounted: [String] = []
@@ -82,7 +98,9 @@ import TestSupport
             try appendLine("inbox: \(readOnly)", to: root + "/agencies/000.00.01.H53/agency.yaml")
             expected.append("inbox-read-only")
         } else {
-            print("doctor: SKIPPED the read-only inbox case: mounting a tmpfs is not permitted here (\(roMount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            print(
+                "doctor: SKIPPED the read-only inbox case: mounting a tmpfs is not permitted here (\(roMount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))"
+            )
         }
         let smallMount = try ProcessRunner.run("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", small])
         if smallMount.status == 0 {
@@ -95,12 +113,15 @@ import TestSupport
             try office.write(toFile: root + "/office.yaml", atomically: true, encoding: .utf8)
             expected.append("disk-space-low")
         } else {
-            print("doctor: SKIPPED the nearly full disk case: mounting a tmpfs is not permitted here (\(smallMount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            print(
+                "doctor: SKIPPED the nearly full disk case: mounting a tmpfs is not permitted here (\(smallMount.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))"
+            )
         }
 
         // A broken override of the incident report: a section opened on line 2 and never closed.
         try FileManager.default.createDirectory(atPath: root + "/templates", withIntermediateDirectories: true)
-        try "<h1>Biên bản</h1>\n{{#incident}}\n".write(toFile: root + "/templates/incident-report.html.mustache", atomically: true, encoding: .utf8)
+        try "<h1>Biên bản</h1>\n{{#incident}}\n".write(
+            toFile: root + "/templates/incident-report.html.mustache", atomically: true, encoding: .utf8)
         expected.append("template-invalid")
 
         let before = try listing(root + "/state")
@@ -111,14 +132,25 @@ import TestSupport
             let matching = lines.filter { $0.contains("[\(code)]") }
             #expect(!matching.isEmpty, "no line for \(code) in:\n\(result.stdout)")
         }
-        #expect(lines.contains { $0.contains("[journal-chain-broken]") && $0.contains("journal.jsonl:3") && $0.contains("dòng 2") })
-        #expect(lines.contains { $0.hasPrefix("LỖI/ERROR [key-mode] state/keys/000.00.00.H53.pem") && $0.contains("chmod 600") })
-        #expect(lines.contains { $0.hasPrefix("CẢNH BÁO/WARNING [certificate-expiring]") && $0.contains("000.00.03.H53") })
-        #expect(lines.contains { $0.contains("[template-invalid]") && $0.contains("templates/incident-report.html.mustache:") })
+        #expect(
+            lines.contains {
+                $0.contains("[journal-chain-broken]") && $0.contains("journal.jsonl:3") && $0.contains("dòng 2")
+            })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("LỖI/ERROR [key-mode] state/keys/000.00.00.H53.pem") && $0.contains("chmod 600")
+            })
+        #expect(
+            lines.contains { $0.hasPrefix("CẢNH BÁO/WARNING [certificate-expiring]") && $0.contains("000.00.03.H53") })
+        #expect(
+            lines.contains {
+                $0.contains("[template-invalid]") && $0.contains("templates/incident-report.html.mustache:")
+            })
 
         let json = try CLI.lienthong(["doctor", "--spool", root, "--json"])
         #expect(json.status == 1)
-        let checks = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json.output)")
+        let checks = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json.output)")
         let codes = Set(checks.compactMap { $0["code"] as? String })
         for code in expected { #expect(codes.contains(code), "\(code) missing from --json") }
         for check in checks {

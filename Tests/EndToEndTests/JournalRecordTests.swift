@@ -1,7 +1,7 @@
 import Foundation
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 12: a journal record of a kind no release writes, or without a field its kind needs, is never skipped:
 /// `lienthong index rebuild` refuses the journal, naming the line, even though its hash chain holds.
@@ -16,28 +16,35 @@ import TestSupport
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n").map(String.init)
         let last = try #require(lines.last)
-        let line = #"{"seq":\#(lines.count + 1),"at":"2026-11-24T10:00:00.000+07:00","event":"\#(kind)",\#(fields)"prev":"\#(SHA256Hasher.hex(of: Array(last.utf8)))"}"#
+        let line =
+            #"{"seq":\#(lines.count + 1),"at":"2026-11-24T10:00:00.000+07:00","event":"\#(kind)",\#(fields)"prev":"\#(SHA256Hasher.hex(of: Array(last.utf8)))"}"#
         try (text + line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return (spool, lines.count + 1)
     }
 
     @Test func anUnknownRecordKindFailsTheRebuildNamingItsLine() throws {
-        let (spool, line) = try spool(appending: "shipped", #""packetId":"20261124-030000-001-ABCDEFGHJK","#, label: "unknown-kind")
+        let (spool, line) = try spool(
+            appending: "shipped", #""packetId":"20261124-030000-001-ABCDEFGHJK","#, label: "unknown-kind")
         let rebuilt = try CLI.lienthong(["index", "rebuild", "--spool", spool.root])
         #expect(rebuilt.status != 0, "\(rebuilt.output)")
-        #expect(rebuilt.stderr.contains("journal line \(line) ") && rebuilt.stderr.contains("unknown record kind \"shipped\""),
-                "\(rebuilt.output)")
+        #expect(
+            rebuilt.stderr.contains("journal line \(line) ")
+                && rebuilt.stderr.contains("unknown record kind \"shipped\""),
+            "\(rebuilt.output)")
         let verified = try spool.verifyJournal()
         #expect(verified.status != 0 && verified.stderr.contains("journal line \(line) "), "\(verified.output)")
     }
 
     @Test func aRecordWithoutARequiredFieldFailsTheRebuildNamingItsLine() throws {
-        let (spool, line) = try spool(appending: "delivered",
-                                      #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","#,
-                                      label: "missing-field")
+        let (spool, line) = try spool(
+            appending: "delivered",
+            #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","#,
+            label: "missing-field")
         let rebuilt = try CLI.lienthong(["index", "rebuild", "--spool", spool.root])
         #expect(rebuilt.status != 0, "\(rebuilt.output)")
-        #expect(rebuilt.stderr.contains("journal line \(line) ") && rebuilt.stderr.contains("\"delivered\" record's field \"path\" is missing"),
-                "\(rebuilt.output)")
+        #expect(
+            rebuilt.stderr.contains("journal line \(line) ")
+                && rebuilt.stderr.contains("\"delivered\" record's field \"path\" is missing"),
+            "\(rebuilt.output)")
     }
 }

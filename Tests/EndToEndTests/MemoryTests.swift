@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// Streaming: packing and verifying a 2 GiB document keeps the process under 64 MiB of resident memory.
 /// The document is a sparse file, so the test needs 2 GiB of free disk for the packet only.
@@ -28,14 +29,18 @@ import TestSupport
         let sidecar = try directory.write("map.json", Fixtures.sidecar())
         let packet = directory.file("P.tar")
 
-        let packed = try CLI.lienthong(["pack", document, "--metadata", sidecar, "--from", code, "--key", sender.keyPath,
-                                        "--cert", sender.certificatePath, "-o", packet])
+        let packed = try CLI.lienthong([
+            "pack", document, "--metadata", sidecar, "--from", code, "--key", sender.keyPath,
+            "--cert", sender.certificatePath, "-o", packet,
+        ])
         #expect(packed.status == 0, "\(packed.output)")
         #expect(packed.maxResidentBytes < Self.limit, "pack peak RSS \(packed.maxResidentBytes >> 20) MiB")
 
         let verified = try CLI.lienthong(["verify", packet, "--trust", pki.rootPath])
         #expect(verified.status == 0, "\(verified.output)")
         #expect(verified.maxResidentBytes < Self.limit, "verify peak RSS \(verified.maxResidentBytes >> 20) MiB")
-        print("2 GiB document: pack \(packed.maxResidentBytes >> 20) MiB peak RSS in \(String(format: "%.1f", packed.seconds)) s; verify \(verified.maxResidentBytes >> 20) MiB in \(String(format: "%.1f", verified.seconds)) s")
+        print(
+            "2 GiB document: pack \(packed.maxResidentBytes >> 20) MiB peak RSS in \(String(format: "%.1f", packed.seconds)) s; verify \(verified.maxResidentBytes >> 20) MiB in \(String(format: "%.1f", verified.seconds)) s"
+        )
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// `metrics: { listen: HOST:PORT }` on the real binary: `GET /metrics`, read by prometheus_client's own parser
 /// (Tests/Tools/read_metrics.py), says what the journal says, and its route gauges follow a recipient's inbox share
@@ -37,16 +38,21 @@ import TestSupport
     }
 
     static func fetch(_ port: Int) throws -> Page {
-        let result = try ProcessRunner.run("python3", [Project.file("Tests/Tools/read_metrics.py"), "http://127.0.0.1:\(port)/metrics"])
-        guard result.status == 0, let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+        let result = try ProcessRunner.run(
+            "python3", [Project.file("Tests/Tools/read_metrics.py"), "http://127.0.0.1:\(port)/metrics"])
+        guard result.status == 0,
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        else {
             throw ProcessError.failed("read_metrics.py", result)
         }
         let samples = (json["samples"] as? [[String: Any]] ?? []).map {
-            Sample(name: $0["name"] as? String ?? "", labels: $0["labels"] as? [String: String] ?? [:],
-                   value: ($0["value"] as? NSNumber)?.doubleValue ?? .nan)
+            Sample(
+                name: $0["name"] as? String ?? "", labels: $0["labels"] as? [String: String] ?? [:],
+                value: ($0["value"] as? NSNumber)?.doubleValue ?? .nan)
         }
-        return Page(contentType: json["contentType"] as? String ?? "", families: json["families"] as? [String: String] ?? [:],
-                    samples: samples)
+        return Page(
+            contentType: json["contentType"] as? String ?? "", families: json["families"] as? [String: String] ?? [:],
+            samples: samples)
     }
 
     /// The journal records of the daemon's run (from its `started` record on).
@@ -57,7 +63,9 @@ import TestSupport
     }
 
     static func count(_ records: [[String: Any]], _ kind: String, by field: String) -> [String: Double] {
-        records.filter { ($0["event"] as? String) == kind }.reduce(into: [:]) { $0[$1[field] as? String ?? "", default: 0] += 1 }
+        records.filter { ($0["event"] as? String) == kind }.reduce(into: [:]) {
+            $0[$1[field] as? String ?? "", default: 0] += 1
+        }
     }
 
     /// Where the counters and the journal of this run must agree; empty when they do.
@@ -69,20 +77,26 @@ import TestSupport
                 found.append("\(name){\(key)}: /metrics \(metric[key] ?? 0), journal \(records[key] ?? 0)")
             }
         }
-        compare("lienthong_journal_records_total", page.values("lienthong_journal_records_total", by: "kind"),
-                journal.reduce(into: [:]) { $0[$1["event"] as? String ?? "", default: 0] += 1 })
-        compare("lienthong_packets_packed_total", page.values("lienthong_packets_packed_total", by: "agency"), count(journal, "packed", by: "sender"))
-        compare("lienthong_packets_delivered_total", page.values("lienthong_packets_delivered_total", by: "agency"),
-                count(journal, "delivered", by: "recipient"))
-        compare("lienthong_packets_refused_total", page.values("lienthong_packets_refused_total", by: "agency"),
-                count(journal, "refused", by: "recipient"))
+        compare(
+            "lienthong_journal_records_total", page.values("lienthong_journal_records_total", by: "kind"),
+            journal.reduce(into: [:]) { $0[$1["event"] as? String ?? "", default: 0] += 1 })
+        compare(
+            "lienthong_packets_packed_total", page.values("lienthong_packets_packed_total", by: "agency"),
+            count(journal, "packed", by: "sender"))
+        compare(
+            "lienthong_packets_delivered_total", page.values("lienthong_packets_delivered_total", by: "agency"),
+            count(journal, "delivered", by: "recipient"))
+        compare(
+            "lienthong_packets_refused_total", page.values("lienthong_packets_refused_total", by: "agency"),
+            count(journal, "refused", by: "recipient"))
         var rejected: [String: Double] = [:]
         for record in journal where (record["event"] as? String) == "rejected" {
             rejected["\(record["agency"] as? String ?? "") \(record["reason"] as? String ?? "")", default: 0] += 1
         }
         var rejectedMetric: [String: Double] = [:]
         for sample in page.samples where sample.name == "lienthong_drops_rejected_total" {
-            rejectedMetric["\(sample.labels["agency"] ?? "") \(sample.labels["reason"] ?? "")", default: 0] += sample.value
+            rejectedMetric["\(sample.labels["agency"] ?? "") \(sample.labels["reason"] ?? "")", default: 0] +=
+                sample.value
         }
         compare("lienthong_drops_rejected_total", rejectedMetric, rejected)
         return found
@@ -106,10 +120,12 @@ import TestSupport
         for number in 1...3 { try spool.drop("văn bản \(number)", number: "\(number)") }
         try Data(OfficeSpool.pdf("hỏng")).write(to: URL(fileURLWithPath: spool.outbox() + "/hỏng.pdf"))
         try "{ \"codeNumber\": ".write(toFile: spool.outbox() + "/hỏng.json", atomically: false, encoding: .utf8)
-        #expect(spool.waitUntil(30) {
-            let journal = Self.run(spool)
-            return Self.count(journal, "completed", by: "").values.reduce(0, +) == 3 && Self.count(journal, "rejected", by: "").values.reduce(0, +) == 1
-        }, "\(daemon.log)")
+        #expect(
+            spool.waitUntil(30) {
+                let journal = Self.run(spool)
+                return Self.count(journal, "completed", by: "").values.reduce(0, +) == 3
+                    && Self.count(journal, "rejected", by: "").values.reduce(0, +) == 1
+            }, "\(daemon.log)")
 
         // The counters equal the journal's records (a pass may still be appending status records: look again).
         var page = try Self.fetch(port)
@@ -122,12 +138,22 @@ import TestSupport
         #expect(Self.disagreements(page, journal).isEmpty, "\(Self.disagreements(page, journal))")
         #expect(page.contentType.hasPrefix("text/plain"), "\(page.contentType)")
         #expect(page.value("lienthong_packets_packed_total", ["agency": OfficeSpool.sender]) == 3)
-        #expect(page.values("lienthong_packets_delivered_total", by: "agency") == [OfficeSpool.recipients[0]: 3, OfficeSpool.recipients[1]: 3])
+        #expect(
+            page.values("lienthong_packets_delivered_total", by: "agency") == [
+                OfficeSpool.recipients[0]: 3, OfficeSpool.recipients[1]: 3,
+            ])
         let rejection = try #require(journal.first { ($0["event"] as? String) == "rejected" })
-        #expect(page.value("lienthong_drops_rejected_total", ["agency": OfficeSpool.sender, "reason": rejection["reason"] as? String ?? "?"]) == 1)
+        #expect(
+            page.value(
+                "lienthong_drops_rejected_total",
+                ["agency": OfficeSpool.sender, "reason": rejection["reason"] as? String ?? "?"]) == 1)
         #expect(page.value("lienthong_journal_records_total", ["kind": "started"]) == 1)
-        #expect(page.families["lienthong_packets_packed"] == "counter" && page.families["lienthong_route_failing"] == "gauge")
-        #expect(page.families["lienthong_batch_duration_seconds"] == "histogram" && page.families["lienthong_drop_to_archive_seconds"] == "histogram")
+        #expect(
+            page.families["lienthong_packets_packed"] == "counter"
+                && page.families["lienthong_route_failing"] == "gauge")
+        #expect(
+            page.families["lienthong_batch_duration_seconds"] == "histogram"
+                && page.families["lienthong_drop_to_archive_seconds"] == "histogram")
         #expect(page.value("lienthong_drop_to_archive_seconds_count") == 3)
         #expect(page.value("lienthong_batch_duration_seconds_count") >= 1)
         #expect(page.value("lienthong_drop_to_archive_seconds_bucket", ["le": "+Inf"]) == 3)
@@ -143,28 +169,38 @@ import TestSupport
         // fails, and past the 3-second threshold an incident opens and both go into the paper log.
         let share = spool.directory.file("mnt/inbox-\(Self.failingRoute)")
         let config = spool.root + "/agencies/\(Self.failingRoute)/agency.yaml"
-        try (try String(contentsOfFile: config, encoding: .utf8) + "inbox: \(share)\n").write(toFile: config, atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: config, encoding: .utf8) + "inbox: \(share)\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
         try spool.drop("chờ 1", number: "11", to: [Self.failingRoute])
         try spool.drop("chờ 2", number: "12", to: [Self.failingRoute])
         let route = ["route": Self.failingRoute]
-        #expect(spool.waitUntil(30) {
-            guard let page = try? Self.fetch(port) else { return false }
-            return page.value("lienthong_deliveries_waiting", route) == 2 && page.value("lienthong_route_failing", route) == 1
-                && page.value("lienthong_incidents_open") == 1
-        }, "\((try? Self.fetch(port))?.samples.filter { $0.labels["route"] != nil || $0.name.contains("incident") } ?? [])\n\(daemon.log)")
+        #expect(
+            spool.waitUntil(30) {
+                guard let page = try? Self.fetch(port) else { return false }
+                return page.value("lienthong_deliveries_waiting", route) == 2
+                    && page.value("lienthong_route_failing", route) == 1
+                    && page.value("lienthong_incidents_open") == 1
+            },
+            "\((try? Self.fetch(port))?.samples.filter { $0.labels["route"] != nil || $0.name.contains("incident") } ?? [])\n\(daemon.log)"
+        )
         page = try Self.fetch(port)
-        #expect(page.value("lienthong_oldest_waiting_seconds", route) >= 1, "\(page.value("lienthong_oldest_waiting_seconds", route))")
+        #expect(
+            page.value("lienthong_oldest_waiting_seconds", route) >= 1,
+            "\(page.value("lienthong_oldest_waiting_seconds", route))")
         #expect(page.value("lienthong_paper_log_entries_total", ["reason": "threshold"]) == 2)
         #expect(page.value("lienthong_route_failing", ["route": OfficeSpool.recipients[0]]) == 0)
         #expect(page.value("lienthong_deliveries_waiting", ["route": OfficeSpool.recipients[0]]) == 0)
 
         // The share is mounted: both are delivered, and the gauges clear.
         try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)
-        #expect(spool.waitUntil(30) {
-            guard let page = try? Self.fetch(port) else { return false }
-            return page.value("lienthong_deliveries_waiting", route) == 0 && page.value("lienthong_route_failing", route) == 0
-                && page.value("lienthong_oldest_waiting_seconds", route) == 0 && page.value("lienthong_incidents_open") == 0
-        }, "\(daemon.log)")
+        #expect(
+            spool.waitUntil(30) {
+                guard let page = try? Self.fetch(port) else { return false }
+                return page.value("lienthong_deliveries_waiting", route) == 0
+                    && page.value("lienthong_route_failing", route) == 0
+                    && page.value("lienthong_oldest_waiting_seconds", route) == 0
+                    && page.value("lienthong_incidents_open") == 0
+            }, "\(daemon.log)")
         #expect(spool.waitUntil(10) { spool.visible(share).count == 2 })
         page = try Self.fetch(port)
         journal = Self.run(spool)
@@ -194,13 +230,16 @@ import TestSupport
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         try #require(bound && listen(fd, 1) == 0)
         let port = Int(UInt16(bigEndian: address.sin_port))
         let yaml = spool.root + "/office.yaml"
         let plain = try String(contentsOfFile: yaml, encoding: .utf8)
-        try (plain + "\nmetrics: { listen: 127.0.0.1:\(port) }\n").write(toFile: yaml, atomically: true, encoding: .utf8)
+        try (plain + "\nmetrics: { listen: 127.0.0.1:\(port) }\n").write(
+            toFile: yaml, atomically: true, encoding: .utf8)
         try spool.drop("văn bản", number: "1")
 
         let result = try spool.once()
@@ -214,6 +253,9 @@ import TestSupport
         let refused = try spool.once()
         #expect(refused.status == 2, "\(refused.output)")
         let lines = plain.split(separator: "\n", omittingEmptySubsequences: false).count
-        #expect(refused.stderr.contains("office.yaml:\(lines + 2):11: metrics.listen: \"127.0.0.1:99999\" is not HOST:PORT"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains(
+                "office.yaml:\(lines + 2):11: metrics.listen: \"127.0.0.1:99999\" is not HOST:PORT"),
+            "\(refused.stderr)")
     }
 }

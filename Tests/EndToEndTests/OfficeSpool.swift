@@ -1,8 +1,9 @@
+import Foundation
+import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import TestSupport
 
 /// A demo spool for end-to-end tests of `lienthong watch`, with quick settings.
 final class OfficeSpool: @unchecked Sendable {
@@ -14,17 +15,23 @@ final class OfficeSpool: @unchecked Sendable {
 
     /// `root`: the spool's folder when it must be somewhere else (a file system of its own); by default inside
     /// the test's temporary folder, which holds the daemon's log either way.
-    init(mode: String = "inotify", settle: String = "200ms", sidecarWait: String = "3s", incompleteWait: String? = nil,
-         label: String = "office", root spoolRoot: String? = nil) throws {
+    init(
+        mode: String = "inotify", settle: String = "200ms", sidecarWait: String = "3s", incompleteWait: String? = nil,
+        label: String = "office", root spoolRoot: String? = nil
+    ) throws {
         directory = TemporaryDirectory("lienthong-\(label)")
         root = spoolRoot ?? directory.file("Spool")
         let initialised = try CLI.lienthong(["init", "--spool", root, "--demo"])
-        guard initialised.status == 0 else { throw ProcessError.spawn("init: \(initialised.output)", initialised.status) }
+        guard initialised.status == 0 else {
+            throw ProcessError.spawn("init: \(initialised.output)", initialised.status)
+        }
         try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait, incompleteWait: incompleteWait)
     }
 
-    func writeOfficeYAML(mode: String, settle: String, sidecarWait: String, incompleteWait: String? = nil, format: String = "tar",
-                         threshold: String = "4h") throws {
+    func writeOfficeYAML(
+        mode: String, settle: String, sidecarWait: String, incompleteWait: String? = nil, format: String = "tar",
+        threshold: String = "4h"
+    ) throws {
         let incomplete = incompleteWait.map { ", incompleteWait: \($0)" } ?? ""
         try """
         watch: { mode: \(mode), pollInterval: 100ms, settle: \(settle), rescanInterval: 2s, sidecarWait: \(sidecarWait)\(incomplete) }
@@ -51,8 +58,11 @@ final class OfficeSpool: @unchecked Sendable {
 
     /// Drops `name.pdf` then `name.json` into the sender's outbox.
     @discardableResult
-    func drop(_ name: String, number: String, from code: String = sender, to: [String] = recipients, priority: String = "thuong",
-              document: [UInt8]? = nil) throws -> [UInt8] {
+    func drop(
+        _ name: String, number: String, from code: String = sender, to: [String] = recipients,
+        priority: String = "thuong",
+        document: [UInt8]? = nil
+    ) throws -> [UInt8] {
         let content = document ?? Self.pdf(name)
         try Data(content).write(to: URL(fileURLWithPath: outbox(code) + "/\(name).pdf"))
         try Fixtures.sidecar(to: to, number: number, subject: "Văn bản \(name)", priority: priority)
@@ -78,8 +88,9 @@ final class OfficeSpool: @unchecked Sendable {
         guard let enumerator = FileManager.default.enumerator(atPath: archive) else { return [:] }
         for case let relative as String in enumerator where relative.hasSuffix(".json") && !relative.contains("/.") {
             guard let data = FileManager.default.contents(atPath: archive + "/" + relative),
-                  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let id = json["packetId"] as? String else { continue }
+                let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let id = json["packetId"] as? String
+            else { continue }
             result[id] = json
         }
         return result
@@ -101,6 +112,8 @@ final class OfficeSpool: @unchecked Sendable {
     /// The journal's records, parsed.
     func journal() -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: root + "/state/journal.jsonl", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// Issue 11, holes 4 and 7: the office's own journal and disk. A journal whose last line is cut short while the
 /// daemon runs is mended under its lock at the next append; a spool whose disk fills keeps the drops (never
@@ -43,7 +44,9 @@ import TestSupport
         #expect(spool.journal().count > records)
         // The index read the mended journal again: it agrees with it.
         let doctor = try CLI.lienthong(["doctor", "--spool", spool.root])
-        #expect(!doctor.stdout.contains("index-mismatch") && !doctor.stdout.contains("journal-chain-broken"), "\(doctor.output)")
+        #expect(
+            !doctor.stdout.contains("index-mismatch") && !doctor.stdout.contains("journal-chain-broken"),
+            "\(doctor.output)")
     }
 
     /// Damage that is not a torn tail (the last two lines unreadable) is never papered over: the running office
@@ -101,7 +104,8 @@ import TestSupport
 
         var contents: [String: [UInt8]] = [:]
         for index in 0..<10 {
-            contents["vb \(index)"] = try spool.drop("vb \(index)", number: "\(index + 1)", document: OfficeSpool.pdf("vb \(index)", size: 20_000))
+            contents["vb \(index)"] = try spool.drop(
+                "vb \(index)", number: "\(index + 1)", document: OfficeSpool.pdf("vb \(index)", size: 20_000))
         }
         // Every drop is taken from the outbox, and none comes back to the clerk while the disk is full.
         #expect(spool.waitUntil(30) { spool.visible(spool.outbox()).isEmpty }, "\(daemon.log)")

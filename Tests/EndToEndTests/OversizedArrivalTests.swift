@@ -1,10 +1,11 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Synchronization
-import Testing
-import TestSupport
 
 /// Issue 11, hole 5: a packet of a few KiB whose one entry claims 10 GiB must not make the receiver write 10 GiB
 /// before refusing it. The hostile packets are made with Python's tarfile (`tamper.py oversize`: a GNU sparse
@@ -31,8 +32,9 @@ import TestSupport
         let work = spool.directory
         let good = work.file("good.tar")
         let packed = try PackInput.make(in: work, sidecar: Fixtures.sidecar(to: [Self.recipient]))
-            .pack(from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
-                  cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: good)
+            .pack(
+                from: Self.sender, key: spool.root + "/state/keys/\(Self.sender).pem",
+                cert: spool.root + "/agencies/\(Self.sender)/certificate.pem", to: good)
         #expect(packed.status == 0, "\(packed.output)")
         let trust = spool.root + "/trust/ca/lienthong-demo-root-ca.pem"
         let (_, _, goodReport) = try CLI.verifyReason(good, ["--trust", trust])
@@ -42,22 +44,32 @@ import TestSupport
 
         // metadata.json first, then a document claiming 10 GiB; the same with the documents before metadata.json
         // (the order of packets made before the office defined it); and the claim under a name not signed.
-        let cases = [("first.tar", [String](), "payload-oversized"), ("payload-first.tar", ["--payload-first"], "payload-oversized"),
-                     ("unlisted.tar", ["--unlisted"], "payload-unlisted")]
+        let cases = [
+            ("first.tar", [String](), "payload-oversized"),
+            ("payload-first.tar", ["--payload-first"], "payload-oversized"),
+            ("unlisted.tar", ["--unlisted"], "payload-unlisted"),
+        ]
         for (name, options, _) in cases {
             try CLI.tamper(["oversize", good, work.file(name)] + options)
             var status = stat()
-            #expect(stat(work.file(name), &status) == 0 && status.st_size < 64 << 10 && Int64(status.st_blocks) * 512 < 64 << 10,
-                    "\(name) is small on disk")
+            #expect(
+                stat(work.file(name), &status) == 0 && status.st_size < 64 << 10
+                    && Int64(status.st_blocks) * 512 < 64 << 10,
+                "\(name) is small on disk")
             // The checker alone says the same, without reading 10 GiB.
             let started = Date()
             let (exit, code, report) = try CLI.verifyReason(work.file(name), ["--trust", trust])
-            #expect(exit == 1 && code == (name == "unlisted.tar" ? "payload-unlisted" : "payload-oversized"), "\(name): \(report)")
-            #expect(Date().timeIntervalSince(started) < 20, "verify \(name) took \(Date().timeIntervalSince(started)) s")
+            #expect(
+                exit == 1 && code == (name == "unlisted.tar" ? "payload-unlisted" : "payload-oversized"),
+                "\(name): \(report)")
+            #expect(
+                Date().timeIntervalSince(started) < 20, "verify \(name) took \(Date().timeIntervalSince(started)) s")
         }
 
         let inbox = spool.inbox(Self.recipient)
-        for (name, _, _) in cases { try FileManager.default.copyItem(atPath: work.file(name), toPath: inbox + "/" + name) }
+        for (name, _, _) in cases {
+            try FileManager.default.copyItem(atPath: work.file(name), toPath: inbox + "/" + name)
+        }
 
         // Watch the hidden staging folder while the office receives them.
         let staging = inbox + "/.lienthong/staging"
@@ -79,17 +91,24 @@ import TestSupport
         watching.store(false, ordering: .releasing)
         usleep(20_000)
         #expect(result.status == 0, "\(result.output)")
-        print("oversize: signed total \(signedTotal) bytes, claimed \(Self.claimed) bytes per packet, staging peak "
-              + "\(peak.load(ordering: .relaxed)) bytes over \(samples.load(ordering: .relaxed)) samples, receiving took \(elapsed) s")
-        #expect(peak.load(ordering: .relaxed) <= signedTotal + 16 << 10, "staging peak \(peak.load(ordering: .relaxed))")
+        print(
+            "oversize: signed total \(signedTotal) bytes, claimed \(Self.claimed) bytes per packet, staging peak "
+                + "\(peak.load(ordering: .relaxed)) bytes over \(samples.load(ordering: .relaxed)) samples, receiving took \(elapsed) s"
+        )
+        #expect(
+            peak.load(ordering: .relaxed) <= signedTotal + 16 << 10, "staging peak \(peak.load(ordering: .relaxed))")
         #expect(samples.load(ordering: .relaxed) > 10)
 
         // The daemon's own accounting: bytes of documents written to staging for each refused packet.
-        let refusedLines = result.stderr.split(separator: "\n").filter { $0.contains("packet placed in an inbox refused") }
+        let refusedLines = result.stderr.split(separator: "\n").filter {
+            $0.contains("packet placed in an inbox refused")
+        }
         #expect(refusedLines.count == cases.count, "\(result.stderr)")
         for line in refusedLines {
             let staged = line.firstMatch(of: /staged=(\d+)/).flatMap { Int64($0.1) }
-            print("oversize: refused \(line.firstMatch(of: /name=(\S+)/).map { String($0.1) } ?? "?") with \(staged ?? -1) bytes of documents staged")
+            print(
+                "oversize: refused \(line.firstMatch(of: /name=(\S+)/).map { String($0.1) } ?? "?") with \(staged ?? -1) bytes of documents staged"
+            )
             #expect(staged != nil && staged! <= signedTotal, "\(line)")
             if line.contains("payload-oversized") { #expect(staged == 0, "\(line)") }
         }
@@ -105,8 +124,10 @@ import TestSupport
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []).isEmpty)
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: inbox + "/.lienthong/arriving")) ?? []).isEmpty)
         let statuses = spool.visible(spool.root + "/agencies/\(Self.sender)/status")
-        #expect(statuses.filter { $0.hasSuffix(" \(Self.recipient) 02.xml") || $0.contains(" \(Self.recipient) 02 (") }.count == cases.count,
-                "\(statuses)")
+        #expect(
+            statuses.filter { $0.hasSuffix(" \(Self.recipient) 02.xml") || $0.contains(" \(Self.recipient) 02 (") }
+                .count == cases.count,
+            "\(statuses)")
         let refused = spool.journal().filter { ($0["event"] as? String) == "refused" }
         #expect(Set(refused.compactMap { $0["reason"] as? String }) == ["payload-oversized", "payload-unlisted"])
         #expect(spool.journal().filter { ($0["event"] as? String) == "registered" }.isEmpty)

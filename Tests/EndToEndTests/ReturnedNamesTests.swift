@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 11 (1): what comes back always fits in rejected/. A drop whose names are near the 255-byte limit, refused
 /// once and dropped again with the same names, is returned again with a readable reason — never left in the
@@ -25,7 +25,9 @@ import TestSupport
             let result = try spool.once()
             #expect(result.status == 0, "round \(round): \(result.output)")
             let claimed = spool.outbox() + "/.lienthong/claimed"
-            #expect(((try? FileManager.default.contentsOfDirectory(atPath: claimed)) ?? []).isEmpty, "round \(round): left claimed")
+            #expect(
+                ((try? FileManager.default.contentsOfDirectory(atPath: claimed)) ?? []).isEmpty,
+                "round \(round): left claimed")
             let returned = spool.visible(spool.rejected())
             #expect(returned.count == 3 * round, "round \(round): \(returned)")
             #expect(returned.allSatisfy { $0.utf8.count <= 255 })
@@ -52,13 +54,16 @@ import TestSupport
         for round in 1...2 {
             try Data("not a packet \(round)".utf8).write(to: URL(fileURLWithPath: spool.inbox(recipient) + "/" + name))
             #expect(try spool.once().status == 0)
-            #expect(spool.waitUntil(10) { spool.visible(spool.rejected(recipient)).count == 2 * round },
-                    "round \(round): \(spool.visible(spool.rejected(recipient)))")
+            #expect(
+                spool.waitUntil(10) { spool.visible(spool.rejected(recipient)).count == 2 * round },
+                "round \(round): \(spool.visible(spool.rejected(recipient)))")
             #expect(!spool.visible(spool.inbox(recipient)).contains(name), "round \(round): still in the inbox")
         }
         let arriving = spool.inbox(recipient) + "/.lienthong/arriving"
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: arriving)) ?? []).filter { !$0.hasSuffix(".lock") }.isEmpty,
-                "a claim left in \(arriving)")
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: arriving)) ?? []).filter { !$0.hasSuffix(".lock") }
+                .isEmpty,
+            "a claim left in \(arriving)")
         let reasons = spool.visible(spool.rejected(recipient)).filter { $0.hasSuffix(".reason.txt") }
         #expect(reasons.count == 2 && reasons.allSatisfy { $0.utf8.count <= 255 }, "\(reasons)")
     }

@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// `lienthong watch` under a `Type=notify` unit with `WatchdogSec=`: systemd's side of sd_notify(3) is a
 /// datagram socket at $NOTIFY_SOCKET, which the test binds and reads as systemd would.
@@ -12,9 +13,10 @@ import TestSupport
         let spool = try OfficeSpool(label: "notify")
         let socket = try NotifySocket(spool.directory.file("notify.sock"))
         // WatchdogSec=2s: the office must ping well within that, idle as it is.
-        let daemon = try BackgroundProcess(Project.lienthong, ["watch", "--spool", spool.root],
-                                           environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"],
-                                           logPath: spool.directory.file("daemon.log"))
+        let daemon = try BackgroundProcess(
+            Project.lienthong, ["watch", "--spool", spool.root],
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"],
+            logPath: spool.directory.file("daemon.log"))
         let ready = socket.receive(until: 30) { $0.contains("READY=1") }
         #expect(ready.last?.text.contains("READY=1") == true, "no READY=1: \(ready.map(\.text)) \(daemon.log)")
         #expect(daemon.log.contains("office started"), "READY=1 before start-up finished: \(daemon.log)")
@@ -34,9 +36,10 @@ import TestSupport
     @Test func anInheritedWatchdogIsNotPinged() throws {
         let spool = try OfficeSpool(label: "notify-pid")
         let socket = try NotifySocket(spool.directory.file("notify.sock"))
-        let daemon = try BackgroundProcess(Project.lienthong, ["watch", "--spool", spool.root],
-                                           environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "300000", "WATCHDOG_PID": "1"],
-                                           logPath: spool.directory.file("daemon.log"))
+        let daemon = try BackgroundProcess(
+            Project.lienthong, ["watch", "--spool", spool.root],
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "300000", "WATCHDOG_PID": "1"],
+            logPath: spool.directory.file("daemon.log"))
         let ready = socket.receive(until: 30) { $0.contains("READY=1") }
         #expect(ready.last?.text.contains("READY=1") == true, "\(daemon.log)")
         let after = socket.receive(for: 1.5)
@@ -66,7 +69,9 @@ private final class NotifySocket {
         precondition(bytes.count < MemoryLayout.size(ofValue: address.sun_path), "socket path too long: \(path)")
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `lienthong verify` on the built binary: exit 0 on a good packet, 1 with one specific reason for each way a
 /// packet can be damaged. Damaged packets are made with Python's tarfile and the openssl program.
@@ -15,18 +15,22 @@ import TestSupport
         pki = try TestPKI()
         sender = try pki.signer(code: Self.code, name: "Ủy ban nhân dân tỉnh Thái Bình")
         packet = directory.file("good.tar")
-        let packed = try PackInput.make(in: directory).pack(from: Self.code, key: sender.keyPath, cert: sender.certificatePath, to: packet)
+        let packed = try PackInput.make(in: directory).pack(
+            from: Self.code, key: sender.keyPath, cert: sender.certificatePath, to: packet)
         guard packed.status == 0 else { throw ProcessError.spawn("pack: \(packed.output)", packed.status) }
     }
 
-    func expectReason(_ path: String, _ code: String, trust: [String]? = nil, extra: [String] = [],
-                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectReason(
+        _ path: String, _ code: String, trust: [String]? = nil, extra: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let (status, reason, report) = try CLI.verifyReason(path, ["--trust", pki.rootPath] + extra)
         #expect(status == 1, "exit status", sourceLocation: sourceLocation)
         #expect(reason == code, "\(report)", sourceLocation: sourceLocation)
         let human = try CLI.lienthong(["verify", path, "--trust", pki.rootPath] + extra)
-        #expect(human.status == 1 && human.stdout.contains("KHÔNG HỢP LỆ / INVALID") && human.stdout.contains("[\(code)]"),
-                "\(human.output)", sourceLocation: sourceLocation)
+        #expect(
+            human.status == 1 && human.stdout.contains("KHÔNG HỢP LỆ / INVALID") && human.stdout.contains("[\(code)]"),
+            "\(human.output)", sourceLocation: sourceLocation)
     }
 
     @Test func aGoodPacketIsValid() throws {
@@ -50,7 +54,8 @@ import TestSupport
     @Test func aSwappedSignature() throws {
         let other = directory.file("other.tar")
         let input = try PackInput.make(in: directory, sidecar: Fixtures.sidecar(number: "126"), label: "other")
-        #expect(try input.pack(from: Self.code, key: sender.keyPath, cert: sender.certificatePath, to: other).status == 0)
+        #expect(
+            try input.pack(from: Self.code, key: sender.keyPath, cert: sender.certificatePath, to: other).status == 0)
         let out = directory.file("swapped.tar")
         try CLI.tamper(["swap-signature", packet, other, out])
         try expectReason(out, "signature-replaced")
@@ -60,7 +65,10 @@ import TestSupport
         let stranger = try TestPKI(name: "Rogue CA")
         let rogue = try stranger.signer(code: Self.code, name: "Ủy ban nhân dân tỉnh Thái Bình")
         let out = directory.file("rogue.tar")
-        #expect(try PackInput.make(in: directory, label: "rogue").pack(from: Self.code, key: rogue.keyPath, cert: rogue.certificatePath, to: out).status == 0)
+        #expect(
+            try PackInput.make(in: directory, label: "rogue").pack(
+                from: Self.code, key: rogue.keyPath, cert: rogue.certificatePath, to: out
+            ).status == 0)
         try expectReason(out, "untrusted-signer")
     }
 
@@ -77,8 +85,9 @@ import TestSupport
     }
 
     @Test func anExpiredCertificate() throws {
-        let expired = try pki.signer(code: Self.code, name: "Ủy ban nhân dân tỉnh Thái Bình",
-                                     validFrom: Date().addingTimeInterval(-400 * 86_400), validUntil: Date().addingTimeInterval(-30 * 86_400))
+        let expired = try pki.signer(
+            code: Self.code, name: "Ủy ban nhân dân tỉnh Thái Bình",
+            validFrom: Date().addingTimeInterval(-400 * 86_400), validUntil: Date().addingTimeInterval(-30 * 86_400))
         let out = directory.file("expired.tar")
         try CLI.tamper(["resign", packet, out, expired.keyPath, expired.certificatePath])
         try expectReason(out, "certificate-expired")
@@ -89,12 +98,15 @@ import TestSupport
         try expectReason(packet, "certificate-revoked", extra: ["--crl", crl])
         // The same packet is valid against a list that does not name its signer.
         let other = try pki.signer(code: "000.00.09.H53", name: "X")
-        let (status, _, report) = try CLI.verifyReason(packet, ["--trust", pki.rootPath, "--crl", try pki.revocationList(revoking: [other.certificate])])
+        let (status, _, report) = try CLI.verifyReason(
+            packet, ["--trust", pki.rootPath, "--crl", try pki.revocationList(revoking: [other.certificate])])
         #expect(status == 0, "\(report)")
     }
 
-    @Test(arguments: [("dotdot", "parent-reference"), ("absolute", "absolute-path"), ("symlink", "link-entry"),
-                      ("duplicate", "duplicate-entry")])
+    @Test(arguments: [
+        ("dotdot", "parent-reference"), ("absolute", "absolute-path"), ("symlink", "link-entry"),
+        ("duplicate", "duplicate-entry"),
+    ])
     func aHostileEntry(_ kind: String, _ code: String) throws {
         let out = directory.file("\(kind).tar")
         try CLI.tamper(["add", packet, out, kind])
@@ -109,7 +121,8 @@ import TestSupport
     }
 
     @Test func aFileThatIsNotAnArchive() throws {
-        let out = try directory.write("letter.tar", "Kính gửi: Sở Nội vụ tỉnh Thái Bình\n" + String(repeating: "Nội dung công văn. ", count: 200))
+        let out = try directory.write(
+            "letter.tar", "Kính gửi: Sở Nội vụ tỉnh Thái Bình\n" + String(repeating: "Nội dung công văn. ", count: 200))
         try expectReason(out, "not-an-archive")
         let pdf = try directory.write("scan.zip", "%PDF-1.7\n" + String(repeating: "x", count: 3000))
         try expectReason(pdf, "not-an-archive")

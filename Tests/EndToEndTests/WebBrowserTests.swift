@@ -1,9 +1,10 @@
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Testing
-import TestSupport
 
 /// The archive web UI in a real browser: the built `lienthong serve` on a test spool, driven by headless Chromium
 /// through selenium (Tests/Tools/web_browser_test.py). Skipped only when chromium, chromedriver or selenium is
@@ -22,13 +23,15 @@ struct WebBrowserTests {
         let spool = try OfficeSpool(label: "web")
         let document = try spool.drop("Quyết định 125", number: "125")
         #expect(try spool.once().status == 0)
-        let added = try CLI.lienthong(["user", "add", "luutru", "--role", "archivist", "--spool", spool.root], stdin: "mat-khau-dung-1\n")
+        let added = try CLI.lienthong(
+            ["user", "add", "luutru", "--role", "archivist", "--spool", spool.root], stdin: "mat-khau-dung-1\n")
         try #require(added.status == 0, "\(added.output)")
         #expect(!added.stdout.contains("mat-khau-dung-1"))
 
         let port = try Self.freePort()
-        let server = try BackgroundProcess(Project.lienthong, ["serve", "--spool", spool.root, "--listen", "127.0.0.1:\(port)"],
-                                           logPath: spool.directory.file("serve.log"))
+        let server = try BackgroundProcess(
+            Project.lienthong, ["serve", "--spool", spool.root, "--listen", "127.0.0.1:\(port)"],
+            logPath: spool.directory.file("serve.log"))
         defer {
             server.send(SIGTERM)
             _ = server.wait(timeout: 10)
@@ -37,9 +40,13 @@ struct WebBrowserTests {
         let downloads = spool.directory.file("downloads")
         try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
         let expected = try spool.directory.write("expected.pdf", document)
-        let result = try ProcessRunner.run("python3", [Project.file("Tests/Tools/web_browser_test.py"), "http://127.0.0.1:\(port)",
-                                                       "luutru", "mat-khau-dung-1", downloads, "Quyết định 125.pdf", expected], timeout: 180,
-                                           unset: ProcessRunner.fakedClock)
+        let result = try ProcessRunner.run(
+            "python3",
+            [
+                Project.file("Tests/Tools/web_browser_test.py"), "http://127.0.0.1:\(port)",
+                "luutru", "mat-khau-dung-1", downloads, "Quyết định 125.pdf", expected,
+            ], timeout: 180,
+            unset: ProcessRunner.fakedClock)
         #expect(result.status == 0, "\(result.output)\n--- server\n\(server.log)")
         server.send(SIGTERM)
         #expect(server.wait(timeout: 10) == 0, "serve should stop cleanly on SIGTERM")
@@ -55,7 +62,9 @@ struct WebBrowserTests {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw ProcessError.notFound("a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -71,7 +80,9 @@ struct WebBrowserTests {
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             address.sin_port = UInt16(port).bigEndian
             let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
             }
             close(fd)
             if connected { return }

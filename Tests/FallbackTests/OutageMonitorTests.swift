@@ -1,11 +1,12 @@
 import Foundation
 import Logging
-@testable import Fallback
-import WorkingTime
 import Packets
 import Spool
-import Testing
 import TestSupport
+import Testing
+import WorkingTime
+
+@testable import Fallback
 
 /// The outage monitor with an injected clock and the office's usual calendar (Mon–Fri, 07:30–11:30 and
 /// 13:30–17:00): the 4-working-hour threshold is reached exactly, not a second early, across the lunch break.
@@ -22,14 +23,18 @@ import TestSupport
 
     /// A document waiting for `recipient`, as delivery leaves one.
     func job(_ number: String, priority: String, spool: SpoolLayout) throws -> WaitingDocument {
-        let document = try SidecarParser().parse(Array(Fixtures.sidecar(to: [recipient.rawValue], number: number, priority: priority).utf8))
-        return WaitingDocument(packetId: PacketID.make(), sender: AgencyCode("000.00.00.H53")!, document: document, pending: [recipient])
+        let document = try SidecarParser().parse(
+            Array(Fixtures.sidecar(to: [recipient.rawValue], number: number, priority: priority).utf8))
+        return WaitingDocument(
+            packetId: PacketID.make(), sender: AgencyCode("000.00.00.H53")!, document: document, pending: [recipient])
     }
 
     func monitor(_ clock: Clock, spool: SpoolLayout) -> OutageMonitor {
         let config = OfficeConfig()
-        return OutageMonitor(spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: OfficeClock(now: { clock.now }),
-                             logger: Logger(label: "test"))
+        return OutageMonitor(
+            spool: spool, config: config, calendar: WorkingCalendar(config.calendar),
+            clock: OfficeClock(now: { clock.now }),
+            logger: Logger(label: "test"))
     }
 
     @Test func theThresholdIsReachedExactlyAcrossLunchAndRecoveryClosesTheIncident() throws {
@@ -57,7 +62,8 @@ import TestSupport
         monitor.evaluate(waiting: [ordinary, urgent], names: [:])
         let incident = try #require(monitor.state.openIncident)
         #expect(incident.since == at("2026-11-24T10:00:00") && incident.routes == [recipient.rawValue])
-        #expect(Set(monitor.state.entries(of: incident.id).map(\.document.numberAndNotation)) == ["1/QĐ-UBND", "2/QĐ-UBND"])
+        #expect(
+            Set(monitor.state.entries(of: incident.id).map(\.document.numberAndNotation)) == ["1/QĐ-UBND", "2/QĐ-UBND"])
 
         // Back at 16:30, both delivered (hỏa tốc first): the incident closes after 4.5 working hours.
         clock.now = at("2026-11-24T16:30:00")
@@ -98,7 +104,8 @@ import TestSupport
         let clock = Clock()
         var monitor = monitor(clock, spool: spool)
         monitor.start()
-        let first = try job("4", priority: "thuong", spool: spool), second = try job("5", priority: "thuong", spool: spool)
+        let first = try job("4", priority: "thuong", spool: spool)
+        let second = try job("5", priority: "thuong", spool: spool)
         clock.now = at("2026-11-24T08:00:00")
         monitor.deliveryFailed(first.packetId, to: recipient, error: "no such folder", at: clock.now)
         monitor.evaluate(waiting: [first, second], names: [:])
@@ -112,8 +119,12 @@ import TestSupport
         monitor = self.monitor(clock, spool: spool)
         monitor.start()
         let firstId = first.packetId.rawValue
-        monitor.facts = OutageFacts(outcome: { packet, _ in packet == firstId ? .delivered(self.at("2026-11-24T14:10:00")) : .refused(self.at("2026-11-24T14:11:00")) },
-                                    reachable: { _ in true })
+        monitor.facts = OutageFacts(
+            outcome: { packet, _ in
+                packet == firstId
+                    ? .delivered(self.at("2026-11-24T14:10:00")) : .refused(self.at("2026-11-24T14:11:00"))
+            },
+            reachable: { _ in true })
         monitor.evaluate(waiting: [], names: [:])
         #expect(monitor.state.entries.map(\.state) == ["delivered", "refused"], "\(monitor.state.entries)")
         #expect(monitor.state.failing.isEmpty && monitor.state.openIncident == nil)

@@ -1,10 +1,11 @@
 import DurableIO
 import Foundation
-@testable import Intake
 import Packets
 import Spool
-import Testing
 import TestSupport
+import Testing
+
+@testable import Intake
 
 @Suite struct OutboxScannerTests {
     let directory = TemporaryDirectory()
@@ -13,7 +14,8 @@ import TestSupport
     func scan(_ files: [String], folders: [String: [String]] = [:]) throws -> OutboxListing {
         for file in files { try directory.write("outbox/\(file)", "x") }
         for (folder, inside) in folders {
-            try FileManager.default.createDirectory(atPath: directory.file("outbox/\(folder)"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory.file("outbox/\(folder)"), withIntermediateDirectories: true)
             for file in inside { try directory.write("outbox/\(folder)/\(file)", "x") }
         }
         try FileManager.default.createDirectory(atPath: directory.file("outbox"), withIntermediateDirectories: true)
@@ -23,8 +25,13 @@ import TestSupport
     func names(_ drop: Drop) -> [String] { drop.names.map(\.description) }
 
     @Test func pairsDocumentsWithTheirSidecar() throws {
-        let listing = try scan(["Quyết định 125.pdf", "Quyết định 125.json", "Báo cáo.docx", "Báo cáo.docx.json", "Phụ lục.pdf"])
-        #expect(listing.drops.map(names).sorted { $0[0] < $1[0] } == [["Báo cáo.docx", "Báo cáo.docx.json"], ["Quyết định 125.pdf", "Quyết định 125.json"]])
+        let listing = try scan([
+            "Quyết định 125.pdf", "Quyết định 125.json", "Báo cáo.docx", "Báo cáo.docx.json", "Phụ lục.pdf",
+        ])
+        #expect(
+            listing.drops.map(names).sorted { $0[0] < $1[0] } == [
+                ["Báo cáo.docx", "Báo cáo.docx.json"], ["Quyết định 125.pdf", "Quyết định 125.json"],
+            ])
         #expect(listing.waiting.map(\.name.description) == ["Phụ lục.pdf"])
         #expect(listing.waiting.first?.problem == .missingSidecar)
     }
@@ -35,13 +42,16 @@ import TestSupport
     }
 
     @Test func ignoresTemporaryNamesAndHiddenFiles() throws {
-        let listing = try scan(["~$Quyết định.docx", ".~lock.x.odt#", "Thumbs.db", "desktop.ini", "a.pdf.part", "b.tmp", ".hidden.pdf",
-                                "tải.pdf.crdownload"])
+        let listing = try scan([
+            "~$Quyết định.docx", ".~lock.x.odt#", "Thumbs.db", "desktop.ini", "a.pdf.part", "b.tmp", ".hidden.pdf",
+            "tải.pdf.crdownload",
+        ])
         #expect(listing.drops.isEmpty && listing.waiting.isEmpty && listing.unsafe.isEmpty)
     }
 
     @Test func aFolderWithMetadataIsOneDropWithoutItWaits() throws {
-        let listing = try scan([], folders: ["Công văn 7": ["Công văn 7.pdf", "Phụ lục.pdf", "metadata.json"], "Chưa xong": ["a.pdf"]])
+        let listing = try scan(
+            [], folders: ["Công văn 7": ["Công văn 7.pdf", "Phụ lục.pdf", "metadata.json"], "Chưa xong": ["a.pdf"]])
         #expect(listing.drops.map(names) == [["Công văn 7"]])
         #expect(listing.waiting.map(\.problem) == [.folderWithoutMetadata])
     }
@@ -91,7 +101,9 @@ import TestSupport
         #expect(notice.description == "! ĐANG CHỜ — Quyết định 125.pdf.txt")
         #expect(WaitingNotice.isNotice(notice) && !WaitingNotice.isNotice(RawName("Quyết định 125.pdf")))
         #expect(notice < RawName("0 số.pdf") && notice < RawName("Quyết định 125.json"))
-        for name in ["Quyết định 125.pdf", "Quyết định 125.json", notice.description] { try directory.write("outbox/\(name)", "x") }
+        for name in ["Quyết định 125.pdf", "Quyết định 125.json", notice.description] {
+            try directory.write("outbox/\(name)", "x")
+        }
         let listing = try OutboxScanner.scan(directory.file("outbox"), agency: agency)
         #expect(listing.drops.count == 1 && listing.waiting.isEmpty && listing.notices == [notice])
         #expect(WaitingNotice.name(for: RawName(String(repeating: "ạ", count: 200))).bytes.count <= 255)
@@ -114,7 +126,8 @@ import TestSupport
         try directory.write("Spool/agencies/000.00.00.H53/outbox/a.txt", "first part")
         try directory.write("Spool/agencies/000.00.00.H53/outbox/a.json", "{}")
         let drop = Drop(agency: agency, shape: .pair(sidecar: RawName("a.json"), documents: [RawName("a.txt")]))
-        let claim = try #require(try Claim.take(drop, from: outbox, id: PacketID.make(at: Date()), paths: WorkPaths(spool: spool)))
+        let claim = try #require(
+            try Claim.take(drop, from: outbox, id: PacketID.make(at: Date()), paths: WorkPaths(spool: spool)))
         #expect(claim.changedFiles(outbox: outbox).isEmpty)
         let handle = try #require(FileHandle(forWritingAtPath: claim.directory + "/a.txt"))
         handle.seekToEndOfFile()
@@ -123,6 +136,8 @@ import TestSupport
         #expect(claim.changedFiles(outbox: outbox) == ["a.txt"])
         #expect(try claim.putBack(to: outbox))
         #expect(try String(contentsOfFile: outbox + "/a.txt", encoding: .utf8) == "first part and the rest")
-        #expect(FileManager.default.fileExists(atPath: outbox + "/a.json") && !FileManager.default.fileExists(atPath: claim.directory))
+        #expect(
+            FileManager.default.fileExists(atPath: outbox + "/a.json")
+                && !FileManager.default.fileExists(atPath: claim.directory))
     }
 }

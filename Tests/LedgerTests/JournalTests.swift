@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import Packets
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct JournalTests {
     let directory = TemporaryDirectory()
@@ -10,18 +10,25 @@ import TestSupport
     func journal() throws -> Journal { try Journal(path: directory.file("journal.jsonl")) }
 
     /// A packet id whose millisecond field is `number` (`-002-` for 2).
-    static func id(_ number: Int) -> PacketID { PacketID("20261124-030000-\(String(format: "%03d", number))-ABCDEFGHJK")! }
+    static func id(_ number: Int) -> PacketID {
+        PacketID("20261124-030000-\(String(format: "%03d", number))-ABCDEFGHJK")!
+    }
     static let agency = AgencyCode("000.00.01.H53")!
     static func packed(_ number: Int) -> LedgerEvent {
-        .packed(LedgerPacket(packetId: id(number), sender: AgencyCode("000.00.00.H53")!, codeNumber: "\(number)", codeNotation: "QĐ-UBND",
-                             issuedDate: "2026-11-24", typeName: "Công văn", subject: "Thử", priority: "thuong", secrecy: nil,
-                             to: [agency], files: ["a.pdf"], packedAt: "2026-11-24T10:00:00.000+07:00",
-                             archive: "archive/2026/11/\(id(number)).tar", sha256: nil, size: nil))
+        .packed(
+            LedgerPacket(
+                packetId: id(number), sender: AgencyCode("000.00.00.H53")!, codeNumber: "\(number)",
+                codeNotation: "QĐ-UBND",
+                issuedDate: "2026-11-24", typeName: "Công văn", subject: "Thử", priority: "thuong", secrecy: nil,
+                to: [agency], files: ["a.pdf"], packedAt: "2026-11-24T10:00:00.000+07:00",
+                archive: "archive/2026/11/\(id(number)).tar", sha256: nil, size: nil))
     }
     static func delivered(_ number: Int) -> LedgerEvent {
         .delivered(packetId: id(number), recipient: agency, path: "agencies/000.00.01.H53/inbox/\(id(number))")
     }
-    static func completed(_ number: Int) -> LedgerEvent { .completed(packetId: id(number), sent: "agencies/000.00.00.H53/sent/\(id(number))") }
+    static func completed(_ number: Int) -> LedgerEvent {
+        .completed(packetId: id(number), sent: "agencies/000.00.00.H53/sent/\(id(number))")
+    }
 
     @Test func eachRecordCarriesTheHashOfTheOneBefore() throws {
         let journal = try journal()

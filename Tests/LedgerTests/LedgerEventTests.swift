@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import Packets
-import Testing
 import TestSupport
+import Testing
 
 /// Every record kind: a line as the writers before the typed ledger wrote it (the bytes spelled out here) decodes to
 /// its case, and the case appends exactly that line again.
@@ -23,93 +23,205 @@ import TestSupport
     }
 
     static let packet = LedgerPacket(
-        packetId: id, sender: sender, codeNumber: "12", codeNotation: "QĐ-UBND", issuedDate: "2026-11-24", typeName: "Công văn",
-        subject: #"Về việc "thử""#, priority: "khan", secrecy: "mat", to: [recipient, other], files: ["a.pdf", "b.pdf"],
-        packedAt: "2026-11-24T09:59:58.123+07:00", archive: "archive/2026/11/\(id).tar", sha256: String(repeating: "ab", count: 32),
+        packetId: id, sender: sender, codeNumber: "12", codeNotation: "QĐ-UBND", issuedDate: "2026-11-24",
+        typeName: "Công văn",
+        subject: #"Về việc "thử""#, priority: "khan", secrecy: "mat", to: [recipient, other],
+        files: ["a.pdf", "b.pdf"],
+        packedAt: "2026-11-24T09:59:58.123+07:00", archive: "archive/2026/11/\(id).tar",
+        sha256: String(repeating: "ab", count: 32),
         size: 20480)
-    static let packetFields = #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","codeNumber":"12","#
+    static let packetFields =
+        #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","codeNumber":"12","#
         + #""codeNotation":"QĐ-UBND","issuedDate":"2026-11-24","typeName":"Công văn","subject":"Về việc \"thử\"","priority":"khan","#
         + #""secrecy":"mat","to":["000.00.01.H53","000.00.02.H53"],"files":["a.pdf","b.pdf"],"#
         + #""packedAt":"2026-11-24T09:59:58.123+07:00","archive":"archive/2026/11/20261124-030000-001-ABCDEFGHJK.tar","#
         + #""sha256":"\#(String(repeating: "ab", count: 32))","size":20480,"#
 
-    static let documents = JSONValue.array([.object([("name", .string("a.pdf")), ("status", .string("signed")),
-                                                     ("signer", .string("Nguyễn Văn An"))])])
+    static let documents = JSONValue.array([
+        .object([
+            ("name", .string("a.pdf")), ("status", .string("signed")),
+            ("signer", .string("Nguyễn Văn An")),
+        ])
+    ])
 
     /// Each case with the line today's writers give it (and lines older releases gave).
     static let cases: [(String, LedgerEvent)] = [
         (line("packed", packetFields), .packed(packet)),
         // The first release, for a packet it had no metadata of: no secrecy, packedAt, sha256 or size.
-        (line("packed", #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","codeNumber":"","codeNotation":"","#
-              + #""issuedDate":"","typeName":"","subject":"","priority":"thuong","to":[],"files":[],"archive":"archive/2026/11/x.tar","#),
-         .packed(LedgerPacket(packetId: id, sender: sender, codeNumber: "", codeNotation: "", issuedDate: "", typeName: "", subject: "",
-                              priority: "thuong", secrecy: nil, to: [], files: [], packedAt: nil, archive: "archive/2026/11/x.tar",
-                              sha256: nil, size: nil))),
+        (
+            line(
+                "packed",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","codeNumber":"","codeNotation":"","#
+                    + #""issuedDate":"","typeName":"","subject":"","priority":"thuong","to":[],"files":[],"archive":"archive/2026/11/x.tar","#
+            ),
+            .packed(
+                LedgerPacket(
+                    packetId: id, sender: sender, codeNumber: "", codeNotation: "", issuedDate: "", typeName: "",
+                    subject: "",
+                    priority: "thuong", secrecy: nil, to: [], files: [], packedAt: nil,
+                    archive: "archive/2026/11/x.tar",
+                    sha256: nil, size: nil))
+        ),
         (line("received", packetFields + #""recipient":"000.00.01.H53","#), .received(packet, recipient: recipient)),
-        (line("delivered", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","#
-              + #""path":"agencies/000.00.01.H53/inbox/20261124-030000-001-ABCDEFGHJK","#),
-         .delivered(packetId: id, recipient: recipient, path: "agencies/000.00.01.H53/inbox/\(id)")),
-        (line("completed", #""packetId":"20261124-030000-001-ABCDEFGHJK","sent":"agencies/000.00.00.H53/sent/x 12","#),
-         .completed(packetId: id, sent: "agencies/000.00.00.H53/sent/x 12")),
-        (line("registered", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","year":2026,"series":"thuong","#
-              + #""number":7,"late":false,"documents":[{"name":"a.pdf","status":"signed","signer":"Nguyễn Văn An"}],"#),
-         .registered(LedgerRegistration(packetId: id.rawValue, recipient: recipient, year: 2026, series: "thuong", number: 7, late: false,
-                                        documents: documents))),
-        (line("registered", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","year":2026,"series":"mat","#
-              + #""number":1,"late":true,"documents":[],"medium":"paper","receivedAt":"2026-11-24T08:30:00.000+07:00","#
-              + #""receivedBy":"Trần Thị Bình","#),
-         .registered(LedgerRegistration(packetId: id.rawValue, recipient: recipient, year: 2026, series: "mat", number: 1, late: true,
-                                        documents: .array([]), medium: "paper", receivedAt: "2026-11-24T08:30:00.000+07:00",
-                                        receivedBy: "Trần Thị Bình"))),
-        (line("registered", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","year":2026,"series":"thuong","#
-              + #""number":2,"late":false,"documents":[],"medium":"paper","receivedAt":"2026-11-24T08:30:00.000+07:00","#),
-         .registered(LedgerRegistration(packetId: id.rawValue, recipient: recipient, year: 2026, series: "thuong", number: 2, late: false,
-                                        documents: .array([]), medium: "paper", receivedAt: "2026-11-24T08:30:00.000+07:00"))),
-        (line("status", #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","recipient":"000.00.01.H53","#
-              + #""code":"01","late":false,"#),
-         .status(packetId: id.rawValue, sender: sender, recipient: recipient, code: "01", late: false, reason: nil, arrivalNumber: nil)),
-        (line("status", #""packetId":"","sender":"000.00.00.H53","recipient":"000.00.01.H53","code":"02","late":false,"#
-              + #""reason":"The packet is invalid.","#),
-         .status(packetId: "", sender: sender, recipient: recipient, code: "02", late: false, reason: "The packet is invalid.",
-                 arrivalNumber: nil)),
-        (line("status", #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","recipient":"000.00.01.H53","#
-              + #""code":"03","late":true,"arrivalNumber":7,"#),
-         .status(packetId: id.rawValue, sender: sender, recipient: recipient, code: "03", late: true, reason: nil, arrivalNumber: 7)),
-        (line("refused", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","reason":"signature-invalid","#
-              + #""message":"The signature does not verify.","#),
-         .refused(packetId: id.rawValue, recipient: recipient, reason: "signature-invalid", message: "The signature does not verify.",
-                  file: nil)),
-        (line("refused", #""packetId":"","recipient":"000.00.01.H53","reason":"invalid","message":"The packet is invalid.","#
-              + #""file":"agencies/000.00.01.H53/rejected/x.tar","#),
-         .refused(packetId: "", recipient: recipient, reason: "invalid", message: "The packet is invalid.",
-                  file: "agencies/000.00.01.H53/rejected/x.tar")),
-        (line("set-aside", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","reason":"already-received","#
-              + #""message":"The packet was received before.","file":"agencies/000.00.01.H53/rejected/x (2).tar","#),
-         .setAside(packetId: id.rawValue, recipient: recipient, reason: "already-received", message: "The packet was received before.",
-                   file: "agencies/000.00.01.H53/rejected/x (2).tar")),
-        (line("verified", #""packetId":"20261124-030000-001-ABCDEFGHJK","result":"valid","detail":"","via":"archive verify","#),
-         .verified(packetId: id.rawValue, result: "valid", detail: "", via: "archive verify")),
-        (line("rejected", #""packetId":"20261124-030000-001-ABCDEFGHJK","agency":"000.00.00.H53","names":["a.pdf","a.json"],"#
-              + #""reason":"number-used","message":"The number is used.","#),
-         .rejected(packetId: id, agency: sender, names: ["a.pdf", "a.json"], reason: "number-used", message: "The number is used.")),
+        (
+            line(
+                "delivered",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","#
+                    + #""path":"agencies/000.00.01.H53/inbox/20261124-030000-001-ABCDEFGHJK","#),
+            .delivered(packetId: id, recipient: recipient, path: "agencies/000.00.01.H53/inbox/\(id)")
+        ),
+        (
+            line(
+                "completed", #""packetId":"20261124-030000-001-ABCDEFGHJK","sent":"agencies/000.00.00.H53/sent/x 12","#),
+            .completed(packetId: id, sent: "agencies/000.00.00.H53/sent/x 12")
+        ),
+        (
+            line(
+                "registered",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","year":2026,"series":"thuong","#
+                    + #""number":7,"late":false,"documents":[{"name":"a.pdf","status":"signed","signer":"Nguyễn Văn An"}],"#
+            ),
+            .registered(
+                LedgerRegistration(
+                    packetId: id.rawValue, recipient: recipient, year: 2026, series: "thuong", number: 7, late: false,
+                    documents: documents))
+        ),
+        (
+            line(
+                "registered",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","year":2026,"series":"mat","#
+                    + #""number":1,"late":true,"documents":[],"medium":"paper","receivedAt":"2026-11-24T08:30:00.000+07:00","#
+                    + #""receivedBy":"Trần Thị Bình","#),
+            .registered(
+                LedgerRegistration(
+                    packetId: id.rawValue, recipient: recipient, year: 2026, series: "mat", number: 1, late: true,
+                    documents: .array([]), medium: "paper", receivedAt: "2026-11-24T08:30:00.000+07:00",
+                    receivedBy: "Trần Thị Bình"))
+        ),
+        (
+            line(
+                "registered",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","year":2026,"series":"thuong","#
+                    + #""number":2,"late":false,"documents":[],"medium":"paper","receivedAt":"2026-11-24T08:30:00.000+07:00","#
+            ),
+            .registered(
+                LedgerRegistration(
+                    packetId: id.rawValue, recipient: recipient, year: 2026, series: "thuong", number: 2, late: false,
+                    documents: .array([]), medium: "paper", receivedAt: "2026-11-24T08:30:00.000+07:00"))
+        ),
+        (
+            line(
+                "status",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","recipient":"000.00.01.H53","#
+                    + #""code":"01","late":false,"#),
+            .status(
+                packetId: id.rawValue, sender: sender, recipient: recipient, code: "01", late: false, reason: nil,
+                arrivalNumber: nil)
+        ),
+        (
+            line(
+                "status",
+                #""packetId":"","sender":"000.00.00.H53","recipient":"000.00.01.H53","code":"02","late":false,"#
+                    + #""reason":"The packet is invalid.","#),
+            .status(
+                packetId: "", sender: sender, recipient: recipient, code: "02", late: false,
+                reason: "The packet is invalid.",
+                arrivalNumber: nil)
+        ),
+        (
+            line(
+                "status",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","sender":"000.00.00.H53","recipient":"000.00.01.H53","#
+                    + #""code":"03","late":true,"arrivalNumber":7,"#),
+            .status(
+                packetId: id.rawValue, sender: sender, recipient: recipient, code: "03", late: true, reason: nil,
+                arrivalNumber: 7)
+        ),
+        (
+            line(
+                "refused",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","reason":"signature-invalid","#
+                    + #""message":"The signature does not verify.","#),
+            .refused(
+                packetId: id.rawValue, recipient: recipient, reason: "signature-invalid",
+                message: "The signature does not verify.",
+                file: nil)
+        ),
+        (
+            line(
+                "refused",
+                #""packetId":"","recipient":"000.00.01.H53","reason":"invalid","message":"The packet is invalid.","#
+                    + #""file":"agencies/000.00.01.H53/rejected/x.tar","#),
+            .refused(
+                packetId: "", recipient: recipient, reason: "invalid", message: "The packet is invalid.",
+                file: "agencies/000.00.01.H53/rejected/x.tar")
+        ),
+        (
+            line(
+                "set-aside",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","reason":"already-received","#
+                    + #""message":"The packet was received before.","file":"agencies/000.00.01.H53/rejected/x (2).tar","#
+            ),
+            .setAside(
+                packetId: id.rawValue, recipient: recipient, reason: "already-received",
+                message: "The packet was received before.",
+                file: "agencies/000.00.01.H53/rejected/x (2).tar")
+        ),
+        (
+            line(
+                "verified",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","result":"valid","detail":"","via":"archive verify","#),
+            .verified(packetId: id.rawValue, result: "valid", detail: "", via: "archive verify")
+        ),
+        (
+            line(
+                "rejected",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","agency":"000.00.00.H53","names":["a.pdf","a.json"],"#
+                    + #""reason":"number-used","message":"The number is used.","#),
+            .rejected(
+                packetId: id, agency: sender, names: ["a.pdf", "a.json"], reason: "number-used",
+                message: "The number is used.")
+        ),
         (line("started", #""mode":"daemon","watch":"inotify","#), .started(mode: "daemon", watch: "inotify")),
         (line("stopped", ""), .stopped),
-        (line("accessed", #""user":"admin","role":"admin","packetId":"20261124-030000-001-ABCDEFGHJK","secrecy":"mat","#
-              + #""action":"download","via":"web","file":"a.pdf","#),
-         .accessed(user: "admin", role: "admin", packetId: id.rawValue, secrecy: "mat", action: "download", via: "web", file: "a.pdf")),
-        (line("accessed", #""user":"an","role":"archivist","packetId":"20261124-030000-001-ABCDEFGHJK","secrecy":"mat","#
-              + #""action":"view","via":"cli","#),
-         .accessed(user: "an", role: "archivist", packetId: id.rawValue, secrecy: "mat", action: "view", via: "cli", file: nil)),
+        (
+            line(
+                "accessed",
+                #""user":"admin","role":"admin","packetId":"20261124-030000-001-ABCDEFGHJK","secrecy":"mat","#
+                    + #""action":"download","via":"web","file":"a.pdf","#),
+            .accessed(
+                user: "admin", role: "admin", packetId: id.rawValue, secrecy: "mat", action: "download", via: "web",
+                file: "a.pdf")
+        ),
+        (
+            line(
+                "accessed",
+                #""user":"an","role":"archivist","packetId":"20261124-030000-001-ABCDEFGHJK","secrecy":"mat","#
+                    + #""action":"view","via":"cli","#),
+            .accessed(
+                user: "an", role: "archivist", packetId: id.rawValue, secrecy: "mat", action: "view", via: "cli",
+                file: nil)
+        ),
         // Before the archive review: no `via`.
-        (line("accessed", #""user":"an","role":"archivist","packetId":"20261124-030000-001-ABCDEFGHJK","secrecy":"mat","#
-              + #""action":"download","file":"a.pdf","#),
-         .accessed(user: "an", role: "archivist", packetId: id.rawValue, secrecy: "mat", action: "download", via: nil, file: "a.pdf")),
+        (
+            line(
+                "accessed",
+                #""user":"an","role":"archivist","packetId":"20261124-030000-001-ABCDEFGHJK","secrecy":"mat","#
+                    + #""action":"download","file":"a.pdf","#),
+            .accessed(
+                user: "an", role: "archivist", packetId: id.rawValue, secrecy: "mat", action: "download", via: nil,
+                file: "a.pdf")
+        ),
     ]
 
     @Test func everyKindIsCovered() {
         let kinds = Set(Self.cases.map(\.1.kind))
-        #expect(kinds == ["packed", "received", "delivered", "completed", "registered", "status", "refused", "set-aside", "verified",
-                          "rejected", "started", "stopped", "accessed"])
+        #expect(
+            kinds == [
+                "packed", "received", "delivered", "completed", "registered", "status", "refused", "set-aside",
+                "verified",
+                "rejected", "started", "stopped", "accessed",
+            ])
     }
 
     @Test(arguments: Self.cases.indices)
@@ -132,7 +244,8 @@ import TestSupport
     /// Appends a record line with a correct `prev` after the journal's last record.
     func append(_ path: String, sequence: Int, kind: String, _ fields: String) throws {
         let previous = try #require(try Journal(path: path, repairing: false).lastRecord()).hash
-        let line = #"{"seq":\#(sequence),"at":"2026-11-24T10:00:00.000+07:00","event":"\#(kind)",\#(fields)"prev":"\#(previous)"}"#
+        let line =
+            #"{"seq":\#(sequence),"at":"2026-11-24T10:00:00.000+07:00","event":"\#(kind)",\#(fields)"prev":"\#(previous)"}"#
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.seekToEndOfFile()
         handle.write(Data((line + "\n").utf8))
@@ -163,7 +276,9 @@ import TestSupport
         try journal.append([.stopped, .started(mode: "once", watch: "poll")])
         let index = try LedgerIndex(path: directory.file("index.sqlite"))
         try index.catchUp(with: journal)
-        try append(path, sequence: 3, kind: "delivered", #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","#)
+        try append(
+            path, sequence: 3, kind: "delivered",
+            #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.01.H53","#)
         let missing = try #require(#expect(throws: JournalRecordError.self) { try journal.records() })
         #expect(missing.line == 3 && missing.kind == "delivered" && missing.field == "path", "\(missing)")
         // The index resumes after line 2 and still names line 3.
@@ -172,25 +287,38 @@ import TestSupport
 
         let typed = directory.file("typed.jsonl")
         try Journal(path: typed).append(.stopped)
-        try append(typed, sequence: 2, kind: "registered", #""packetId":"p","recipient":"000.00.01.H53","year":2026,"series":"thuong","#
-                   + #""number":1,"late":"no","documents":[],"#)
+        try append(
+            typed, sequence: 2, kind: "registered",
+            #""packetId":"p","recipient":"000.00.01.H53","year":2026,"series":"thuong","#
+                + #""number":1,"late":"no","documents":[],"#)
         let illTyped = try #require(#expect(throws: JournalRecordError.self) { try Journal(path: typed).records() })
         #expect(illTyped.line == 2 && illTyped.kind == "registered" && illTyped.field == "late", "\(illTyped)")
     }
 
     @Test func decodingRefusesWhatNoWriterWrites() throws {
-        #expect(throws: JournalRecordError.self) { try LedgerEvent(kind: "stopped", fields: [("reason", .string("x"))]) }
         #expect(throws: JournalRecordError.self) {
-            try LedgerEvent(kind: "completed", fields: [("packetId", .string("not-a-packet-id")), ("sent", .string("x"))])
+            try LedgerEvent(kind: "stopped", fields: [("reason", .string("x"))])
         }
         #expect(throws: JournalRecordError.self) {
-            try LedgerEvent(kind: "delivered", fields: [("packetId", .string(Self.id.rawValue)), ("recipient", .string("000.00.01.h53")),
-                                                        ("path", .string(""))])
+            try LedgerEvent(
+                kind: "completed", fields: [("packetId", .string("not-a-packet-id")), ("sent", .string("x"))])
         }
         #expect(throws: JournalRecordError.self) {
-            try LedgerEvent(kind: "status", fields: [("packetId", .string("")), ("sender", .string("000.00.00.H53")),
-                                                     ("recipient", .string("000.00.01.H53")), ("code", .string("03")),
-                                                     ("late", .bool(false)), ("arrivalNumber", .number("07"))])
+            try LedgerEvent(
+                kind: "delivered",
+                fields: [
+                    ("packetId", .string(Self.id.rawValue)), ("recipient", .string("000.00.01.h53")),
+                    ("path", .string("")),
+                ])
+        }
+        #expect(throws: JournalRecordError.self) {
+            try LedgerEvent(
+                kind: "status",
+                fields: [
+                    ("packetId", .string("")), ("sender", .string("000.00.00.H53")),
+                    ("recipient", .string("000.00.01.H53")), ("code", .string("03")),
+                    ("late", .bool(false)), ("arrivalNumber", .number("07")),
+                ])
         }
     }
 }

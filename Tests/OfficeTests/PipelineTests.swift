@@ -3,12 +3,13 @@ import Foundation
 import Intake
 import Ledger
 import Logging
-@testable import Office
 import Packets
 import Spool
-import Testing
 import TestSupport
+import Testing
 import WorkingTime
+
+@testable import Office
 
 /// The pipeline at module level, on a demo spool, with an injected clock: a drop taken through every stage, a crash
 /// between archiving and delivery finished by recovery, and a deferred delivery retried when the clock says so.
@@ -39,17 +40,20 @@ import WorkingTime
 
     func pipeline(_ spool: SpoolLayout, _ clock: Clock, config: OfficeConfig = OfficeConfig()) throws -> Pipeline {
         let logger = Logger(label: "test")
-        let journal = try Journal(path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: { clock.now })
+        let journal = try Journal(
+            path: spool.state + "/journal.jsonl", timeZone: config.calendar.timeZone, clock: { clock.now })
         let index = try LedgerIndex(path: spool.state + "/index.sqlite")
         try index.catchUp(with: journal)
-        return Pipeline(spool: spool, config: config, roster: try AgencyRoster(spool: spool, logger: logger), journal: journal,
-                        index: index, clock: OfficeClock(now: { clock.now }), logger: logger)
+        return Pipeline(
+            spool: spool, config: config, roster: try AgencyRoster(spool: spool, logger: logger), journal: journal,
+            index: index, clock: OfficeClock(now: { clock.now }), logger: logger)
     }
 
     /// Drops `Công văn <number>.pdf` with its sidecar into the sender's outbox; returns it as the scanner groups it.
     func drop(_ spool: SpoolLayout, number: String) throws -> Drop {
         let outbox = spool.outbox(sender)
-        try Data("%PDF-1.4\n% văn bản \(number)\n%%EOF\n".utf8).write(to: URL(fileURLWithPath: outbox + "/Công văn \(number).pdf"))
+        try Data("%PDF-1.4\n% văn bản \(number)\n%%EOF\n".utf8).write(
+            to: URL(fileURLWithPath: outbox + "/Công văn \(number).pdf"))
         try Fixtures.sidecar(to: recipients.map(\.rawValue), number: number)
             .write(toFile: outbox + "/Công văn \(number).json", atomically: true, encoding: .utf8)
         let listing = try OutboxScanner.scan(outbox, agency: sender)
@@ -66,7 +70,9 @@ import WorkingTime
         let pipeline = try pipeline(spool, clock)
         #expect(try pipeline.process([drop(spool, number: "11")]) == 1)
         #expect(pipeline.waiting.isEmpty)
-        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: spool.inbox(recipients[0])).compactMap(PacketID.init).first)
+        let id = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: spool.inbox(recipients[0])).compactMap(PacketID.init)
+                .first)
         for recipient in recipients {
             let folder = spool.inbox(recipient) + "/" + id.rawValue
             #expect(FileManager.default.fileExists(atPath: folder + "/Công văn 11.pdf"))
@@ -76,7 +82,9 @@ import WorkingTime
         }
         #expect(try pipeline.index.isCompleted(id.rawValue))
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool.agency(sender) + "/sent").count == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.outbox(sender)).filter { !$0.hasPrefix(".") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: spool.outbox(sender)).filter { !$0.hasPrefix(".") }
+                .isEmpty)
         let kinds = try journalKinds(spool)
         #expect(kinds.filter { $0 == "packed" }.count == 1 && kinds.filter { $0 == "delivered" }.count == 2)
         #expect(kinds.filter { $0 == "registered" }.count == 2 && kinds.last == "completed")
@@ -90,8 +98,10 @@ import WorkingTime
             // The first process claims, prepares, builds and archives the packet, then stops: its claim's lock goes
             // with it.
             let first = try pipeline(spool, clock)
-            let claim = try #require(try Claim.take(drop(spool, number: "12"), from: spool.outbox(sender), id: id, paths: first.paths))
-            let published = try first.publish(first.build(first.prepare([ClaimedDrop(claim: claim, id: id, droppedAt: nil)])))
+            let claim = try #require(
+                try Claim.take(drop(spool, number: "12"), from: spool.outbox(sender), id: id, paths: first.paths))
+            let published = try first.publish(
+                first.build(first.prepare([ClaimedDrop(claim: claim, id: id, droppedAt: nil)])))
             #expect(published.map(\.id) == [id])
         }
         #expect(try journalKinds(spool).filter { $0 == "delivered" }.isEmpty)
@@ -125,7 +135,8 @@ import WorkingTime
         try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)
         clock.now += 29
         try pipeline.retryDue(at: clock.now)
-        #expect(pipeline.waiting.count == 1 && !FileManager.default.fileExists(atPath: share + "/" + waiting.id.rawValue))
+        #expect(
+            pipeline.waiting.count == 1 && !FileManager.default.fileExists(atPath: share + "/" + waiting.id.rawValue))
         clock.now += 1
         try pipeline.retryDue(at: clock.now)
         #expect(pipeline.waiting.isEmpty)

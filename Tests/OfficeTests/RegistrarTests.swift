@@ -1,11 +1,12 @@
 import Foundation
 import Ledger
-@testable import Office
-import WorkingTime
 import Packets
 import Spool
-import Testing
 import TestSupport
+import Testing
+import WorkingTime
+
+@testable import Office
 
 /// Arrival numbers (số đến) with an injected clock.
 @Suite struct RegistrarTests {
@@ -20,8 +21,9 @@ import TestSupport
     func registrar(_ clock: Clock) throws -> Registrar {
         let journal = try Journal(path: directory.file("journal.jsonl"))
         let index = try LedgerIndex(path: directory.file("index.sqlite"))
-        return Registrar(recorder: Recorder(journal: journal, index: index), calendar: WorkingCalendar(OfficeConfig().calendar),
-                         clock: OfficeClock(now: { clock.now }))
+        return Registrar(
+            recorder: Recorder(journal: journal, index: index), calendar: WorkingCalendar(OfficeConfig().calendar),
+            clock: OfficeClock(now: { clock.now }))
     }
 
     /// A packet id for each letter the tests name their packets by.
@@ -54,8 +56,10 @@ import TestSupport
         let registrar = try registrar(clock)
         let arrived = Timestamp.parse("2026-11-24T16:00:00+07:00")!
         clock.now = arrived
-        let numbers = try registrar.register([arrival("A", at: arrived), arrival("M", secrecy: .mat, at: arrived),
-                                              arrival("B", at: arrived), arrival("T", secrecy: .tuyetMat, at: arrived)])
+        let numbers = try registrar.register([
+            arrival("A", at: arrived), arrival("M", secrecy: .mat, at: arrived),
+            arrival("B", at: arrived), arrival("T", secrecy: .tuyetMat, at: arrived),
+        ])
         #expect(numbers.mapValues(\.number) == [key("A"): 1, key("B"): 2, key("M"): 1, key("T"): 2])
         #expect(numbers.values.allSatisfy { !$0.late })
         // Arrived at 16:00, registered at 18:00: after the end of that working day (Decree 30/2020 Art 21.2).

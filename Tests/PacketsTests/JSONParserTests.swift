@@ -16,16 +16,24 @@ import Testing
         let text = #"{"x": [1, 2], "y": {"z": "Đông Hưng\t"}, "e": []}"#
         let value = try parse(text)
         #expect(try JSONParser().parse(JSONWriter.bytes(value)) == value)
-        #expect(String(decoding: JSONWriter.compactBytes(value), as: UTF8.self) == #"{"x":[1,2],"y":{"z":"Đông Hưng\t"},"e":[]}"#)
+        #expect(
+            String(decoding: JSONWriter.compactBytes(value), as: UTF8.self)
+                == #"{"x":[1,2],"y":{"z":"Đông Hưng\t"},"e":[]}"#)
     }
 
     @Test func locatesErrorsByLineAndColumn() {
         #expect(throws: JSONSyntaxError(kind: .trailingComma, line: 3, column: 1)) { try parse("{\n\"a\": 1,\n}") }
-        #expect(throws: JSONSyntaxError(kind: .duplicateKey("to"), line: 1, column: 12)) { try parse(#"{"to": [], "to": []}"#) }
-        #expect(throws: JSONSyntaxError(kind: .unexpectedCharacter("'ư'"), line: 2, column: 8)) { try parse("{\n\"a\": 1 ư}") }
+        #expect(throws: JSONSyntaxError(kind: .duplicateKey("to"), line: 1, column: 12)) {
+            try parse(#"{"to": [], "to": []}"#)
+        }
+        #expect(throws: JSONSyntaxError(kind: .unexpectedCharacter("'ư'"), line: 2, column: 8)) {
+            try parse("{\n\"a\": 1 ư}")
+        }
         #expect(throws: JSONSyntaxError(kind: .unexpectedEnd, line: 1, column: 10)) { try parse(#"{"a": "xy"#) }
         #expect(throws: JSONSyntaxError(kind: .trailingContent, line: 1, column: 4)) { try parse("{} {}") }
-        #expect(throws: JSONSyntaxError(kind: .controlCharacterInString, line: 1, column: 3)) { try parse("\"a\u{01}\"") }
+        #expect(throws: JSONSyntaxError(kind: .controlCharacterInString, line: 1, column: 3)) {
+            try parse("\"a\u{01}\"")
+        }
         #expect(throws: JSONSyntaxError(kind: .invalidNumber, line: 1, column: 2)) { try parse("01") }
     }
 
@@ -35,6 +43,8 @@ import Testing
     }
 
     @Test func refusesInvalidUTF8() {
-        #expect(throws: JSONSyntaxError(kind: .invalidUTF8, line: 1, column: 1)) { try JSONParser().parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONSyntaxError(kind: .invalidUTF8, line: 1, column: 1)) {
+            try JSONParser().parse([0x22, 0xC3, 0x28, 0x22])
+        }
     }
 }

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct MarkupEscapingTests {
     @Test func escapesTheFiveMarkupCharactersAndNothingElse() {
-        #expect("Sở <Tài chính> & \"Kế hoạch\" 'Đầu tư'".markupEscaped
+        #expect(
+            "Sở <Tài chính> & \"Kế hoạch\" 'Đầu tư'".markupEscaped
                 == "Sở &lt;Tài chính&gt; &amp; &quot;Kế hoạch&quot; &apos;Đầu tư&apos;")
         #expect("Quyết định số 125/QĐ-UBND".markupEscaped == "Quyết định số 125/QĐ-UBND")
         #expect("&amp;".markupEscaped == "&amp;amp;")

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Archiving
 import DurableIO
 import Foundation
 import Packets
 import Signing
 import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A sender, a PKI and a folder to build packets in.
 struct PacketFixture {
@@ -21,7 +22,9 @@ struct PacketFixture {
         self.sender = try sender ?? pki.signer(code: Self.senderCode, name: "Ủy ban nhân dân tỉnh Thái Bình")
     }
 
-    func builder(format: ArchiveFormat = .tar, signer: TestSigner? = nil, clock: @escaping @Sendable () -> Date = { Date() }) throws -> PacketBuilder {
+    func builder(
+        format: ArchiveFormat = .tar, signer: TestSigner? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> PacketBuilder {
         let signer = signer ?? sender
         return PacketBuilder(
             sender: PacketSender(organId: AgencyCode(Self.senderCode)!, organName: "Ủy ban nhân dân tỉnh Thái Bình"),
@@ -30,11 +33,16 @@ struct PacketFixture {
 
     /// Builds a packet of two documents; returns its path.
     @discardableResult
-    func build(_ name: String = "P.tar", builder: PacketBuilder? = nil, files: [(String, [UInt8])]? = nil,
-               sidecar: String = Fixtures.sidecar()) throws -> String {
+    func build(
+        _ name: String = "P.tar", builder: PacketBuilder? = nil, files: [(String, [UInt8])]? = nil,
+        sidecar: String = Fixtures.sidecar()
+    ) throws -> String {
         let builder = try builder ?? self.builder(format: ArchiveFormat(fileName: name) ?? .tar)
-        let documents = files ?? [("Quyết định 125.pdf", Array("%PDF-1.7 quyết định\n".utf8)), ("Phụ lục.docx", [1, 2, 3])]
-        let sources = try documents.map { PacketSource(path: try directory.write("src-\(UUID().uuidString)/\($0.0)", $0.1)) }
+        let documents =
+            files ?? [("Quyết định 125.pdf", Array("%PDF-1.7 quyết định\n".utf8)), ("Phụ lục.docx", [1, 2, 3])]
+        let sources = try documents.map {
+            PacketSource(path: try directory.write("src-\(UUID().uuidString)/\($0.0)", $0.1))
+        }
         let document = try SidecarParser().parse(Array(sidecar.utf8))
         let output = directory.file(name)
         try Durable.writeFile(at: output, replace: true) { descriptor in
@@ -43,12 +51,17 @@ struct PacketFixture {
         return output
     }
 
-    func verifier(revocationLists: [String] = [], identity: SenderIdentity = .certificateNamesAgency) throws -> PacketVerifier {
-        PacketVerifier(trust: try TrustStore.load(anchorPaths: [pki.rootPath], revocationListPaths: revocationLists),
-                       senderIdentity: identity)
+    func verifier(revocationLists: [String] = [], identity: SenderIdentity = .certificateNamesAgency) throws
+        -> PacketVerifier
+    {
+        PacketVerifier(
+            trust: try TrustStore.load(anchorPaths: [pki.rootPath], revocationListPaths: revocationLists),
+            senderIdentity: identity)
     }
 
-    func verify(_ path: String, revocationLists: [String] = [], identity: SenderIdentity = .certificateNamesAgency) throws -> VerificationReport {
+    func verify(_ path: String, revocationLists: [String] = [], identity: SenderIdentity = .certificateNamesAgency)
+        throws -> VerificationReport
+    {
         try verifier(revocationLists: revocationLists, identity: identity).verify(path: path)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Packets
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 /// The verifier's reasons, one per way a packet can be wrong. The archives are rewritten with our own
 /// reader and writer; the end-to-end suite repeats the main cases with outside tools through the CLI.
@@ -23,8 +23,9 @@ import TestSupport
         let fixture = try PacketFixture()
         let path = try Repack.edit(try fixture.build()) { entries in
             let index = entries.index("/metadata.json")
-            entries[index].bytes = Array(String(decoding: entries[index].bytes, as: UTF8.self)
-                .replacingOccurrences(of: "\"khan\"", with: "\"hoa-toc\"").utf8)
+            entries[index].bytes = Array(
+                String(decoding: entries[index].bytes, as: UTF8.self)
+                    .replacingOccurrences(of: "\"khan\"", with: "\"hoa-toc\"").utf8)
         }
         #expect(reason(try fixture.verify(path)) == "metadata-edited")
     }
@@ -51,7 +52,9 @@ import TestSupport
         let path = try fixture.build(builder: try fixture.builder(signer: other))
         #expect(reason(try fixture.verify(path)) == "signer-not-sender")
         // Against a registry, the registered certificate decides.
-        let registered = SenderIdentity.registered { code in code.rawValue == PacketFixture.senderCode ? [fixture.sender.certificate] : nil }
+        let registered = SenderIdentity.registered { code in
+            code.rawValue == PacketFixture.senderCode ? [fixture.sender.certificate] : nil
+        }
         #expect(reason(try fixture.verify(path, identity: registered)) == "signer-not-sender")
         #expect(try fixture.verify(try fixture.build("ok.tar"), identity: registered).valid)
         let unknown = SenderIdentity.registered { _ in nil }
@@ -68,17 +71,21 @@ import TestSupport
     @Test func aSignatureAfterExpiryIsRefused() throws {
         let pki = try TestPKI()
         let now = Date()
-        let shortLived = try pki.signer(code: PacketFixture.senderCode, name: "UBND", validFrom: now.addingTimeInterval(-10 * 86_400),
-                                        validUntil: now.addingTimeInterval(-5 * 86_400))
+        let shortLived = try pki.signer(
+            code: PacketFixture.senderCode, name: "UBND", validFrom: now.addingTimeInterval(-10 * 86_400),
+            validUntil: now.addingTimeInterval(-5 * 86_400))
         let fixture = try PacketFixture(pki: pki, sender: shortLived)
         // Signed while valid: still valid today.
-        let early = try fixture.build("early.tar", builder: try fixture.builder(clock: { now.addingTimeInterval(-7 * 86_400) }))
+        let early = try fixture.build(
+            "early.tar", builder: try fixture.builder(clock: { now.addingTimeInterval(-7 * 86_400) }))
         #expect(try fixture.verify(early).valid)
         // Re-signed after expiry (as a key holder whose certificate ran out could try).
         let path = try Repack.edit(early) { entries in
             let metadata = entries[entries.index("/metadata.json")].bytes
-            entries[entries.index("/metadata.json.p7s")].bytes = try CMSSigner(key: shortLived.key, certificate: shortLived.certificate)
-                .sign(metadata, signingTime: now)
+            entries[entries.index("/metadata.json.p7s")].bytes = try CMSSigner(
+                key: shortLived.key, certificate: shortLived.certificate
+            )
+            .sign(metadata, signingTime: now)
         }
         #expect(reason(try fixture.verify(path)) == "certificate-expired")
     }
@@ -99,7 +106,8 @@ import TestSupport
         let fixture = try PacketFixture()
         let path = try Repack.edit(try fixture.build()) { entries in
             let index = entries.index("/manifest-sha256.txt")
-            entries[index].bytes[0] = entries[index].bytes[0] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+            entries[index].bytes[0] =
+                entries[index].bytes[0] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
         }
         let report = try fixture.verify(path)
         #expect(reason(report) == "manifest-mismatch")
@@ -122,7 +130,9 @@ import TestSupport
         let path = try Repack.edit(try fixture.build()) { entries in
             let root = String(entries[0].path.prefix(30))
             let fake = "20990101-000000-000-0000000000"
-            for index in entries.indices { entries[index].path = entries[index].path.replacingOccurrences(of: root, with: fake) }
+            for index in entries.indices {
+                entries[index].path = entries[index].path.replacingOccurrences(of: root, with: fake)
+            }
         }
         #expect(reason(try fixture.verify(path)) == "packet-id-mismatch")
     }

@@ -1,8 +1,8 @@
 import DurableIO
 import Foundation
 import Packets
-import Testing
 import TestSupport
+import Testing
 
 /// What the verifier hands a sink (a staging folder, an extraction, a download) is bounded by the signed metadata:
 /// nothing before the signature is judged, nothing the metadata does not list, nothing past a document's signed size.
@@ -12,7 +12,10 @@ import TestSupport
         var bytes: [String: Int64] = [:]
         var current = ""
         var total: Int64 { bytes.values.reduce(0, +) }
-        func begin(_ name: String, size: Int64) throws { current = name; bytes[name, default: 0] += 0 }
+        func begin(_ name: String, size: Int64) throws {
+            current = name
+            bytes[name, default: 0] += 0
+        }
         func write(_ chunk: UnsafeRawBufferPointer) throws { bytes[current, default: 0] += Int64(chunk.count) }
         func end() throws {}
     }
@@ -26,8 +29,11 @@ import TestSupport
         for name in ["P.tar", "P.zip"] {
             let paths = try Repack.entries(try fixture.build(name)).map(\.path)
             let inside = paths.map { String($0.split(separator: "/", maxSplits: 1).dropFirst().first ?? "") }
-            #expect(Array(inside.prefix(7)) == ["", "metadata.json", "metadata.json.p7s", "bagit.txt", "bag-info.txt",
-                                                "manifest-sha256.txt", "tagmanifest-sha256.txt"], "\(name): \(paths)")
+            #expect(
+                Array(inside.prefix(7)) == [
+                    "", "metadata.json", "metadata.json.p7s", "bagit.txt", "bag-info.txt",
+                    "manifest-sha256.txt", "tagmanifest-sha256.txt",
+                ], "\(name): \(paths)")
             #expect(inside.dropFirst(7).allSatisfy { $0.hasPrefix("data") }, "\(paths)")
         }
     }
@@ -79,7 +85,8 @@ import TestSupport
         let fixture = try PacketFixture()
         let path = try Repack.edit(try fixture.build()) { entries in
             let root = entries[0].path
-            entries.append(.init(path: "\(root)data/virus.exe", bytes: Array(repeating: 0x4d, count: 4096), isDirectory: false))
+            entries.append(
+                .init(path: "\(root)data/virus.exe", bytes: Array(repeating: 0x4d, count: 4096), isDirectory: false))
         }
         let sink = CountingSink()
         let report = try verify(fixture, path, sink: sink)
@@ -91,8 +98,9 @@ import TestSupport
         let fixture = try PacketFixture()
         let edited = try Repack.edit(try fixture.build()) { entries in
             let index = entries.index("/metadata.json")
-            entries[index].bytes = Array(String(decoding: entries[index].bytes, as: UTF8.self)
-                .replacingOccurrences(of: "\"khan\"", with: "\"hoa-toc\"").utf8)
+            entries[index].bytes = Array(
+                String(decoding: entries[index].bytes, as: UTF8.self)
+                    .replacingOccurrences(of: "\"khan\"", with: "\"hoa-toc\"").utf8)
         }
         let sink = CountingSink()
         #expect(try verify(fixture, edited, sink: sink).reason?.code == "metadata-edited")

@@ -1,6 +1,6 @@
 import Packets
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SidecarParserTests {
     func parse(_ text: String) throws(SidecarRejection) -> ClerkSidecar { try SidecarParser().parse(Array(text.utf8)) }
@@ -39,12 +39,16 @@ import TestSupport
 
     @Test func refusesMalformedValues() {
         let bad = """
-        {"codeNumber": "12a", "codeNotation": "QĐ UBND", "issuedDate": "24/11/2026", "typeName": "Quyết định",
-         "subject": "dòng 1\\ndòng 2", "to": ["000.00.01.H53", "000.00.01.h53", "12345"], "priority": "gấp",
-         "secrecy": "riêng", "dueDate": "2026-02-30"}
-        """
+            {"codeNumber": "12a", "codeNotation": "QĐ UBND", "issuedDate": "24/11/2026", "typeName": "Quyết định",
+             "subject": "dòng 1\\ndòng 2", "to": ["000.00.01.H53", "000.00.01.h53", "12345"], "priority": "gấp",
+             "secrecy": "riêng", "dueDate": "2026-02-30"}
+            """
         let fields = issues(bad).compactMap(\.field)
-        #expect(fields == ["codeNumber", "codeNotation", "issuedDate", "subject", "to[1]", "to[2]", "priority", "secrecy", "dueDate"])
+        #expect(
+            fields == [
+                "codeNumber", "codeNotation", "issuedDate", "subject", "to[1]", "to[2]", "priority", "secrecy",
+                "dueDate",
+            ])
     }
 
     @Test func acceptsVietnameseSpellingsOfPriorityAndSecrecy() throws {
@@ -62,14 +66,16 @@ import TestSupport
     }
 
     @Test func refusesReservedFieldsAndProbableTypos() {
-        let text = Fixtures.sidecar().replacingOccurrences(of: "\"dueDate\"", with: "\"packetId\": \"x\", \"prority\": \"khan\", \"dueDate\"")
+        let text = Fixtures.sidecar().replacingOccurrences(
+            of: "\"dueDate\"", with: "\"packetId\": \"x\", \"prority\": \"khan\", \"dueDate\"")
         let found = issues(text)
         #expect(found.map(\.field) == ["packetId", "prority"])
         #expect(found.last?.problem.en == "There is no field `prority`; did you mean `priority`?")
     }
 
     @Test func keepsOtherFieldsAndTypesKnownOnes() throws {
-        let text = Fixtures.sidecar().replacingOccurrences(of: "\"dueDate\"", with: "\"pageAmount\": 3, \"maHoSo\": \"HS-01\", \"dueDate\"")
+        let text = Fixtures.sidecar().replacingOccurrences(
+            of: "\"dueDate\"", with: "\"pageAmount\": 3, \"maHoSo\": \"HS-01\", \"dueDate\"")
         let sidecar = try parse(text)
         #expect(sidecar.extra.map(\.0) == ["pageAmount", "maHoSo"])
         let badCount = text.replacingOccurrences(of: "\"pageAmount\": 3", with: "\"pageAmount\": \"ba\"")
@@ -79,7 +85,9 @@ import TestSupport
     @Test func reportsBrokenJSONWithItsPosition() {
         let found = issues("{\n  \"codeNumber\": \"1\",\n}")
         #expect(found.count == 1)
-        #expect(found[0].problem.vi == "Tệp mô tả không phải JSON hợp lệ: dòng 3, cột 1: thừa dấu phẩy trước dấu đóng ngoặc.")
+        #expect(
+            found[0].problem.vi
+                == "Tệp mô tả không phải JSON hợp lệ: dòng 3, cột 1: thừa dấu phẩy trước dấu đóng ngoặc.")
     }
 
     @Test func refusesOversizedSidecars() {

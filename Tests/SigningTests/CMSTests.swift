@@ -1,7 +1,7 @@
 import Foundation
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CMSTests {
     let content = Array("{\"subject\": \"Quyết định\"}\n".utf8)
@@ -24,8 +24,12 @@ import TestSupport
         let der = try CMSSigner(key: signer.key, certificate: signer.certificate).sign(content, signingTime: Date())
         let contentPath = try pki.directory.write("content.json", content)
         let signaturePath = try pki.directory.write("content.json.p7s", der)
-        let result = try ProcessRunner.run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", signaturePath,
-                                                       "-content", contentPath, "-CAfile", pki.rootPath, "-out", "/dev/null"])
+        let result = try ProcessRunner.run(
+            "openssl",
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", signaturePath,
+                "-content", contentPath, "-CAfile", pki.rootPath, "-out", "/dev/null",
+            ])
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -33,10 +37,15 @@ import TestSupport
         let directory = TemporaryDirectory()
         let pki = try OpenSSLProgramPKI.make(in: directory, code: "000.00.02.H53", name: "Sở Nội vụ")
         let contentPath = try directory.write("m.json", content)
-        let result = try ProcessRunner.run("openssl", ["cms", "-sign", "-binary", "-in", contentPath, "-signer", pki.certificatePath,
-                                                       "-inkey", pki.keyPath, "-outform", "DER", "-out", directory.file("m.p7s")])
+        let result = try ProcessRunner.run(
+            "openssl",
+            [
+                "cms", "-sign", "-binary", "-in", contentPath, "-signer", pki.certificatePath,
+                "-inkey", pki.keyPath, "-outform", "DER", "-out", directory.file("m.p7s"),
+            ])
         #expect(result.status == 0, "\(result.output)")
-        let signature = try CMSSignature(der: Array(try Data(contentsOf: URL(fileURLWithPath: directory.file("m.p7s")))))
+        let signature = try CMSSignature(
+            der: Array(try Data(contentsOf: URL(fileURLWithPath: directory.file("m.p7s")))))
         let certificate = try signature.verify(content: content)
         #expect(certificate.agencyCodes == ["000.00.02.H53"])
         let store = try TrustStore.load(anchorPaths: [pki.caPath])

@@ -1,7 +1,7 @@
 import Foundation
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CertificateTests {
     @Test func readsNamesValidityAndAgencyCode() throws {
@@ -22,12 +22,15 @@ import TestSupport
     @Test func fingerprintAgreesWithTheOpenSSLProgram() throws {
         let pki = try TestPKI()
         let signer = try pki.signer(code: "000.00.01.H53", name: "Văn phòng")
-        let result = try ProcessRunner.run("openssl", ["x509", "-in", signer.certificatePath, "-noout", "-fingerprint", "-sha256"])
+        let result = try ProcessRunner.run(
+            "openssl", ["x509", "-in", signer.certificatePath, "-noout", "-fingerprint", "-sha256"])
         let openssl = result.stdout.split(separator: "=").last!.replacingOccurrences(of: ":", with: "")
             .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         #expect(signer.certificate.sha256Fingerprint == openssl)
         let serial = try ProcessRunner.run("openssl", ["x509", "-in", signer.certificatePath, "-noout", "-serial"])
-        #expect(serial.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "serial=\(signer.certificate.serialNumber)")
+        #expect(
+            serial.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "serial=\(signer.certificate.serialNumber)"
+        )
     }
 
     @Test func readsEveryCertificateOfABundleAndRefusesGarbage() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PrivateKeyTests {
     let directory = TemporaryDirectory()
@@ -26,14 +26,17 @@ import TestSupport
     @Test func readsAnEncryptedKeyWithItsPassphraseFromAFile() throws {
         let key = try PrivateKey.generate(.ecP256)
         let path = try directory.write("enc.pem", try key.pem(passphrase: Array("mật khẩu 123".utf8)), mode: 0o600)
-        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self).contains("ENCRYPTED PRIVATE KEY"))
+        #expect(
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self).contains(
+                "ENCRYPTED PRIVATE KEY"))
         let passphraseFile = try directory.write("pass.txt", "mật khẩu 123\n", mode: 0o600)
         let loaded = try PrivateKey.load(path: path, passphrase: .file(passphraseFile))
         #expect(try loaded.pem() == key.pem())
     }
 
     @Test func reportsAMissingOrWrongPassphraseWithoutPrompting() throws {
-        let path = try directory.write("enc.pem", try PrivateKey.generate(.rsa(bits: 2048)).pem(passphrase: Array("right".utf8)), mode: 0o600)
+        let path = try directory.write(
+            "enc.pem", try PrivateKey.generate(.rsa(bits: 2048)).pem(passphrase: Array("right".utf8)), mode: 0o600)
         #expect(throws: SigningError.passphraseRequired(path: path)) {
             try PrivateKey.load(path: path, passphrase: .environment("LIENTHONG_TEST_UNSET_VARIABLE"))
         }

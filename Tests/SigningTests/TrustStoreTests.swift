@@ -1,7 +1,7 @@
 import Foundation
 import Signing
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct TrustStoreTests {
     let now = Date()
@@ -15,7 +15,8 @@ import TestSupport
     }
 
     @Test func refusesAnotherCA() throws {
-        let pki = try TestPKI(), other = try TestPKI(name: "Other CA")
+        let pki = try TestPKI()
+        let other = try TestPKI(name: "Other CA")
         let signer = try other.signer(code: "000.00.01.H53", name: "A")
         let store = try TrustStore(anchors: [pki.authority.certificate])
         #expect {
@@ -28,8 +29,9 @@ import TestSupport
 
     @Test func judgesValidityAtTheSigningTimeNotToday() throws {
         let pki = try TestPKI()
-        let signer = try pki.signer(code: "000.00.01.H53", name: "A", validFrom: now.addingTimeInterval(-200 * 86_400),
-                                    validUntil: now.addingTimeInterval(-100 * 86_400))
+        let signer = try pki.signer(
+            code: "000.00.01.H53", name: "A", validFrom: now.addingTimeInterval(-200 * 86_400),
+            validUntil: now.addingTimeInterval(-100 * 86_400))
         let store = try TrustStore(anchors: [pki.authority.certificate])
         // Signed while valid: still verifiable in the archive today.
         #expect(throws: Never.self) { try store.verify(signer.certificate, at: now.addingTimeInterval(-150 * 86_400)) }
@@ -51,8 +53,9 @@ import TestSupport
         let pki = try TestPKI()
         let revoked = try pki.signer(code: "000.00.01.H53", name: "A")
         let kept = try pki.signer(code: "000.00.02.H53", name: "B")
-        let store = try TrustStore.load(anchorPaths: [pki.rootPath],
-                                        revocationListPaths: [try pki.revocationList(revoking: [revoked.certificate])])
+        let store = try TrustStore.load(
+            anchorPaths: [pki.rootPath],
+            revocationListPaths: [try pki.revocationList(revoking: [revoked.certificate])])
         #expect(throws: Never.self) { try store.verify(kept.certificate, at: now, revocation: .required) }
         #expect {
             try store.verify(revoked.certificate, at: now)
@@ -75,8 +78,9 @@ import TestSupport
 
     @Test func refusesACertificateNotMeantForSigning() throws {
         let pki = try TestPKI()
-        let tls = try pki.signer(code: "000.00.01.H53", name: "A",
-                                 profile: .custom(keyUsage: "critical,keyEncipherment", extendedKeyUsage: "serverAuth"))
+        let tls = try pki.signer(
+            code: "000.00.01.H53", name: "A",
+            profile: .custom(keyUsage: "critical,keyEncipherment", extendedKeyUsage: "serverAuth"))
         let store = try TrustStore(anchors: [pki.authority.certificate])
         #expect {
             try store.verify(tls.certificate, at: now)

@@ -1,8 +1,8 @@
 import Foundation
 import Packets
 import Spool
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AgencyConfigTests {
     let directory = TemporaryDirectory()
@@ -15,14 +15,15 @@ import TestSupport
     }
 
     @Test func resolvesPathsAgainstTheSpool() throws {
-        let config = try load("""
-        name: Sở Nội vụ
-        certificate: agencies/000.00.02.H53/certificate.pem
-        previousCertificates: [/etc/lienthong/old.pem]
-        key: state/keys/000.00.02.H53.pem
-        keyPassphraseFile: state/keys/snv.pass
-        inbox: /mnt/snv/inbox
-        """)
+        let config = try load(
+            """
+            name: Sở Nội vụ
+            certificate: agencies/000.00.02.H53/certificate.pem
+            previousCertificates: [/etc/lienthong/old.pem]
+            key: state/keys/000.00.02.H53.pem
+            keyPassphraseFile: state/keys/snv.pass
+            inbox: /mnt/snv/inbox
+            """)
         #expect(config.name == "Sở Nội vụ")
         #expect(config.certificatePath == directory.path + "/agencies/000.00.02.H53/certificate.pem")
         #expect(config.previousCertificatePaths == ["/etc/lienthong/old.pem"])
@@ -31,8 +32,13 @@ import TestSupport
     }
 
     @Test func namesTheLineAtFault() {
-        #expect(throws: ConfigError(file: directory.path + "/agencies/000.00.02.H53/agency.yaml", line: 3, column: 1,
-                                    message: "unknown key certficate; expected one of: certificate, code, demo, inbox, key, keyPassphraseEnv, keyPassphraseFile, name, previousCertificates")) {
+        #expect(
+            throws: ConfigError(
+                file: directory.path + "/agencies/000.00.02.H53/agency.yaml", line: 3, column: 1,
+                message:
+                    "unknown key certficate; expected one of: certificate, code, demo, inbox, key, keyPassphraseEnv, keyPassphraseFile, name, previousCertificates"
+            )
+        ) {
             try load("name: Sở Nội vụ\n# comment\ncertficate: x.pem\n")
         }
         #expect {

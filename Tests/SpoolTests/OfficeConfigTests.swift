@@ -1,7 +1,7 @@
 import Foundation
 import Spool
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct OfficeConfigTests {
     func parse(_ yaml: String) throws(ConfigError) -> OfficeConfig {
@@ -10,7 +10,9 @@ import TestSupport
 
     @Test func readsTheContractKeys() throws {
         let config = try parse(OfficeDefaults.officeYAML)
-        #expect(config.watch.mode == .auto && config.watch.settle == .seconds(1) && config.watch.pollInterval == .seconds(2))
+        #expect(
+            config.watch.mode == .auto && config.watch.settle == .seconds(1) && config.watch.pollInterval == .seconds(2)
+        )
         #expect(config.calendar.timeZone.identifier == "Asia/Ho_Chi_Minh")
         #expect(config.calendar.workingDays == [1, 2, 3, 4, 5])
         #expect(config.calendar.workingHours.map(\.start) == [450, 810])
@@ -28,25 +30,35 @@ import TestSupport
 
     /// Issue 10: `settle: 999999999999999999h` trapped on an arithmetic overflow; no value may crash the office.
     @Test func refusesOutOfRangeDurationsWithTheirLine() {
-        #expect(throws: ConfigError(file: "office.yaml", line: 2, column: 11,
-                                    message: "watch.settle: \"999999999999999999h\" is too long: at most 366d")) {
+        #expect(
+            throws: ConfigError(
+                file: "office.yaml", line: 2, column: 11,
+                message: "watch.settle: \"999999999999999999h\" is too long: at most 366d")
+        ) {
             try parse("watch:\n  settle: 999999999999999999h\n")
         }
-        let keys = ["watch.pollInterval", "watch.settle", "watch.rescanInterval", "watch.sidecarWait", "watch.incompleteWait",
-                    "outage.threshold", "outage.retry.initial", "outage.retry.max"]
-        let values = ["999999999999999999h", "99999999999999999999999999s", "9223372036854775807ms", "9223372036854775807d",
-                      "367d", "366d1ms", "1h" + String(repeating: "9", count: 400) + "m", "0ms", "-0s", "1e9s", "１s"]
+        let keys = [
+            "watch.pollInterval", "watch.settle", "watch.rescanInterval", "watch.sidecarWait", "watch.incompleteWait",
+            "outage.threshold", "outage.retry.initial", "outage.retry.max",
+        ]
+        let values = [
+            "999999999999999999h", "99999999999999999999999999s", "9223372036854775807ms", "9223372036854775807d",
+            "367d", "366d1ms", "1h" + String(repeating: "9", count: 400) + "m", "0ms", "-0s", "1e9s", "１s",
+        ]
         for key in keys {
             let path = key.split(separator: ".")
             for value in values {
                 var yaml = ""
                 for (depth, part) in path.enumerated() {
-                    yaml += String(repeating: "  ", count: depth) + part + ":" + (depth == path.count - 1 ? " \"\(value)\"\n" : "\n")
+                    yaml +=
+                        String(repeating: "  ", count: depth) + part + ":"
+                        + (depth == path.count - 1 ? " \"\(value)\"\n" : "\n")
                 }
                 do {
                     _ = try parse(yaml)
-                    #expect(value == "0ms" && (key == "watch.settle" || key == "outage.threshold"),
-                            "\(key): \(value) accepted")
+                    #expect(
+                        value == "0ms" && (key == "watch.settle" || key == "outage.threshold"),
+                        "\(key): \(value) accepted")
                 } catch {
                     #expect(error.line == path.count, "\(key): \(value): \(error)")
                 }
@@ -56,13 +68,24 @@ import TestSupport
     }
 
     @Test func refusesMistakesWithTheirLine() {
-        #expect(throws: ConfigError(file: "office.yaml", line: 2, column: 9, message: "watch.mode: expected auto, inotify or poll")) {
+        #expect(
+            throws: ConfigError(
+                file: "office.yaml", line: 2, column: 9, message: "watch.mode: expected auto, inotify or poll")
+        ) {
             try parse("watch:\n  mode: fast\n")
         }
-        #expect(throws: ConfigError(file: "office.yaml", line: 3, column: 33, message: "calendar.workingHours[1]: working hours must be in order and must not overlap")) {
+        #expect(
+            throws: ConfigError(
+                file: "office.yaml", line: 3, column: 33,
+                message: "calendar.workingHours[1]: working hours must be in order and must not overlap")
+        ) {
             try parse("calendar:\n  timeZone: Asia/Ho_Chi_Minh\n  workingHours: [\"13:30-17:00\", \"07:30-11:30\"]\n")
         }
-        #expect(throws: ConfigError(file: "office.yaml", line: 1, column: 18, message: "outage.retry: retry.max is shorter than retry.initial")) {
+        #expect(
+            throws: ConfigError(
+                file: "office.yaml", line: 1, column: 18,
+                message: "outage.retry: retry.max is shorter than retry.initial")
+        ) {
             try parse("outage: { retry: { initial: 1m, max: 30s } }\n")
         }
         #expect(throws: ConfigError.self) { try parse("calendar: { timeZone: Mars/Olympus }\n") }

@@ -2,8 +2,8 @@ import Foundation
 import Packets
 import Signing
 import Spool
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SpoolInitializerTests {
     let directory = TemporaryDirectory()
@@ -18,7 +18,9 @@ import TestSupport
         #expect(created.contains("office.yaml"))
         for folder in ["trust/ca", "trust/crl", "agencies", "archive", "fallback", "state"] {
             var isDirectory: ObjCBool = false
-            #expect(FileManager.default.fileExists(atPath: spool.path(folder), isDirectory: &isDirectory) && isDirectory.boolValue, "\(folder)")
+            #expect(
+                FileManager.default.fileExists(atPath: spool.path(folder), isDirectory: &isDirectory)
+                    && isDirectory.boolValue, "\(folder)")
         }
         #expect(try mode(spool.state) == 0o700)
         #expect(try SpoolInitializer(spool: spool).run(demo: false).isEmpty)

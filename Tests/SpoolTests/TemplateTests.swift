@@ -1,7 +1,7 @@
 import Foundation
 import Spool
-import Testing
 import TestSupport
+import Testing
 
 /// The templates the program carries, and an office's own copies of them.
 @Suite struct TemplateTests {
@@ -12,7 +12,9 @@ import TestSupport
             .filter { !FileManager.default.isDirectory(root + "/" + $0) }.sorted()
         #expect(BuiltinTemplates.names == files)
         for name in files {
-            #expect(BuiltinTemplates.contents(name) == Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + name))), "\(name)")
+            #expect(
+                BuiltinTemplates.contents(name) == Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + name))),
+                "\(name)")
             try TemplateChecker.validate(name, source: .builtin(name))
         }
     }
@@ -24,23 +26,33 @@ import TestSupport
         _ = try directory.write("Spool/templates/web/style.css", "body { color: black }\n")
         _ = try directory.write("env/register-incoming.html.mustache", "<h1>{{title}}</h1>\n")
         _ = try directory.write("Spool/templates/register-incoming.html.mustache", "<h2>{{title}}</h2>\n")
-        #expect(TemplateSource.locate("web/style.css", spool: spool, environment: environment) == .file(spool.path("templates/web/style.css")))
-        #expect(TemplateSource.locate("register-incoming.html.mustache", spool: spool, environment: environment)
-            == .file(directory.file("env/register-incoming.html.mustache")))
-        #expect(TemplateSource.locate("web/layout.html.mustache", spool: spool, environment: environment) == .builtin("web/layout.html.mustache"))
+        #expect(
+            TemplateSource.locate("web/style.css", spool: spool, environment: environment)
+                == .file(spool.path("templates/web/style.css")))
+        #expect(
+            TemplateSource.locate("register-incoming.html.mustache", spool: spool, environment: environment)
+                == .file(directory.file("env/register-incoming.html.mustache")))
+        #expect(
+            TemplateSource.locate("web/layout.html.mustache", spool: spool, environment: environment)
+                == .builtin("web/layout.html.mustache"))
         #expect(TemplateSource.locate("nothing.mustache", spool: spool, environment: environment) == nil)
         let checks = TemplateChecker.check(spool: spool, environment: environment)
-        #expect(checks.map(\.verdict) == [.ok, .shadowed(by: directory.file("env/register-incoming.html.mustache")), .ok])
+        #expect(
+            checks.map(\.verdict) == [.ok, .shadowed(by: directory.file("env/register-incoming.html.mustache")), .ok])
     }
 
     @Test func aBrokenCopyIsNamedWithItsLineAndColumn() throws {
         let directory = TemporaryDirectory("lienthong-templates")
         let spool = SpoolLayout(root: directory.file("Spool"))
-        let path = try directory.write("Spool/templates/fallback-log.html.mustache", "<h1>Sổ</h1>\n<ul>{{#rows}}<li>{{name}}</li>\n</ul>\n")
+        let path = try directory.write(
+            "Spool/templates/fallback-log.html.mustache", "<h1>Sổ</h1>\n<ul>{{#rows}}<li>{{name}}</li>\n</ul>\n")
         _ = try directory.write("Spool/templates/web/lay-out.html.mustache", "{{#x}}")
         _ = try directory.write("Spool/templates/packet-metadata.schema.json", "{\n  \"type\": \"object\",\n}\n")
         let checks = TemplateChecker.check(spool: spool, environment: [:])
-        #expect(checks.map(\.name) == ["fallback-log.html.mustache", "packet-metadata.schema.json", "web/lay-out.html.mustache"])
+        #expect(
+            checks.map(\.name) == [
+                "fallback-log.html.mustache", "packet-metadata.schema.json", "web/lay-out.html.mustache",
+            ])
         guard case .broken(.invalid(let file, let line?, let column?, _)) = checks[0].verdict else {
             Issue.record("\(checks[0])")
             return
@@ -51,7 +63,9 @@ import TestSupport
             return
         }
         #expect(checks[2].verdict == .unused)
-        #expect(throws: TemplateError.self) { try TemplateChecker.requireUsableOverrides(spool: spool, environment: [:]) }
+        #expect(throws: TemplateError.self) {
+            try TemplateChecker.requireUsableOverrides(spool: spool, environment: [:])
+        }
         #expect(throws: TemplateError.self) { try PageTemplate.load("fallback-log.html.mustache", spool: spool) }
     }
 }

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// A program started in the background, for tests that stop, kill and restart it.
 public final class BackgroundProcess: @unchecked Sendable {
@@ -13,11 +14,14 @@ public final class BackgroundProcess: @unchecked Sendable {
     private var finished: Int32?
 
     /// Starts `executable` with `arguments`, output appended to `logPath`.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], logPath: String,
-                directory: String? = nil, unset: [String] = []) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], logPath: String,
+        directory: String? = nil, unset: [String] = []
+    ) throws {
         self.logPath = logPath
-        pid = try ProcessRunner.spawn(executable, arguments, environment: environment, stdin: "/dev/null", stdout: logPath, stderr: nil,
-                                      directory: directory, unset: unset)
+        pid = try ProcessRunner.spawn(
+            executable, arguments, environment: environment, stdin: "/dev/null", stdout: logPath, stderr: nil,
+            directory: directory, unset: unset)
     }
 
     /// Sends `signal` (SIGTERM, SIGKILL …).

@@ -9,7 +9,8 @@ public struct Browser: Sendable {
 
     /// Finds Chromium (`$CHROMIUM`, else `chromium`, `chromium-browser` or `google-chrome` on PATH).
     public init() throws {
-        let candidates = [ProcessInfo.processInfo.environment["CHROMIUM"]].compactMap { $0 }
+        let candidates =
+            [ProcessInfo.processInfo.environment["CHROMIUM"]].compactMap { $0 }
             + ["chromium", "chromium-browser", "google-chrome"]
         guard let found = candidates.lazy.compactMap({ $0.contains("/") ? $0 : ProcessRunner.which($0) }).first else {
             throw ProcessError.notFound("chromium")
@@ -20,10 +21,15 @@ public struct Browser: Sendable {
 
     private func run(_ arguments: [String]) throws -> ProcessResult {
         // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                      "--user-data-dir=\(profile.path)"]
-        let result = try ProcessRunner.run(executable, common + arguments, timeout: 120, unset: ProcessRunner.fakedClock)
-        guard result.status == 0 else { throw ProcessError.failed("chromium \(arguments.joined(separator: " "))", result) }
+        let common = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(profile.path)",
+        ]
+        let result = try ProcessRunner.run(
+            executable, common + arguments, timeout: 120, unset: ProcessRunner.fakedClock)
+        guard result.status == 0 else {
+            throw ProcessError.failed("chromium \(arguments.joined(separator: " "))", result)
+        }
         return result
     }
 
@@ -40,7 +46,8 @@ public struct Browser: Sendable {
         let pattern = try NSRegularExpression(pattern: #"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]"#)
         return pattern.matches(in: bytes, range: NSRange(bytes.startIndex..., in: bytes)).compactMap { match in
             guard let w = Range(match.range(at: 1), in: bytes), let h = Range(match.range(at: 2), in: bytes),
-                  let width = Double(bytes[w]), let height = Double(bytes[h]) else { return nil }
+                let width = Double(bytes[w]), let height = Double(bytes[h])
+            else { return nil }
             return (width, height)
         }
     }

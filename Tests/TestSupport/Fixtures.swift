@@ -4,10 +4,12 @@ import Foundation
 public enum Fixtures {
     /// A valid sidecar, as in DESIGN.md, sent to `to`, issued on `issued` (today in Vietnam by default) and due
     /// `dueInDays` after it (a due date is never before the issue date, whatever today is).
-    public static func sidecar(to: [String] = ["000.00.01.H53", "000.00.02.H53"], number: String = "125",
-                               subject: String = "Về việc ban hành quy chế quản lý văn bản điện tử",
-                               priority: String = "khan", issued: String = Fixtures.localDate(0),
-                               dueInDays: Int = 7) -> String {
+    public static func sidecar(
+        to: [String] = ["000.00.01.H53", "000.00.02.H53"], number: String = "125",
+        subject: String = "Về việc ban hành quy chế quản lý văn bản điện tử",
+        priority: String = "khan", issued: String = Fixtures.localDate(0),
+        dueInDays: Int = 7
+    ) -> String {
         """
         {
           "codeNumber": "\(number)",

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// The outcome of a finished child process.
 public struct ProcessResult: Sendable {
@@ -24,19 +25,24 @@ public enum ProcessRunner {
     /// A program still running after `timeout` seconds is killed (status 128 + 9), so a hang fails its test
     /// instead of stopping the whole suite.
     /// `directory` is the working folder (default: the test's own); `unset` names variables the program must not see.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           stdin: String? = nil, timeout: Double = 600, directory: String? = nil,
-                           unset: [String] = []) throws -> ProcessResult {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        stdin: String? = nil, timeout: Double = 600, directory: String? = nil,
+        unset: [String] = []
+    ) throws -> ProcessResult {
         guard let program = executable.contains("/") ? executable : which(executable) else {
             throw ProcessError.notFound(executable)
         }
         let scratch = TemporaryDirectory("lienthong-run")
-        let outPath = scratch.file("stdout"), errPath = scratch.file("stderr"), inPath = scratch.file("stdin")
+        let outPath = scratch.file("stdout")
+        let errPath = scratch.file("stderr")
+        let inPath = scratch.file("stdin")
         try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
 
         let start = Date()
-        let pid = try spawn(program, arguments, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath,
-                            directory: directory, unset: unset)
+        let pid = try spawn(
+            program, arguments, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath,
+            directory: directory, unset: unset)
         var status: Int32 = 0
         var usage = rusage()
         let deadline = start.addingTimeInterval(timeout)
@@ -69,16 +75,20 @@ public enum ProcessRunner {
     /// reported as the program's.
     static func residentHighWaterMark(_ pid: pid_t, name: String) -> Int {
         guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
-              comm.trimmingCharacters(in: .newlines) == name,
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-        let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
+            comm.trimmingCharacters(in: .newlines) == name,
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        let kilobytes =
+            line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
         return kilobytes * 1024
     }
 
     /// Starts `program` with its standard streams redirected (`stderr` nil: to the same file as `stdout`, appended).
-    static func spawn(_ program: String, _ arguments: [String], environment: [String: String], stdin: String,
-                      stdout: String, stderr: String?, directory: String? = nil, unset: [String] = []) throws -> pid_t {
+    static func spawn(
+        _ program: String, _ arguments: [String], environment: [String: String], stdin: String,
+        stdout: String, stderr: String?, directory: String? = nil, unset: [String] = []
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -95,12 +105,13 @@ public enum ProcessRunner {
         for key in unset { env[key] = nil }
         // A working folder other than the test's: GNU env changes to it and execs the program in the same process
         // (glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift).
-        let (program, arguments) = directory.map { ("/usr/bin/env", ["-C", $0, program] + arguments) } ?? (program, arguments)
+        let (program, arguments) =
+            directory.map { ("/usr/bin/env", ["-C", $0, program] + arguments) } ?? (program, arguments)
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, program, &actions, nil, argv, envp)
@@ -134,8 +145,8 @@ public enum ProcessError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let name): "\(name) is not installed (run the README's test command, which installs it)"
-        case let .spawn(name, code): "cannot start \(name): \(String(cString: strerror(code)))"
-        case let .failed(what, result): "\(what) failed: \(result.output)"
+        case .spawn(let name, let code): "cannot start \(name): \(String(cString: strerror(code)))"
+        case .failed(let what, let result): "\(what) failed: \(result.output)"
         }
     }
 }

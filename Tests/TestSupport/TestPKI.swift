@@ -40,9 +40,11 @@ public final class TestPKI: @unchecked Sendable {
     }
 
     /// A certificate for an agency, valid by default from a year ago to a year ahead.
-    public func signer(code: String, name: String, validFrom: Date? = nil, validUntil: Date? = nil,
-                       profile: CertificateProfile = .documentSigner, algorithm: KeyAlgorithm = .ecP256,
-                       namesAgency: Bool = true) throws -> TestSigner {
+    public func signer(
+        code: String, name: String, validFrom: Date? = nil, validUntil: Date? = nil,
+        profile: CertificateProfile = .documentSigner, algorithm: KeyAlgorithm = .ecP256,
+        namesAgency: Bool = true
+    ) throws -> TestSigner {
         let key = try PrivateKey.generate(algorithm)
         var subject: [(String, String)] = [("C", "VN"), ("O", name)]
         if namesAgency { subject.append(("UID", code)) }
@@ -54,7 +56,9 @@ public final class TestPKI: @unchecked Sendable {
         let stem = "\(code)-\(UUID().uuidString.prefix(8))"
         let keyPath = try directory.write("\(stem).key.pem", try key.pem(), mode: 0o600)
         let certificatePath = try directory.write("\(stem).pem", certificate.pem)
-        return TestSigner(code: code, name: name, key: key, certificate: certificate, keyPath: keyPath, certificatePath: certificatePath)
+        return TestSigner(
+            code: code, name: name, key: key, certificate: certificate, keyPath: keyPath,
+            certificatePath: certificatePath)
     }
 
     /// A revocation list revoking `certificates` a day ago; returns its PEM path.
@@ -77,24 +81,36 @@ public struct OpenSSLProgramPKI: Sendable {
     public static func make(in directory: TemporaryDirectory, code: String, name: String) throws -> OpenSSLProgramPKI {
         let ca = directory.file("openssl-ca")
         let agency = directory.file("openssl-agency")
-        try directory.write("openssl-ext.cnf", """
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature, nonRepudiation
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid
-        """)
+        try directory.write(
+            "openssl-ext.cnf",
+            """
+            basicConstraints = critical, CA:FALSE
+            keyUsage = critical, digitalSignature, nonRepudiation
+            subjectKeyIdentifier = hash
+            authorityKeyIdentifier = keyid
+            """)
         let steps: [[String]] = [
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(ca).key", "-out", "\(ca).pem", "-days", "3650",
-             "-subj", "/C=VN/O=OpenSSL test CA/CN=OpenSSL Test Root", "-addext", "basicConstraints=critical,CA:TRUE",
-             "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-            ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(agency).key",
-             "-out", "\(agency).csr", "-utf8", "-subj", "/C=VN/O=\(name)/UID=\(code)/CN=\(name)"],
-            ["x509", "-req", "-in", "\(agency).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-CAcreateserial",
-             "-out", "\(agency).pem", "-days", "365", "-extfile", directory.file("openssl-ext.cnf")],
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(ca).key", "-out", "\(ca).pem", "-days",
+                "3650",
+                "-subj", "/C=VN/O=OpenSSL test CA/CN=OpenSSL Test Root", "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+            [
+                "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "\(agency).key",
+                "-out", "\(agency).csr", "-utf8", "-subj", "/C=VN/O=\(name)/UID=\(code)/CN=\(name)",
+            ],
+            [
+                "x509", "-req", "-in", "\(agency).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-CAcreateserial",
+                "-out", "\(agency).pem", "-days", "365", "-extfile", directory.file("openssl-ext.cnf"),
+            ],
         ]
         for step in steps {
             let result = try ProcessRunner.run("openssl", step)
-            guard result.status == 0 else { throw ProcessError.spawn("openssl \(step[0]): \(result.stderr)", result.status) }
+            guard result.status == 0 else {
+                throw ProcessError.spawn("openssl \(step[0]): \(result.stderr)", result.status)
+            }
         }
         chmod("\(agency).key", 0o600)
         return OpenSSLProgramPKI(caPath: "\(ca).pem", keyPath: "\(agency).key", certificatePath: "\(agency).pem")

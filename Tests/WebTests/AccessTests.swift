@@ -17,7 +17,8 @@ struct AccessTests {
             #expect(page.headers[.location] == "/dang-nhap")
             #expect(try await client.execute(uri: "/packets/\(id)", method: .get).status == .seeOther)
             #expect(try await client.execute(uri: "/api/search?q=quyet", method: .get).status == .unauthorized)
-            let file = try await client.execute(uri: "/packets/\(id)/files/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125.pdf", method: .get)
+            let file = try await client.execute(
+                uri: "/packets/\(id)/files/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125.pdf", method: .get)
             #expect(file.status == .unauthorized)
             #expect(!String(buffer: file.body).contains("PDF"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
@@ -52,13 +53,17 @@ struct AccessTests {
         try await app.test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { try await WebUser.signIn(client, "luutru", "doan-mo-\(Int.random(in: 0...99999))").1.status }
+                    group.addTask {
+                        try await WebUser.signIn(client, "luutru", "doan-mo-\(Int.random(in: 0...99999))").1.status
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             // Each attempt counts from the moment it starts: at most five reach the password check.
             #expect(statuses.filter { $0 == .unauthorized }.count <= 5, "\(statuses)")
-            #expect(statuses.allSatisfy { [.unauthorized, .tooManyRequests, .serviceUnavailable].contains($0) }, "\(statuses)")
+            #expect(
+                statuses.allSatisfy { [.unauthorized, .tooManyRequests, .serviceUnavailable].contains($0) },
+                "\(statuses)")
         }
     }
 
@@ -68,30 +73,35 @@ struct AccessTests {
         let app = Application(router: WebApplication.router(try spool.services()))
         try await app.test(.router) { client in
             // A login form posted from another site (its Origin says so) is refused: no login CSRF.
-            let crossSite = try await client.execute(uri: "/dang-nhap", method: .post,
-                                                     headers: [.contentType: "application/x-www-form-urlencoded", .origin: "https://ke-gian.example"],
-                                                     body: ByteBuffer(string: "username=quantri&password=\(WebSpool.password)"))
+            let crossSite = try await client.execute(
+                uri: "/dang-nhap", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .origin: "https://ke-gian.example"],
+                body: ByteBuffer(string: "username=quantri&password=\(WebSpool.password)"))
             #expect(crossSite.status == .forbidden)
             // The DESIGN.md contract: a program's plain POST /login (no token, no Origin) signs in, and the cookie
             // opens /search and /api/search.
-            let plain = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                 body: ByteBuffer(string: "username=luutru&password=\(WebSpool.password)"))
+            let plain = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "username=luutru&password=\(WebSpool.password)"))
             #expect(plain.status == .seeOther, "\(String(buffer: plain.body))")
             let cookie = try #require(plain.headers[.setCookie]?.split(separator: ";").first.map(String.init))
             let html = try await client.execute(uri: "/search?q=quyet+dinh", method: .get, headers: [.cookie: cookie])
             #expect(html.status == .ok && String(buffer: html.body).contains("Quyết định"))
-            let api = try await client.execute(uri: "/api/search?q=quyet+dinh", method: .get, headers: [.cookie: cookie])
+            let api = try await client.execute(
+                uri: "/api/search?q=quyet+dinh", method: .get, headers: [.cookie: cookie])
             #expect(api.status == .ok && String(buffer: api.body).contains("packetId"))
             let (admin, _) = try await WebUser.signIn(client, "quantri", WebSpool.password)
             let forged = "csrf=\(String(repeating: "0", count: 64))&username=ke-gian&role=admin&password=12345678910"
-            let answer = try await client.execute(uri: "/quan-tri/tai-khoan", method: .post, headers: admin.formHeaders, body: ByteBuffer(string: forged))
+            let answer = try await client.execute(
+                uri: "/quan-tri/tai-khoan", method: .post, headers: admin.formHeaders, body: ByteBuffer(string: forged))
             #expect(answer.status == .forbidden)
             let page = try await admin.get(client, "/quan-tri")
             #expect(page.status == .ok)
             #expect(!String(buffer: page.body).contains("ke-gian"))
             let token = try #require(WebUser.csrf(String(buffer: page.body)))
             let real = "csrf=\(token)&username=nguoi-moi&role=archivist&password=12345678910"
-            let added = try await client.execute(uri: "/quan-tri/tai-khoan", method: .post, headers: admin.formHeaders, body: ByteBuffer(string: real))
+            let added = try await client.execute(
+                uri: "/quan-tri/tai-khoan", method: .post, headers: admin.formHeaders, body: ByteBuffer(string: real))
             #expect(added.status == .ok)
             #expect(String(buffer: added.body).contains("nguoi-moi"))
         }

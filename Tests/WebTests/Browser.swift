@@ -24,11 +24,14 @@ struct WebUser {
     }
 
     /// Opens the login page and posts `name` and `password` with its token; returns the user and the answer.
-    static func signIn(_ client: some TestClientProtocol, _ name: String, _ password: String) async throws -> (WebUser, TestResponse) {
+    static func signIn(_ client: some TestClientProtocol, _ name: String, _ password: String) async throws -> (
+        WebUser, TestResponse
+    ) {
         let form = try await client.execute(uri: "/dang-nhap", method: .get)
         var user = WebUser(cookie: cookie(form), csrf: csrf(String(buffer: form.body)))
         let body = "csrf=\(user.csrf ?? "")&username=\(name)&password=\(password)"
-        let answer = try await client.execute(uri: "/dang-nhap", method: .post, headers: user.formHeaders, body: ByteBuffer(string: body))
+        let answer = try await client.execute(
+            uri: "/dang-nhap", method: .post, headers: user.formHeaders, body: ByteBuffer(string: body))
         if let signedIn = cookie(answer) { user.cookie = signedIn }
         return (user, answer)
     }

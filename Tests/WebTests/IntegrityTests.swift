@@ -16,20 +16,23 @@ struct IntegrityTests {
     func swappedPacket() async throws {
         let spool = try WebSpool()
         let app = Application(router: WebApplication.router(try spool.services()))
-        let decision = try #require(spool.packetId(number: "125")), letter = try #require(spool.packetId(number: "12"))
+        let decision = try #require(spool.packetId(number: "125"))
+        let letter = try #require(spool.packetId(number: "12"))
         // Another agency's validly signed packet put in place of the Quyết định.
         try FileManager.default.removeItem(atPath: archived(spool, decision))
         try FileManager.default.copyItem(atPath: archived(spool, letter), toPath: archived(spool, decision))
         try await app.test(.router) { client in
             let (archivist, _) = try await WebUser.signIn(client, "luutru", WebSpool.password)
-            let file = try await archivist.get(client, "/packets/\(decision)/files/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125.pdf")
+            let file = try await archivist.get(
+                client, "/packets/\(decision)/files/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125.pdf")
             #expect(file.status == .conflict)
             #expect(!String(buffer: file.body).contains("%PDF"))
             #expect(String(buffer: file.body).contains("mã băm"), "\(String(buffer: file.body))")
             let page = try await archivist.get(client, "/packets/\(decision)")
             let token = try #require(WebUser.csrf(String(buffer: page.body)))
-            let verdict = try await client.execute(uri: "/packets/\(decision)/kiem-tra", method: .post, headers: archivist.formHeaders,
-                                                   body: ByteBuffer(string: "csrf=\(token)"))
+            let verdict = try await client.execute(
+                uri: "/packets/\(decision)/kiem-tra", method: .post, headers: archivist.formHeaders,
+                body: ByteBuffer(string: "csrf=\(token)"))
             #expect(String(buffer: verdict.body).contains("KHÔNG HỢP LỆ"), "\(String(buffer: verdict.body))")
             // The check is remembered: the page says so on the next visit, and the journal has it.
             let later = String(buffer: try await archivist.get(client, "/packets/\(decision)").body)
@@ -46,7 +49,8 @@ struct IntegrityTests {
         try await app.test(.router) { client in
             let (archivist, _) = try await WebUser.signIn(client, "luutru", WebSpool.password)
             #expect(try await archivist.get(client, "/api/search?q=quyet").status == .ok)
-            try AccountStore(path: WebSettings.accountsPath(spool.layout), cost: 4).setPassword("LuuTru", to: "mat-khau-moi-2")
+            try AccountStore(path: WebSettings.accountsPath(spool.layout), cost: 4).setPassword(
+                "LuuTru", to: "mat-khau-moi-2")
             #expect(try await archivist.get(client, "/api/search?q=quyet").status == .unauthorized)
             let (again, answer) = try await WebUser.signIn(client, "LUUTRU", "mat-khau-moi-2")
             #expect(answer.status == .seeOther, "names are case-insensitive")
@@ -62,18 +66,25 @@ struct IntegrityTests {
             // The login form's token must match its cookie.
             let form = try await client.execute(uri: "/dang-nhap", method: .get)
             let token = try #require(WebUser.csrf(String(buffer: form.body)))
-            let forged = try await client.execute(uri: "/dang-nhap", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                  body: ByteBuffer(string: "csrf=\(token)&username=luutru&password=\(WebSpool.password)"))
+            let forged = try await client.execute(
+                uri: "/dang-nhap", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "csrf=\(token)&username=luutru&password=\(WebSpool.password)"))
             #expect(forged.status == .forbidden)
-            #expect(forged.headers[.contentType]?.hasPrefix("text/html") == true && String(buffer: forged.body).contains("đăng nhập"))
+            #expect(
+                forged.headers[.contentType]?.hasPrefix("text/html") == true
+                    && String(buffer: forged.body).contains("đăng nhập"))
             // A page opened in a sandboxed frame says Origin: null: no login without the token.
-            let sandboxed = try await client.execute(uri: "/login", method: .post,
-                                                     headers: [.contentType: "application/x-www-form-urlencoded", .origin: "null"],
-                                                     body: ByteBuffer(string: "username=luutru&password=\(WebSpool.password)"))
+            let sandboxed = try await client.execute(
+                uri: "/login", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .origin: "null"],
+                body: ByteBuffer(string: "username=luutru&password=\(WebSpool.password)"))
             #expect(sandboxed.status == .forbidden)
             let (archivist, _) = try await WebUser.signIn(client, "luutru", WebSpool.password)
-            for uri in ["/?q=quyet&page=9223372036854775807", "/api/search?q=quyet&page=-5", "/?q=\(String(repeating: "a", count: 5000))",
-                        "/?q=%22NEAR(a%20b)%22*%20OR%20body:x&from=2026-99-99"] {
+            for uri in [
+                "/?q=quyet&page=9223372036854775807", "/api/search?q=quyet&page=-5",
+                "/?q=\(String(repeating: "a", count: 5000))",
+                "/?q=%22NEAR(a%20b)%22*%20OR%20body:x&from=2026-99-99",
+            ] {
                 let answer = try await archivist.get(client, uri)
                 #expect(answer.status == .ok, "\(uri): \(answer.status)")
             }

@@ -18,7 +18,9 @@ struct VisibilityTests {
             let guessed = try await clerk.get(client, "/packets/\(other)")
             #expect(guessed.status == .notFound)
             #expect(try await clerk.get(client, "/packets/20260101-000000-000-AAAAAAAAAA").status == .notFound)
-            #expect(try await clerk.get(client, "/packets/\(other)/files/C%C3%B4ng%20v%C4%83n%2012.pdf").status == .notFound)
+            #expect(
+                try await clerk.get(client, "/packets/\(other)/files/C%C3%B4ng%20v%C4%83n%2012.pdf").status == .notFound
+            )
             let found = String(buffer: try await clerk.get(client, "/api/search").body)
             #expect(found.contains(own))
             #expect(!found.contains(other))
@@ -85,7 +87,9 @@ struct VisibilityTests {
             let file = try await archivist.get(client, link)
             #expect(file.status == .ok)
             #expect(Array(file.body.readableBytesView) == spool.decisionBytes)
-            #expect(file.headers[.contentDisposition]?.contains("filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125.pdf") == true)
+            #expect(
+                file.headers[.contentDisposition]?.contains(
+                    "filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%20125.pdf") == true)
             #expect(try await archivist.get(client, "/packets/\(id)/files/khong-co.pdf").status == .notFound)
         }
     }

@@ -1,11 +1,13 @@
 import Foundation
-@testable import WorkingTime
 import Packets
 import Spool
 import Testing
 
+@testable import WorkingTime
+
 @Suite struct WorkingCalendarTests {
-    let calendar = WorkingCalendar(OfficeConfig().calendar.with(holidays: [CalendarDate(year: 2026, month: 12, day: 1)!]))
+    let calendar = WorkingCalendar(
+        OfficeConfig().calendar.with(holidays: [CalendarDate(year: 2026, month: 12, day: 1)!]))
 
     /// A Vietnam-time instant.
     func at(_ text: String) -> Date { Timestamp.parse(text + "+07:00")! }
@@ -30,7 +32,9 @@ import Testing
         // Monday 15:00 → 2 h Monday, Tuesday is a holiday, 2 h Wednesday: 09:30.
         #expect(calendar.instant(after: threshold, from: at("2026-11-30T15:00:00")) == at("2026-12-02T09:30:00"))
         // One second before, the threshold is not reached; at the instant it is, and nothing counts over lunch.
-        #expect(calendar.workingTime(from: at("2026-11-27T16:00:00"), to: at("2026-11-30T10:29:59")) == threshold - .seconds(1))
+        #expect(
+            calendar.workingTime(from: at("2026-11-27T16:00:00"), to: at("2026-11-30T10:29:59")) == threshold
+                - .seconds(1))
         #expect(calendar.workingTime(from: at("2026-11-27T16:00:00"), to: at("2026-11-30T10:30:00")) == threshold)
         #expect(calendar.workingTime(from: at("2026-11-30T10:00:00"), to: at("2026-11-30T13:30:00")) == .seconds(5400))
         #expect(calendar.workingTime(from: at("2026-11-30T15:00:00"), to: at("2026-12-02T07:30:00")) == .seconds(7200))
@@ -49,9 +53,13 @@ import Testing
 
     @Test func deadlinesOfTheRules() {
         // Issued Friday: sent at the latest by the end of Monday morning (Decision 17/2019 Art 4.2).
-        #expect(calendar.sendingDeadline(issued: CalendarDate(year: 2026, month: 11, day: 27)!) == at("2026-11-30T11:30:00"))
+        #expect(
+            calendar.sendingDeadline(issued: CalendarDate(year: 2026, month: 11, day: 27)!) == at("2026-11-30T11:30:00")
+        )
         // Issued Monday 30 November: Tuesday is a holiday, so Wednesday morning.
-        #expect(calendar.sendingDeadline(issued: CalendarDate(year: 2026, month: 11, day: 30)!) == at("2026-12-02T11:30:00"))
+        #expect(
+            calendar.sendingDeadline(issued: CalendarDate(year: 2026, month: 11, day: 30)!) == at("2026-12-02T11:30:00")
+        )
         // A receipt is on time until the end of the working day (Decree 30/2020 Art 21.2).
         #expect(calendar.endOfWorkingDay(containing: at("2026-11-24T09:00:00")) == at("2026-11-24T17:00:00"))
         #expect(calendar.endOfWorkingDay(containing: at("2026-11-28T09:00:00")) == at("2026-11-30T17:00:00"))

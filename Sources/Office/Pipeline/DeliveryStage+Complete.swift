@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Ledger
 import Packets
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension DeliveryStage {
     /// Files shipments every recipient has: the originals, with a status file, move from the claim to
@@ -16,7 +17,9 @@ extension DeliveryStage {
         var events: [LedgerEvent] = []
         var targets: [String] = []
         for shipment in shipments {
-            let target = paths.sent(shipment.packet.sender) + "/" + SentStatus.folderName(shipment.id, document: shipment.packet.document)
+            let target =
+                paths.sent(shipment.packet.sender) + "/"
+                + SentStatus.folderName(shipment.id, document: shipment.packet.document)
             targets.append(target)
             if try !recorder.index.isCompleted(shipment.id.rawValue) {
                 events.append(.completed(packetId: shipment.id, sent: paths.spoolRelative(target)))

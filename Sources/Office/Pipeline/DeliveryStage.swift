@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Documents
 import DurableIO
 import Fallback
@@ -11,6 +8,10 @@ import Packets
 import Signing
 import Spool
 import WorkingTime
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Delivering published packets into the recipients' inboxes and filing the originals under sent/: a value holding
 /// only what delivery needs (not the roster, not the outbox watch).
@@ -64,8 +65,10 @@ struct DeliveryStage: Sendable {
                         continue
                     }
                     try prepareStagingRoot(inbox)
-                    attempts.append(Attempt(shipment: position, recipient: recipient, inbox: inbox, id: shipment.id,
-                                             archive: shipment.packet.archivePath))
+                    attempts.append(
+                        Attempt(
+                            shipment: position, recipient: recipient, inbox: inbox, id: shipment.id,
+                            archive: shipment.packet.archivePath))
                 } catch {
                     deferDelivery(&shipments[position], to: recipient, because: error)
                 }
@@ -75,9 +78,12 @@ struct DeliveryStage: Sendable {
         let outcomes = attempts.parallelMap { attempt in
             Result { () throws -> Receiver.Outcome in
                 let folder = paths.deliveryStaging(inbox: attempt.inbox) + "/" + attempt.id.rawValue
-                let outcome = try receiver.extract(attempt.archive, shownAs: attempt.archive, for: attempt.recipient, into: folder,
-                                                   routes: routes)
-                if case .extracted(let extracted) = outcome { try receiver.place(.copy(archive: attempt.archive), into: extracted) }
+                let outcome = try receiver.extract(
+                    attempt.archive, shownAs: attempt.archive, for: attempt.recipient, into: folder,
+                    routes: routes)
+                if case .extracted(let extracted) = outcome {
+                    try receiver.place(.copy(archive: attempt.archive), into: extracted)
+                }
                 return outcome
             }
         }
@@ -102,8 +108,9 @@ struct DeliveryStage: Sendable {
         for item in found {
             // Its documents' legal value was noted in the inbox when it landed; the registration has none to add.
             let packet = shipments[item.shipment].packet
-            let extracted = Receiver.Extracted(key: DeliveryKey(packet: packet.id, recipient: item.recipient), metadata: packet.metadata,
-                                               metadataBytes: [], folder: item.target, documents: [])
+            let extracted = Receiver.Extracted(
+                key: DeliveryKey(packet: packet.id, recipient: item.recipient), metadata: packet.metadata,
+                metadataBytes: [], folder: item.target, documents: [])
             landings.append(Receiver.Landing(extracted: extracted, target: item.target, fresh: false))
             inboxes.insert((item.target as NSString).deletingLastPathComponent)
             landed(item.shipment, item.recipient)
@@ -139,10 +146,16 @@ struct DeliveryStage: Sendable {
             let packet = shipments[attempt.shipment].packet
             shipments[attempt.shipment].pending.removeAll { $0 == attempt.recipient }
             shipments[attempt.shipment].refusals[attempt.recipient] = report.reason?.message
-            logger.error("delivery refused by the receiving check", metadata: ["packet": "\(packet.id)", "recipient": "\(attempt.recipient)",
-                                                                               "reason": "\(report.reason?.code ?? "")"])
-            refusals.append(try receiver.refuse(archived: packet.archivePath, metadata: packet.metadata, at: attempt.recipient,
-                                                report: report, routes: routes))
+            logger.error(
+                "delivery refused by the receiving check",
+                metadata: [
+                    "packet": "\(packet.id)", "recipient": "\(attempt.recipient)",
+                    "reason": "\(report.reason?.code ?? "")",
+                ])
+            refusals.append(
+                try receiver.refuse(
+                    archived: packet.archivePath, metadata: packet.metadata, at: attempt.recipient,
+                    report: report, routes: routes))
             observer?.refused(packet.id, to: attempt.recipient, at: clock.now())
         }
         let receipts = try receiver.acknowledge(landings, refusals: refusals, at: now, routes: routes)
@@ -179,8 +192,12 @@ struct DeliveryStage: Sendable {
             // A failure of this packet itself (its archive file unreadable …) is not an outage of the route: it is
             // retried the same way, and logged as an error each time, for an admin to look at.
             let level: Logger.Level = route ? .warning : .error
-            logger.log(level: level, route ? "delivery deferred" : "delivery of this packet failed; retrying",
-                       metadata: ["packet": "\(shipment.id)", "recipient": "\(recipient)", "error": "\(error)", "retry": "\(DurationText.format(delay))"])
+            logger.log(
+                level: level, route ? "delivery deferred" : "delivery of this packet failed; retrying",
+                metadata: [
+                    "packet": "\(shipment.id)", "recipient": "\(recipient)", "error": "\(error)",
+                    "retry": "\(DurationText.format(delay))",
+                ])
         }
         shipment.lastFailure[recipient] = "\(error)"
         if shipment.firstDeferred == nil { shipment.firstDeferred = clock.now() }

@@ -18,14 +18,16 @@ extension Pipeline {
             holders = try index.reserve(requests)
         } catch {
             if Self.isStorageFailure(error) { storageFailed(error, path: spool.state + "/index.sqlite") }
-            logger.error("cannot reserve document numbers; the claims stay and are tried again", metadata: ["error": "\(error)"])
+            logger.error(
+                "cannot reserve document numbers; the claims stay and are tried again", metadata: ["error": "\(error)"])
             return []
         }
         var ready: [PreparedDrop] = []
         for (drop, holder) in zip(checked, holders) {
             if let holder {
                 let document = drop.document
-                returnToClerk(drop.claim, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
+                returnToClerk(
+                    drop.claim, .numberUsed(document.numberAndNotation, year: document.issuedDate.year, by: holder))
                 continue
             }
             ready.append(drop)
@@ -63,7 +65,9 @@ extension Pipeline {
             return drop
         } catch let error as FileError where error.isTransient {
             if error.isStorageFailure { storageFailed(error, path: error.path) }
-            logger.error("cannot prepare a claim; it stays claimed and is tried again", metadata: ["packet": "\(claimed.id)", "error": "\(error)"])
+            logger.error(
+                "cannot prepare a claim; it stays claimed and is tried again",
+                metadata: ["packet": "\(claimed.id)", "error": "\(error)"])
             return nil
         } catch {
             // Not something waiting will cure: return the drop rather than keep it out of sight.
@@ -79,7 +83,8 @@ extension Pipeline {
         } catch {
             if let damage = error as? JournalDamagedError { journalDamage = damage }
             if Self.isStorageFailure(error) { storageFailed(error, path: spool.rejected(claim.agency)) }
-            logger.error("cannot return a claim to rejected/", metadata: ["packet": "\(claim.name)", "error": "\(error)"])
+            logger.error(
+                "cannot return a claim to rejected/", metadata: ["packet": "\(claim.name)", "error": "\(error)"])
         }
     }
 
@@ -127,11 +132,18 @@ extension Pipeline {
         do {
             bytes = try Durable.readSmallFile(sidecarString, limit: SidecarParser.maxBytes)
         } catch let error as FileError where error.code == EFBIG {
-            return .failure(.sidecar(SidecarRejection([ClerkIssue(
-                field: nil, problem: Bilingual(vi: "Tệp mô tả quá lớn (tối đa \(SidecarParser.maxBytes) byte).",
-                                               en: "The sidecar is too large (at most \(SidecarParser.maxBytes) bytes)."),
-                action: Bilingual(vi: "Tệp mô tả chỉ chứa thông tin văn bản; nội dung văn bản đặt trong tệp riêng.",
-                                  en: "The sidecar holds only the document's details; put the content in its own file."))])))
+            return .failure(
+                .sidecar(
+                    SidecarRejection([
+                        ClerkIssue(
+                            field: nil,
+                            problem: Bilingual(
+                                vi: "Tệp mô tả quá lớn (tối đa \(SidecarParser.maxBytes) byte).",
+                                en: "The sidecar is too large (at most \(SidecarParser.maxBytes) bytes)."),
+                            action: Bilingual(
+                                vi: "Tệp mô tả chỉ chứa thông tin văn bản; nội dung văn bản đặt trong tệp riêng.",
+                                en: "The sidecar holds only the document's details; put the content in its own file."))
+                    ])))
         }
         let document: ClerkSidecar
         do {

@@ -19,19 +19,29 @@ extension Pipeline {
             try FileSystem.renameNoReplace(RawPath(packet.path), RawPath(archive))
             try FileSystem.rename(RawPath(packet.path + ".json"), RawPath(sidecar))
             months.insert(month)
-            published.append(PublishedPacket(claim: packet.drop.claim, metadata: packet.built.metadata, archivePath: archive,
-                                             droppedAt: packet.drop.claimed.droppedAt))
-            events.append(packedEvent(packet.built.metadata, archive: archive, sha256: packet.built.archiveSHA256,
-                                      size: packet.built.archiveSize))
+            published.append(
+                PublishedPacket(
+                    claim: packet.drop.claim, metadata: packet.built.metadata, archivePath: archive,
+                    droppedAt: packet.drop.claimed.droppedAt))
+            events.append(
+                packedEvent(
+                    packet.built.metadata, archive: archive, sha256: packet.built.archiveSHA256,
+                    size: packet.built.archiveSize))
         }
         try Durable.syncAll(Array(months) + [paths.archiveStaging])
         try record(events)
         let now = Date()
-        for packet in published { if let dropped = packet.droppedAt { OfficeMetrics.archived(droppedAt: dropped, at: now) } }
+        for packet in published {
+            if let dropped = packet.droppedAt { OfficeMetrics.archived(droppedAt: dropped, at: now) }
+        }
         recorder.catalog(published.map(\.metadata), names: roster.routes.names, logger: logger)
         for packet in published {
-            logger.info("packed", metadata: ["packet": "\(packet.id)", "agency": "\(packet.sender)",
-                                             "document": "\(packet.document.numberAndNotation)"])
+            logger.info(
+                "packed",
+                metadata: [
+                    "packet": "\(packet.id)", "agency": "\(packet.sender)",
+                    "document": "\(packet.document.numberAndNotation)",
+                ])
         }
         return published
     }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Intake
 import Ledger
 import Packets
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Pipeline {
     /// Finishes every claim no live process holds (this one's after a crash, or another daemon's that stopped):
@@ -22,7 +23,8 @@ extension Pipeline {
             removeStaleLocks(entries, agency: code)
             for entry in entries where entry.kind == .directory {
                 guard let name = entry.name.string, let id = PacketID(name),
-                      let claim = try Claim.resume(code, id: id, paths: paths) else { continue }
+                    let claim = try Claim.resume(code, id: id, paths: paths)
+                else { continue }
                 do {
                     if try resumeRejection(claim) { continue }
                     if try claim.contents().isEmpty {
@@ -41,7 +43,9 @@ extension Pipeline {
                     throw error
                 } catch {
                     if Self.isStorageFailure(error) { storageFailed(error, path: claim.directory) }
-                    logger.error("cannot recover a claim; it is kept for the next try", metadata: ["packet": "\(id)", "error": "\(error)"])
+                    logger.error(
+                        "cannot recover a claim; it is kept for the next try",
+                        metadata: ["packet": "\(id)", "error": "\(error)"])
                 }
             }
         }
@@ -56,7 +60,8 @@ extension Pipeline {
         let folders = Set(entries.filter { $0.kind == .directory }.compactMap(\.name.string))
         for entry in entries where entry.kind == .file {
             guard let name = entry.name.string, name.hasSuffix(".lock"), let id = PacketID(String(name.dropLast(5))),
-                  !folders.contains(id.rawValue) else { continue }
+                !folders.contains(id.rawValue)
+            else { continue }
             // Finding no folder, `resume` takes the lock if it is free and removes the file.
             _ = try? Claim.resume(agency, id: id, paths: paths)
         }
@@ -68,7 +73,11 @@ extension Pipeline {
             unlink(paths.archiveStaging + "/" + id.rawValue + "." + format)
             unlink(paths.archiveStaging + "/" + id.rawValue + "." + format + ".json")
         }
-        guard let archive = ["tar", "zip"].map({ paths.archiveFile(id, format: $0) }).first(where: { FileSystem.exists(RawPath($0)) }) else {
+        guard
+            let archive = ["tar", "zip"].map({ paths.archiveFile(id, format: $0) }).first(where: {
+                FileSystem.exists(RawPath($0))
+            })
+        else {
             return nil
         }
         let packet = try ArchivedPacket.read(archive)
@@ -80,7 +89,8 @@ extension Pipeline {
         }
         // What is left: every recipient not yet both delivered to and registered at, and not refused. Delivery
         // finds what already landed in an inbox and records only what the journal lacks.
-        var shipment = Shipment(PublishedPacket(claim: claim, metadata: packet.metadata, archivePath: archive, droppedAt: nil), pending: [])
+        var shipment = Shipment(
+            PublishedPacket(claim: claim, metadata: packet.metadata, archivePath: archive, droppedAt: nil), pending: [])
         let refused = try index.refusals(id.rawValue)
         for recipient in packet.metadata.document.to where !refused.contains(recipient.rawValue) {
             if try index.arrivalNumber(packetId: id.rawValue, agency: recipient.rawValue) == nil {
@@ -96,7 +106,8 @@ extension Pipeline {
     private func reclaimDocuments(_ claim: Claim) throws {
         let entries = try claim.contents()
         guard !entries.contains(where: { $0.kind == .directory }),
-              let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) }) else { return }
+            let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) })
+        else { return }
         let outbox = spool.outbox(claim.agency)
         let listing = try OutboxScanner.scan(outbox, agency: claim.agency)
         let stem = Array(sidecar.name.bytes.dropLast(5))

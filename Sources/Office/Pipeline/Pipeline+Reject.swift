@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Intake
 import Ledger
 import Packets
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a claim folder says about a rejection in progress, so that a crash halfway through finishes it the same way.
 private struct RejectionMarker: Codable {
@@ -28,35 +29,47 @@ extension Pipeline {
         let marker = claim.directory + "/" + Self.rejectionMarker
         let plan: RejectionMarker
         if FileSystem.exists(RawPath(marker)) {
-            plan = try JSONDecoder().decode(RejectionMarker.self, from: Data(try Durable.readSmallFile(marker, limit: 1 << 20)))
+            plan = try JSONDecoder().decode(
+                RejectionMarker.self, from: Data(try Durable.readSmallFile(marker, limit: 1 << 20)))
         } else {
             let entries = try claim.contents()
             let (names, reasonBase) = Self.uniqueNames(for: entries.map(\.name), in: rejected)
-            plan = RejectionMarker(code: rejection.code, issues: rejection.issues,
-                                   targets: Dictionary(uniqueKeysWithValues: names.map { ($0.key.bytes, $0.value.bytes) }),
-                                   reasonFile: ReasonFile.name(for: reasonBase),
-                                   shown: entries.map { (names[$0.name] ?? $0.name).description })
+            plan = RejectionMarker(
+                code: rejection.code, issues: rejection.issues,
+                targets: Dictionary(uniqueKeysWithValues: names.map { ($0.key.bytes, $0.value.bytes) }),
+                reasonFile: ReasonFile.name(for: reasonBase),
+                shown: entries.map { (names[$0.name] ?? $0.name).description })
             try Durable.writeFile(at: marker, bytes: Array(try JSONEncoder().encode(plan)), replace: true)
         }
         for entry in try claim.contents() {
             let target = Directory.join(rejected, RawName(plan.targets[entry.name.bytes] ?? entry.name.bytes))
             try Mover.move(claim.path(entry.name), to: target)
         }
-        let text = ReasonFile.text(Rejection(plan.code, plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
-                                   timeZone: config.calendar.timeZone)
+        let text = ReasonFile.text(
+            Rejection(plan.code, plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
+            timeZone: config.calendar.timeZone)
         try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)
         if try !index.hasRejection(packetId: claim.name) {
-            guard let packetId = claim.packetId else { throw FileError("reject (not an outbox claim)", path: claim.directory, code: EINVAL) }
-            try record([.rejected(packetId: packetId, agency: claim.agency, names: plan.shown, reason: plan.code,
-                                  message: plan.issues.first?.problem.en ?? "")])
+            guard let packetId = claim.packetId else {
+                throw FileError("reject (not an outbox claim)", path: claim.directory, code: EINVAL)
+            }
+            try record([
+                .rejected(
+                    packetId: packetId, agency: claim.agency, names: plan.shown, reason: plan.code,
+                    message: plan.issues.first?.problem.en ?? "")
+            ])
         }
         unlink(marker)
         _ = RawPath(claim.directory).withCString { rmdir($0) }
         try Durable.syncDirectory((claim.directory as NSString).deletingLastPathComponent)
         claim.finish()
-        logger.notice("rejected", metadata: ["agency": "\(claim.agency)", "names": "\(plan.shown.joined(separator: ", "))",
-                                             "reason": "\(plan.code)"])
+        logger.notice(
+            "rejected",
+            metadata: [
+                "agency": "\(claim.agency)", "names": "\(plan.shown.joined(separator: ", "))",
+                "reason": "\(plan.code)",
+            ])
     }
 
     /// Finishes a rejection a crash interrupted, from the plan left in the claim folder.
@@ -95,23 +108,33 @@ extension Pipeline {
             let room = max(1, RejectedName.limit - suffix.count - longestTail)
             var mapping: [RawName: RawName] = [:]
             for part in parts {
-                let head = part.head.count + suffix.count + part.tail.count <= RejectedName.limit ? part.head : RejectedName.shortened(part.head, to: room)
+                let head =
+                    part.head.count + suffix.count + part.tail.count <= RejectedName.limit
+                    ? part.head : RejectedName.shortened(part.head, to: room)
                 mapping[part.name] = RawName(head + suffix + part.tail)
             }
-            let groupHead = stem.count + suffix.count + reasonTail.count <= RejectedName.limit ? stem : RejectedName.shortened(stem, to: room)
+            let groupHead =
+                stem.count + suffix.count + reasonTail.count <= RejectedName.limit
+                ? stem : RejectedName.shortened(stem, to: room)
             let reasonBase: String
             if names.count == 1, let only = names.first, let mapped = mapping[only] {
                 reasonBase = mapped.description
             } else {
                 reasonBase = RawName(groupHead + suffix).description
             }
-            let taken = mapping.values.contains { FileSystem.exists(Directory.join(directory, $0)) }
+            let taken =
+                mapping.values.contains { FileSystem.exists(Directory.join(directory, $0)) }
                 || FileSystem.exists(RawPath(directory + "/" + ReasonFile.name(for: reasonBase)))
             if !taken { return (mapping, reasonBase) }
         }
         // Ten thousand returns of one name: a random stem, short enough for any tail.
         let random = Array("\(UUID().uuidString)".utf8)
-        return (Dictionary(uniqueKeysWithValues: parts.map { ($0.name, RawName(random + $0.tail.suffix(RejectedName.limit - random.count))) }),
-                String(decoding: random, as: UTF8.self))
+        return (
+            Dictionary(
+                uniqueKeysWithValues: parts.map {
+                    ($0.name, RawName(random + $0.tail.suffix(RejectedName.limit - random.count)))
+                }),
+            String(decoding: random, as: UTF8.self)
+        )
     }
 }

@@ -45,16 +45,19 @@ final class Pipeline {
     /// Damage to the journal that is not a torn tail, met where an error is logged rather than thrown.
     var journalDamage: JournalDamagedError?
 
-    init(spool: SpoolLayout, config: OfficeConfig, roster: AgencyRoster, journal: Journal, index: LedgerIndex,
-         clock: OfficeClock, logger: Logger, observer: (any DeliveryObserver)? = nil) {
+    init(
+        spool: SpoolLayout, config: OfficeConfig, roster: AgencyRoster, journal: Journal, index: LedgerIndex,
+        clock: OfficeClock, logger: Logger, observer: (any DeliveryObserver)? = nil
+    ) {
         self.spool = spool
         self.config = config
         self.roster = roster
         self.index = index
         self.paths = WorkPaths(spool: spool)
         self.recorder = Recorder(journal: journal, index: index)
-        self.deliveries = DeliveryStage(spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger,
-                                        observer: observer)
+        self.deliveries = DeliveryStage(
+            spool: spool, config: config, paths: paths, recorder: recorder, clock: clock, logger: logger,
+            observer: observer)
         self.arrivals = ArrivalDesk(receiver: deliveries.receiver)
         self.clock = clock
         self.logger = logger
@@ -79,7 +82,9 @@ final class Pipeline {
         // The claims must be on disk before anything they lead to is, or a power cut could bring a file back
         // into the outbox after its packet was archived.
         try Durable.syncAll(Array(folders))
-        logger.debug("claimed", metadata: ["jobs": "\(claimed.count)", "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
+        logger.debug(
+            "claimed",
+            metadata: ["jobs": "\(claimed.count)", "ms": "\(Int((ContinuousClock.now - start).seconds * 1000))"])
         try run(claimed)
         return claimed.count
     }
@@ -97,8 +102,12 @@ final class Pipeline {
         let published = try step("publish") { try publish(staged) }
         try ship(published.map { Shipment($0, pending: $0.document.to) }, step: step)
         OfficeMetrics.batch(took: timings.reduce(.zero) { $0 + $1.1 })
-        logger.debug("batch", metadata: ["jobs": "\(claimed.count)", "packed": "\(published.count)",
-                                         "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))"])
+        logger.debug(
+            "batch",
+            metadata: [
+                "jobs": "\(claimed.count)", "packed": "\(published.count)",
+                "ms": "\(timings.map { "\($0.0)=\(Int($0.1.seconds * 1000))" }.joined(separator: " "))",
+            ])
     }
 
     /// Delivers `shipments`, files those every recipient has under sent/, and keeps the others waiting.

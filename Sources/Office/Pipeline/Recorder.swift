@@ -23,9 +23,11 @@ struct Recorder: Sendable {
     /// commands also bring up to date from the sidecars, so a failure here is logged, not fatal.
     func catalog(_ packets: [PacketMetadata], names: [AgencyCode: String], logger: Logger) {
         do {
-            try index.catalog(packets, names: Dictionary(uniqueKeysWithValues: names.map { ($0.key.rawValue, $0.value) }))
+            try index.catalog(
+                packets, names: Dictionary(uniqueKeysWithValues: names.map { ($0.key.rawValue, $0.value) }))
         } catch {
-            logger.warning("archive catalog not updated (archive commands will catch up)", metadata: ["error": "\(error)"])
+            logger.warning(
+                "archive catalog not updated (archive commands will catch up)", metadata: ["error": "\(error)"])
         }
     }
 }
@@ -61,7 +63,9 @@ enum Mover {
         switch Directory.kind(of: info.st_mode) {
         case .directory:
             try FileSystem.makeDirectory(target)
-            for entry in try Directory.entries(source.string ?? "") { try copyTree(source.appending(entry.name), to: target.appending(entry.name)) }
+            for entry in try Directory.entries(source.string ?? "") {
+                try copyTree(source.appending(entry.name), to: target.appending(entry.name))
+            }
         case .file:
             try FileSystem.copyFile(from: source, to: target)
         default:

@@ -14,7 +14,8 @@ struct Rejection: Error, Sendable {
     }
 
     init(_ code: String, vi: String, en: String, doVi: String, doEn: String) {
-        self.init(code, [ClerkIssue(field: nil, problem: Bilingual(vi: vi, en: en), action: Bilingual(vi: doVi, en: doEn))])
+        self.init(
+            code, [ClerkIssue(field: nil, problem: Bilingual(vi: vi, en: en), action: Bilingual(vi: doVi, en: doEn))])
     }
 
     static func sidecar(_ rejection: SidecarRejection) -> Rejection { Rejection("sidecar-invalid", rejection.issues) }
@@ -37,116 +38,150 @@ struct Rejection: Error, Sendable {
 
     static func unknownRecipients(_ codes: [AgencyCode]) -> Rejection {
         let list = codes.map(\.rawValue).joined(separator: ", ")
-        return Rejection("recipient-unknown", vi: "Không có cơ quan nhận với mã \(list) trong hệ thống.",
-                         en: "No recipient agency with the code \(list) is known to this office.",
-                         doVi: "Kiểm tra lại mã định danh trong trường `to`, hoặc báo quản trị viên thêm cơ quan này.",
-                         doEn: "Check the codes in `to`, or ask the administrator to add the agency.")
+        return Rejection(
+            "recipient-unknown", vi: "Không có cơ quan nhận với mã \(list) trong hệ thống.",
+            en: "No recipient agency with the code \(list) is known to this office.",
+            doVi: "Kiểm tra lại mã định danh trong trường `to`, hoặc báo quản trị viên thêm cơ quan này.",
+            doEn: "Check the codes in `to`, or ask the administrator to add the agency.")
     }
 
     static func recipientIsSender(_ code: AgencyCode) -> Rejection {
-        Rejection("recipient-is-sender", vi: "Nơi nhận \(code) chính là cơ quan gửi.",
-                  en: "The recipient \(code) is the sending agency itself.",
-                  doVi: "Bỏ mã của cơ quan mình khỏi trường `to`; bản lưu được giữ trong kho lưu trữ.",
-                  doEn: "Remove your own agency from `to`; the archive keeps the office copy.")
+        Rejection(
+            "recipient-is-sender", vi: "Nơi nhận \(code) chính là cơ quan gửi.",
+            en: "The recipient \(code) is the sending agency itself.",
+            doVi: "Bỏ mã của cơ quan mình khỏi trường `to`; bản lưu được giữ trong kho lưu trữ.",
+            doEn: "Remove your own agency from `to`; the archive keeps the office copy.")
     }
 
     static func issuedInFuture(_ date: CalendarDate, today: CalendarDate) -> Rejection {
-        Rejection("issued-in-future",
-                  vi: "Ngày ban hành \(date.vietnamese) (trường `issuedDate`) sau ngày hôm nay (\(today.vietnamese)).",
-                  en: "The issue date \(date) (`issuedDate`) is after today (\(today)).",
-                  doVi: "Sửa ngày ban hành (dạng năm-tháng-ngày, ví dụ \(today)), rồi đặt lại vào thư mục outbox.",
-                  doEn: "Correct the issue date (year-month-day, e.g. \(today)) and put the files back into the outbox.")
+        Rejection(
+            "issued-in-future",
+            vi: "Ngày ban hành \(date.vietnamese) (trường `issuedDate`) sau ngày hôm nay (\(today.vietnamese)).",
+            en: "The issue date \(date) (`issuedDate`) is after today (\(today)).",
+            doVi: "Sửa ngày ban hành (dạng năm-tháng-ngày, ví dụ \(today)), rồi đặt lại vào thư mục outbox.",
+            doEn: "Correct the issue date (year-month-day, e.g. \(today)) and put the files back into the outbox.")
     }
 
     static func numberUsed(_ number: String, year: Int, by packetId: String) -> Rejection {
-        Rejection("number-already-used",
-                  vi: "Số, ký hiệu \(number) đã được cơ quan dùng trong năm \(year) (gói tin \(packetId)).",
-                  en: "The number and symbol \(number) were already used by this agency in \(year) (packet \(packetId)).",
-                  doVi: "Mỗi số văn bản chỉ dùng một lần trong năm (Nghị định 30/2020, Điều 15). Kiểm tra lại số văn bản.",
-                  doEn: "A document number is used once a year (Decree 30/2020 Art 15). Check the document's number.")
+        Rejection(
+            "number-already-used",
+            vi: "Số, ký hiệu \(number) đã được cơ quan dùng trong năm \(year) (gói tin \(packetId)).",
+            en: "The number and symbol \(number) were already used by this agency in \(year) (packet \(packetId)).",
+            doVi: "Mỗi số văn bản chỉ dùng một lần trong năm (Nghị định 30/2020, Điều 15). Kiểm tra lại số văn bản.",
+            doEn: "A document number is used once a year (Decree 30/2020 Art 15). Check the document's number.")
     }
 
     static func notRegularFile(_ kind: EntryKind) -> Rejection {
         let (vi, en): (String, String)
         switch kind {
-        case .symbolicLink: (vi, en) = ("một lối tắt (liên kết) tới tệp khác", "a shortcut (symbolic link) to another file")
+        case .symbolicLink:
+            (vi, en) = ("một lối tắt (liên kết) tới tệp khác", "a shortcut (symbolic link) to another file")
         case .fifo: (vi, en) = ("một đường ống (FIFO), không phải tệp", "a pipe (FIFO), not a file")
         case .device: (vi, en) = ("một thiết bị, không phải tệp", "a device, not a file")
         case .socket: (vi, en) = ("một socket, không phải tệp", "a socket, not a file")
         default: (vi, en) = ("không phải tệp thông thường", "not a regular file")
         }
-        return Rejection("not-a-regular-file", vi: "Mục này là \(vi); hệ thống không đọc nó.",
-                         en: "This is \(en); the office does not read it.",
-                         doVi: "Sao chép chính tệp văn bản (không phải lối tắt) vào thư mục outbox.",
-                         doEn: "Copy the document itself, not a shortcut, into outbox.")
+        return Rejection(
+            "not-a-regular-file", vi: "Mục này là \(vi); hệ thống không đọc nó.",
+            en: "This is \(en); the office does not read it.",
+            doVi: "Sao chép chính tệp văn bản (không phải lối tắt) vào thư mục outbox.",
+            doEn: "Copy the document itself, not a shortcut, into outbox.")
     }
 
     static func missingSidecar(_ wait: String) -> Rejection {
-        Rejection("missing-sidecar", vi: "Văn bản không có tệp mô tả (.json) đi kèm sau \(wait) chờ đợi.",
-                  en: "The document had no sidecar (.json) after waiting \(wait).",
-                  doVi: "Tạo tệp mô tả cùng tên (ví dụ Quyết định 125.json cho Quyết định 125.pdf), rồi đặt cả hai tệp vào outbox.",
-                  doEn: "Write a sidecar with the same name (Quyết định 125.json for Quyết định 125.pdf), then put both into outbox.")
+        Rejection(
+            "missing-sidecar", vi: "Văn bản không có tệp mô tả (.json) đi kèm sau \(wait) chờ đợi.",
+            en: "The document had no sidecar (.json) after waiting \(wait).",
+            doVi:
+                "Tạo tệp mô tả cùng tên (ví dụ Quyết định 125.json cho Quyết định 125.pdf), rồi đặt cả hai tệp vào outbox.",
+            doEn:
+                "Write a sidecar with the same name (Quyết định 125.json for Quyết định 125.pdf), then put both into outbox."
+        )
     }
 
     static func missingDocument(_ wait: String) -> Rejection {
-        Rejection("missing-document", vi: "Tệp mô tả không có văn bản đi kèm sau \(wait) chờ đợi.",
-                  en: "The sidecar had no document beside it after waiting \(wait).",
-                  doVi: "Đặt tệp văn bản cùng tên với tệp mô tả vào outbox cùng lúc với tệp mô tả.",
-                  doEn: "Put the document, named like the sidecar, into outbox together with the sidecar.")
+        Rejection(
+            "missing-document", vi: "Tệp mô tả không có văn bản đi kèm sau \(wait) chờ đợi.",
+            en: "The sidecar had no document beside it after waiting \(wait).",
+            doVi: "Đặt tệp văn bản cùng tên với tệp mô tả vào outbox cùng lúc với tệp mô tả.",
+            doEn: "Put the document, named like the sidecar, into outbox together with the sidecar.")
     }
 
     static func folderWithoutMetadata(_ wait: String) -> Rejection {
-        Rejection("folder-without-metadata", vi: "Thư mục không có tệp metadata.json sau \(wait) chờ đợi.",
-                  en: "The folder had no metadata.json after waiting \(wait).",
-                  doVi: "Thêm tệp metadata.json (tệp mô tả văn bản) vào thư mục, rồi đặt lại thư mục vào outbox.",
-                  doEn: "Add metadata.json (the sidecar) to the folder, then put the folder back into outbox.")
+        Rejection(
+            "folder-without-metadata", vi: "Thư mục không có tệp metadata.json sau \(wait) chờ đợi.",
+            en: "The folder had no metadata.json after waiting \(wait).",
+            doVi: "Thêm tệp metadata.json (tệp mô tả văn bản) vào thư mục, rồi đặt lại thư mục vào outbox.",
+            doEn: "Add metadata.json (the sidecar) to the folder, then put the folder back into outbox.")
     }
 
     static func nestedFolder(_ name: String) -> Rejection {
-        Rejection("nested-folder", vi: "Thư mục văn bản chứa thư mục con \"\(name)\".",
-                  en: "The document folder holds a subfolder \"\(name)\".",
-                  doVi: "Đặt mọi tệp trực tiếp trong thư mục văn bản, không dùng thư mục con.",
-                  doEn: "Put every file directly in the document folder, without subfolders.")
+        Rejection(
+            "nested-folder", vi: "Thư mục văn bản chứa thư mục con \"\(name)\".",
+            en: "The document folder holds a subfolder \"\(name)\".",
+            doVi: "Đặt mọi tệp trực tiếp trong thư mục văn bản, không dùng thư mục con.",
+            doEn: "Put every file directly in the document folder, without subfolders.")
     }
 
     static func unreadable(_ detail: String) -> Rejection {
-        Rejection("unreadable", vi: "Hệ thống không đọc được các tệp này.", en: "The office could not read these files: \(detail).",
-                  doVi: "Kiểm tra các tệp mở được bình thường, rồi đặt lại vào outbox; nếu vẫn lỗi, báo quản trị viên.",
-                  doEn: "Check that the files open normally and put them back into outbox; if it happens again, tell the administrator.")
+        Rejection(
+            "unreadable", vi: "Hệ thống không đọc được các tệp này.",
+            en: "The office could not read these files: \(detail).",
+            doVi: "Kiểm tra các tệp mở được bình thường, rồi đặt lại vào outbox; nếu vẫn lỗi, báo quản trị viên.",
+            doEn:
+                "Check that the files open normally and put them back into outbox; if it happens again, tell the administrator."
+        )
     }
 
     static func reservedName(_ names: [String]) -> Rejection {
         let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
-        return Rejection("reserved-name",
-                         vi: "Tệp \(list) trùng tên với tệp hệ thống tự ghi cho nơi nhận (thông báo giá trị pháp lý, dữ liệu đặc tả, chữ ký số …): nơi nhận có thể nhầm là văn bản của hệ thống.",
-                         en: "The file \(list) has the name of a file the office itself writes for the recipient (the legal-value notice, the metadata, the signature …): the recipient could take it for the office's own.",
-                         doVi: "Đổi tên tệp (ví dụ thêm \"Tài liệu kèm theo - \" vào đầu tên), rồi đặt lại tất cả các tệp vào outbox.",
-                         doEn: "Rename the file (for example put \"Tài liệu kèm theo - \" before its name), then put all the files back into outbox.")
+        return Rejection(
+            "reserved-name",
+            vi:
+                "Tệp \(list) trùng tên với tệp hệ thống tự ghi cho nơi nhận (thông báo giá trị pháp lý, dữ liệu đặc tả, chữ ký số …): nơi nhận có thể nhầm là văn bản của hệ thống.",
+            en:
+                "The file \(list) has the name of a file the office itself writes for the recipient (the legal-value notice, the metadata, the signature …): the recipient could take it for the office's own.",
+            doVi:
+                "Đổi tên tệp (ví dụ thêm \"Tài liệu kèm theo - \" vào đầu tên), rồi đặt lại tất cả các tệp vào outbox.",
+            doEn:
+                "Rename the file (for example put \"Tài liệu kèm theo - \" before its name), then put all the files back into outbox."
+        )
     }
 
     static func emptyDocument(_ name: String) -> Rejection {
-        Rejection("empty-document", vi: "Tệp \"\(name)\" rỗng (0 byte).",
-                  en: "The file \"\(name)\" is empty (0 bytes).",
-                  doVi: "Sao chép lại tệp văn bản đầy đủ vào outbox.", doEn: "Copy the complete document into outbox again.")
+        Rejection(
+            "empty-document", vi: "Tệp \"\(name)\" rỗng (0 byte).",
+            en: "The file \"\(name)\" is empty (0 bytes).",
+            doVi: "Sao chép lại tệp văn bản đầy đủ vào outbox.", doEn: "Copy the complete document into outbox again.")
     }
 
     static func incomplete(_ files: [WaitingNotice.Incomplete], wait: Duration) -> Rejection {
         let waited = HumanDuration.text(wait)
-        return Rejection("incomplete-file", files.map { file in
-            let why = WaitingNotice.why(file)
-            return ClerkIssue(field: nil,
-                              problem: Bilingual(vi: "Sau \(waited.vi) chờ, \(why.vi).", en: "After waiting \(waited.en), \(why.en)."),
-                              action: Bilingual(vi: "Tệp chưa đầy đủ nên không được gửi: chép lại toàn bộ tệp (cùng tệp mô tả) vào outbox.",
-                                                en: "The file is incomplete: copy it again whole (with its sidecar) into outbox."))
-        })
+        return Rejection(
+            "incomplete-file",
+            files.map { file in
+                let why = WaitingNotice.why(file)
+                return ClerkIssue(
+                    field: nil,
+                    problem: Bilingual(
+                        vi: "Sau \(waited.vi) chờ, \(why.vi).", en: "After waiting \(waited.en), \(why.en)."),
+                    action: Bilingual(
+                        vi: "Tệp chưa đầy đủ nên không được gửi: chép lại toàn bộ tệp (cùng tệp mô tả) vào outbox.",
+                        en: "The file is incomplete: copy it again whole (with its sidecar) into outbox."))
+            })
     }
 
     static func changedAfterClaim(_ names: [String]) -> Rejection {
         let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
-        return Rejection("changed-after-claim",
-                         vi: "Tệp \(list) vẫn thay đổi (việc chép còn tiếp tục) sau khi hệ thống đã nhận để gửi; bản chưa đầy đủ không được gửi.",
-                         en: "The file \(list) kept changing (the copy went on) after the office had taken it to send; the cut-short copy was not sent.",
-                         doVi: "Tệp có thể chưa đầy đủ: chép lại toàn bộ tệp (cùng tệp mô tả) vào outbox, và chờ việc chép xong.",
-                         doEn: "The file may be incomplete: copy it again whole (with its sidecar) into outbox, and let the copy finish.")
+        return Rejection(
+            "changed-after-claim",
+            vi:
+                "Tệp \(list) vẫn thay đổi (việc chép còn tiếp tục) sau khi hệ thống đã nhận để gửi; bản chưa đầy đủ không được gửi.",
+            en:
+                "The file \(list) kept changing (the copy went on) after the office had taken it to send; the cut-short copy was not sent.",
+            doVi: "Tệp có thể chưa đầy đủ: chép lại toàn bộ tệp (cùng tệp mô tả) vào outbox, và chờ việc chép xong.",
+            doEn:
+                "The file may be incomplete: copy it again whole (with its sidecar) into outbox, and let the copy finish."
+        )
     }
 }

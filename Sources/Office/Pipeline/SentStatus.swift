@@ -19,13 +19,17 @@ enum SentStatus {
         lines.append("Văn bản: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
         lines.append("Độ khẩn: \(document.priority.label)" + (document.secrecy.map { "; độ mật: \($0.label)" } ?? ""))
         lines.append("Mã gói tin: \(shipment.id)")
-        if let packedAt = shipment.packet.metadata.packedAtDate { lines.append("Đóng gói và ký số lúc: \(when(packedAt))") }
+        if let packedAt = shipment.packet.metadata.packedAtDate {
+            lines.append("Đóng gói và ký số lúc: \(when(packedAt))")
+        }
         lines.append("Nơi nhận:")
         for (recipient, date) in shipment.delivered {
             var line = "  - \(recipient) \(names[recipient] ?? ""): đã chuyển đến hộp thư đến lúc \(when(date))"
             if let receipt = shipment.receipts[recipient] {
                 let series = document.secrecy == nil ? "" : " (sổ văn bản mật đến)"
-                line += "; đã tiếp nhận, số đến \(receipt.number)\(series), lúc \(when(receipt.at))" + (receipt.late ? " (sau giờ làm việc của ngày nhận)" : "")
+                line +=
+                    "; đã tiếp nhận, số đến \(receipt.number)\(series), lúc \(when(receipt.at))"
+                    + (receipt.late ? " (sau giờ làm việc của ngày nhận)" : "")
             }
             lines.append(line)
         }
@@ -34,15 +38,20 @@ enum SentStatus {
         }
         lines += ["", "---", "SENT — LienThong"]
         lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
-        lines.append("Urgency: \(document.priority.rawValue)" + (document.secrecy.map { "; secrecy: \($0.rawValue)" } ?? ""))
+        lines.append(
+            "Urgency: \(document.priority.rawValue)" + (document.secrecy.map { "; secrecy: \($0.rawValue)" } ?? ""))
         lines.append("Packet: \(shipment.id)")
-        if let packedAt = shipment.packet.metadata.packedAtDate { lines.append("Packed and signed at: \(Timestamp.string(packedAt, in: timeZone))") }
+        if let packedAt = shipment.packet.metadata.packedAtDate {
+            lines.append("Packed and signed at: \(Timestamp.string(packedAt, in: timeZone))")
+        }
         lines.append("Recipients:")
         for (recipient, date) in shipment.delivered {
-            var line = "  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))"
+            var line =
+                "  - \(recipient) \(names[recipient] ?? ""): delivered to the inbox at \(Timestamp.string(date, in: timeZone))"
             if let receipt = shipment.receipts[recipient] {
                 let series = document.secrecy == nil ? "" : " (secret series)"
-                line += "; registered as arrival number \(receipt.number)\(series) at \(Timestamp.string(receipt.at, in: timeZone))"
+                line +=
+                    "; registered as arrival number \(receipt.number)\(series) at \(Timestamp.string(receipt.at, in: timeZone))"
                     + (receipt.late ? " (after the end of that working day)" : "")
             }
             lines.append(line)

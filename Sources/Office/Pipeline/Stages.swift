@@ -107,8 +107,9 @@ struct Shipment {
 
     /// The shipment as the outage monitor sees it.
     var waiting: WaitingDocument {
-        WaitingDocument(packetId: id, sender: packet.sender, document: packet.document, pending: pending,
-                        delivered: Dictionary(delivered.map { ($0.recipient, $0.at) }, uniquingKeysWith: { first, _ in first }))
+        WaitingDocument(
+            packetId: id, sender: packet.sender, document: packet.document, pending: pending,
+            delivered: Dictionary(delivered.map { ($0.recipient, $0.at) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Since when its deliveries wait: the packet's packing time (kept in the archive, so a restart does not make an
@@ -120,7 +121,8 @@ struct Shipment {
 
     /// Most urgent first, then by packet id (the order of packing).
     static func urgentFirst(_ a: Shipment, _ b: Shipment) -> Bool {
-        let pa = a.packet.document.priority, pb = b.packet.document.priority
+        let pa = a.packet.document.priority
+        let pb = b.packet.document.priority
         return pa != pb ? pa > pb : a.id.rawValue < b.id.rawValue
     }
 }

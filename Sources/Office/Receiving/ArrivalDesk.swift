@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DurableIO
 import Foundation
 import Intake
@@ -8,6 +5,10 @@ import Ledger
 import Logging
 import Packets
 import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Packets placed into an agency's inbox from outside (another office, a USB stick), received like any delivery:
 /// claimed (the same `Claim` as an outbox drop) into `inbox/.lienthong/arriving/`, verified while extracted into a
@@ -27,13 +28,19 @@ struct ArrivalDesk: Sendable {
             do {
                 try prepareRoots(placed.inbox)
                 let drop = Drop(agency: placed.agency, shape: .single(placed.name))
-                guard let claim = try Claim.take(drop, from: placed.inbox, into: paths.arrivals(inbox: placed.inbox),
-                                                 name: UUID().uuidString) else { continue }  // another process took it
+                guard
+                    let claim = try Claim.take(
+                        drop, from: placed.inbox, into: paths.arrivals(inbox: placed.inbox),
+                        name: UUID().uuidString)
+                else { continue }  // another process took it
                 try Durable.syncAll([placed.inbox, claim.directory])
                 try receive(claim, inbox: placed.inbox, routes: routes)
             } catch {
-                logger.error("cannot receive a packet placed in an inbox; it is tried again", metadata: [
-                    "agency": "\(placed.agency)", "name": "\(placed.name)", "error": "\(error)"])
+                logger.error(
+                    "cannot receive a packet placed in an inbox; it is tried again",
+                    metadata: [
+                        "agency": "\(placed.agency)", "name": "\(placed.name)", "error": "\(error)",
+                    ])
             }
         }
     }
@@ -49,7 +56,8 @@ struct ArrivalDesk: Sendable {
                     guard let claim = try Claim.resume(recipient, in: root, name: name) else { continue }
                     try receive(claim, inbox: inbox, routes: routes)
                 } catch {
-                    logger.error("cannot finish a packet arrival", metadata: ["agency": "\(recipient)", "error": "\(error)"])
+                    logger.error(
+                        "cannot finish a packet arrival", metadata: ["agency": "\(recipient)", "error": "\(error)"])
                 }
             }
         }
@@ -72,17 +80,25 @@ struct ArrivalDesk: Sendable {
         let packet = Directory.join(claim.directory, packetName)
         let staging = paths.deliveryStaging(inbox: inbox) + "/arrival-" + claim.name
         let index = receiver.recorder.index
-        let outcome = try receiver.extract(packet.string ?? "", shownAs: packetName.description, for: recipient, into: staging,
-                                           routes: routes) { report in
+        let outcome = try receiver.extract(
+            packet.string ?? "", shownAs: packetName.description, for: recipient, into: staging,
+            routes: routes
+        ) { report in
             if let metadata = report.metadata, !metadata.document.to.contains(recipient) {
-                let addressees = metadata.document.to.map { code in routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue }
+                let addressees = metadata.document.to.map { code in
+                    routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue
+                }
                 return PacketProblem(
                     "not-addressed-here", check: "receiving",
-                    vi: "Văn bản \(metadata.document.numberAndNotation) không gửi cho cơ quan này (nơi nhận: \(addressees.joined(separator: "; "))).",
-                    en: "The document \(metadata.document.numberAndNotation) is not addressed to this agency (recipients: \(metadata.document.to.map(\.rawValue).joined(separator: ", "))).")
+                    vi:
+                        "Văn bản \(metadata.document.numberAndNotation) không gửi cho cơ quan này (nơi nhận: \(addressees.joined(separator: "; "))).",
+                    en:
+                        "The document \(metadata.document.numberAndNotation) is not addressed to this agency (recipients: \(metadata.document.to.map(\.rawValue).joined(separator: ", ")))."
+                )
             }
             if let id = report.packetId,
-               try FileSystem.exists(RawPath(inbox + "/" + id)) || index.deliveries(id)[recipient.rawValue] != nil {
+                try FileSystem.exists(RawPath(inbox + "/" + id)) || index.deliveries(id)[recipient.rawValue] != nil
+            {
                 let number = try index.arrivalNumber(packetId: id, agency: recipient.rawValue)
                 return PacketProblem(
                     "already-received", check: "receiving",
@@ -94,12 +110,17 @@ struct ArrivalDesk: Sendable {
         let extracted: Receiver.Extracted
         switch outcome {
         case .refused(let report, let staged):
-            let refusal = try receiver.refuse(placed: packet, name: packetName, at: recipient, report: report, routes: routes,
-                                              alsoSync: [claim.directory])
+            let refusal = try receiver.refuse(
+                placed: packet, name: packetName, at: recipient, report: report, routes: routes,
+                alsoSync: [claim.directory])
             _ = try receiver.acknowledge([], refusals: [refusal], at: receiver.clock.now(), routes: routes)
             claim.abandon()
-            logger.error("packet placed in an inbox refused", metadata: ["agency": "\(recipient)", "name": "\(packetName)",
-                                                                        "reason": "\(report.reason?.code ?? "")", "staged": "\(staged)"])
+            logger.error(
+                "packet placed in an inbox refused",
+                metadata: [
+                    "agency": "\(recipient)", "name": "\(packetName)",
+                    "reason": "\(report.reason?.code ?? "")", "staged": "\(staged)",
+                ])
             return
         case .extracted(let item):
             extracted = item
@@ -122,22 +143,28 @@ struct ArrivalDesk: Sendable {
                     try output.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
                 }
             }
-            try Durable.writeFile(at: month + "/" + id.rawValue + ".json", bytes: extracted.metadataBytes, replace: true)
+            try Durable.writeFile(
+                at: month + "/" + id.rawValue + ".json", bytes: extracted.metadataBytes, replace: true)
         }
         try receiver.place(.move(packet, ext: ext), into: extracted)
         try receiver.makeDurable([extracted], alsoSync: [claim.directory])
         let target = inbox + "/" + id.rawValue
         if case .alreadyThere = try receiver.land(extracted, at: target) {
-            throw FileError("receive (landed meanwhile)", path: target, code: EEXIST)  // set aside as a copy at the next try
+            // Set aside as a copy at the next try.
+            throw FileError("receive (landed meanwhile)", path: target, code: EEXIST)
         }
         try Durable.syncAll([inbox])
         var received: [LedgerEvent] = []
         if try !index.hasPacket(id.rawValue) {
-            received.append(.received(PacketRecord.packet(extracted.metadata, archive: paths.spoolRelative(archive),
-                                                          sha256: digest.sha256, size: digest.size), recipient: recipient))
+            received.append(
+                .received(
+                    PacketRecord.packet(
+                        extracted.metadata, archive: paths.spoolRelative(archive),
+                        sha256: digest.sha256, size: digest.size), recipient: recipient))
         }
-        _ = try receiver.acknowledge([Receiver.Landing(extracted: extracted, target: target, fresh: true)], extra: received,
-                                     catalog: [extracted.metadata], at: receiver.clock.now(), routes: routes)
+        _ = try receiver.acknowledge(
+            [Receiver.Landing(extracted: extracted, target: target, fresh: true)], extra: received,
+            catalog: [extracted.metadata], at: receiver.clock.now(), routes: routes)
         claim.abandon()
         logger.info("received from outside", metadata: ["packet": "\(id)", "agency": "\(recipient)"])
     }

@@ -1,8 +1,9 @@
+import DurableIO
+import Packets
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
-import Packets
 
 /// Writes a packet's documents into the recipient's staging folder while it is verified, and remembers the first
 /// write that failed. Such a failure (the recipient's disk full, over quota, read-only, failing) is the
@@ -45,6 +46,7 @@ final class DestinationSink: PayloadSink {
     /// Errors that say the place cannot be written now, whatever is written: full, over quota, read-only, failing,
     /// refusing us, gone.
     static func isDestinationFailure(_ error: FileError) -> Bool {
-        [ENOSPC, EDQUOT, EROFS, EIO, EACCES, EPERM, ENOENT, ENOTDIR, ESTALE, ENXIO, ENODEV, ETIMEDOUT, EAGAIN].contains(error.code)
+        [ENOSPC, EDQUOT, EROFS, EIO, EACCES, EPERM, ENOENT, ENOTDIR, ESTALE, ENXIO, ENODEV, ETIMEDOUT, EAGAIN].contains(
+            error.code)
     }
 }

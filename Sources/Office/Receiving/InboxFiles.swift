@@ -8,7 +8,8 @@ enum InboxFiles {
     static func path(_ name: String, in folder: String) -> String {
         let plain = folder + "/" + name
         guard FileSystem.exists(RawPath(plain)) else { return plain }
-        let ext = (name as NSString).pathExtension, stem = (name as NSString).deletingPathExtension
+        let ext = (name as NSString).pathExtension
+        let stem = (name as NSString).deletingPathExtension
         var candidate = folder + "/" + stem + " (LienThong)" + (ext.isEmpty ? "" : "." + ext)
         var copy = 2
         while FileSystem.exists(RawPath(candidate)) {

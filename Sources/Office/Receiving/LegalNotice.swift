@@ -22,8 +22,11 @@ enum LegalNotice {
             }
             lines.append(line)
         }
-        lines += ["", "Văn bản điện tử được ký số có giá trị pháp lý; văn bản không ký số chỉ có giá trị tham khảo "
-                  + "(Quyết định 17/2019/QĐ-UBND, Điều 4 khoản 1).", "", "---", "Legal value of the documents", ""]
+        lines += [
+            "",
+            "Văn bản điện tử được ký số có giá trị pháp lý; văn bản không ký số chỉ có giá trị tham khảo "
+                + "(Quyết định 17/2019/QĐ-UBND, Điều 4 khoản 1).", "", "---", "Legal value of the documents", "",
+        ]
         for document in documents {
             var line = "\(document.name): \(document.status == .signed ? "signed (legal value)" : "for reference only")"
             if document.status == .signed, let signer = document.signer {

@@ -7,8 +7,10 @@ import Packets
 /// (other case, accents or spacing, as a Windows share or a hurried reader sees it) — or the sender's text would
 /// stand where the office's judgement belongs (issue 11: a forged "CÓ GIÁ TRỊ PHÁP LÝ").
 enum OfficeFileNames {
-    static let reserved = [LegalNotice.fileName, PaperCopyNote.fileName, PacketLayout.metadataName, PacketLayout.signatureName,
-                           SentStatus.fileName, FallbackOutputs.noticeName]
+    static let reserved = [
+        LegalNotice.fileName, PaperCopyNote.fileName, PacketLayout.metadataName, PacketLayout.signatureName,
+        SentStatus.fileName, FallbackOutputs.noticeName,
+    ]
 
     /// Whether a document called `name` could be taken for a file the office writes.
     static func isReserved(_ name: String) -> Bool {
@@ -29,9 +31,13 @@ enum OfficeFileNames {
         let names = reservedAmong(files.map(\.name))
         guard !names.isEmpty else { return nil }
         let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
-        return PacketProblem("reserved-name", check: "receiving",
-                             vi: "Gói tin chứa tệp \(list) trùng tên với tệp hệ thống tự ghi cho nơi nhận (thông báo giá trị pháp lý …): không mở ra để không bị nhầm.",
-                             en: "The packet holds \(list), the name of a file the office itself writes for the recipient (the legal-value notice …): it is not opened, so that it cannot be mistaken for it.")
+        return PacketProblem(
+            "reserved-name", check: "receiving",
+            vi:
+                "Gói tin chứa tệp \(list) trùng tên với tệp hệ thống tự ghi cho nơi nhận (thông báo giá trị pháp lý …): không mở ra để không bị nhầm.",
+            en:
+                "The packet holds \(list), the name of a file the office itself writes for the recipient (the legal-value notice …): it is not opened, so that it cannot be mistaken for it."
+        )
     }
 
     private static func key(_ name: String) -> String {

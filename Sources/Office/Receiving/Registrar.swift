@@ -46,19 +46,24 @@ struct Registrar {
             var events: [LedgerEvent] = []
             for arrival in arrivals {
                 let key = DeliveryKey(packet: arrival.packetId, recipient: arrival.recipient)
-                if let existing = try index.arrivalNumber(packetId: arrival.packetId.rawValue, agency: arrival.recipient.rawValue) {
+                if let existing = try index.arrivalNumber(
+                    packetId: arrival.packetId.rawValue, agency: arrival.recipient.rawValue)
+                {
                     given[key] = Receipt(number: existing, at: now, late: false)
                     continue
                 }
                 let series = Self.series(arrival.secrecy)
                 let counter = "\(arrival.recipient) \(year) \(series)"
-                let number = try next[counter] ?? index.lastArrivalNumber(agency: arrival.recipient.rawValue, year: year, series: series) + 1
+                let number =
+                    try next[counter] ?? index.lastArrivalNumber(
+                        agency: arrival.recipient.rawValue, year: year, series: series) + 1
                 next[counter] = number + 1
                 // Decree 30/2020 Art 21.2: receipt is confirmed the same (working) day it arrives.
                 let late = now > calendar.endOfWorkingDay(containing: arrival.arrivedAt)
                 given[key] = Receipt(number: number, at: now, late: late)
-                var registration = LedgerRegistration(packetId: arrival.packetId.rawValue, recipient: arrival.recipient, year: Int64(year),
-                                                      series: series, number: number, late: late, documents: arrival.documents)
+                var registration = LedgerRegistration(
+                    packetId: arrival.packetId.rawValue, recipient: arrival.recipient, year: Int64(year),
+                    series: series, number: number, late: late, documents: arrival.documents)
                 if let paper = arrival.paper {
                     registration.medium = "paper"
                     registration.receivedAt = Timestamp.string(paper.receivedAt, in: calendar.timeZone)

@@ -39,9 +39,11 @@ public struct StatusRecord: Sendable, Equatable {
     /// A receipt given after the end of the working day of arrival (Decree 30/2020 Art 21.2: the same day).
     public let late: Bool
 
-    public init(code: Code, packetId: String, sender: AgencyCode, numberAndNotation: String?, issuedDate: CalendarDate?,
-                recipient: AgencyCode, recipientName: String, at: Date, arrivalNumber: Int64? = nil, reason: Bilingual? = nil,
-                late: Bool = false) {
+    public init(
+        code: Code, packetId: String, sender: AgencyCode, numberAndNotation: String?, issuedDate: CalendarDate?,
+        recipient: AgencyCode, recipientName: String, at: Date, arrivalNumber: Int64? = nil, reason: Bilingual? = nil,
+        late: Bool = false
+    ) {
         self.code = code
         self.packetId = packetId
         self.sender = sender
@@ -77,7 +79,8 @@ public struct StatusRecord: Sendable, Equatable {
             "    <edXML:Status>",
             "      <edXML:ResponseFor>" + element("OrganId", sender.rawValue) + element("Code", numberAndNotation)
                 + element("PromulgationDate", date) + element("DocumentId", packetId) + "</edXML:ResponseFor>",
-            "      <edXML:From>" + element("OrganId", recipient.rawValue) + element("OrganName", recipientName) + "</edXML:From>",
+            "      <edXML:From>" + element("OrganId", recipient.rawValue) + element("OrganName", recipientName)
+                + "</edXML:From>",
             "      " + element("StatusCode", code.rawValue),
             "      " + element("Description", description),
             "      " + element("Timestamp", stamp),

@@ -56,8 +56,11 @@ public enum BagIt {
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            tags.append((String(line[..<colon]).trimmingCharacters(in: .whitespaces),
-                         String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+            tags.append(
+                (
+                    String(line[..<colon]).trimmingCharacters(in: .whitespaces),
+                    String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                ))
         }
         return tags
     }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Archiving
 import DurableIO
 import Foundation
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A packet that was written: what it says and how big it is.
 public struct BuiltPacket: Sendable {
@@ -38,8 +39,10 @@ public struct PacketBuilder {
     /// The signer as metadata.json records it, worked out once rather than per packet.
     private let signerRecord: SignerRecord
 
-    public init(sender: PacketSender, signer: CMSSigner, format: ArchiveFormat = .tar,
-                timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        sender: PacketSender, signer: CMSSigner, format: ArchiveFormat = .tar,
+        timeZone: TimeZone = Timestamp.vietnam, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.sender = sender
         self.signer = signer
         self.format = format
@@ -51,8 +54,10 @@ public struct PacketBuilder {
     }
 
     /// Writes the packet for `document` and `sources` to `output`, which the caller then syncs and publishes.
-    public func build(document: ClerkSidecar, sources: [PacketSource], into output: FileDescriptor,
-                      packetId: PacketID? = nil) throws(PacketBuildError) -> BuiltPacket {
+    public func build(
+        document: ClerkSidecar, sources: [PacketSource], into output: FileDescriptor,
+        packetId: PacketID? = nil
+    ) throws(PacketBuildError) -> BuiltPacket {
         try check(document: document, sources: sources)
         let now = clock()
         do {
@@ -118,12 +123,14 @@ public struct PacketBuilder {
             }
             try writer.addDirectory("\(root)/\(BagIt.payloadDirectory)", modified: now)
             for ((source, file), identity) in zip(zip(sources, files), identities) {
-                try copy(source, as: file, identity: identity, into: writer,
-                         at: "\(root)/\(BagIt.payloadDirectory)/\(source.name)", buffer: buffer)
+                try copy(
+                    source, as: file, identity: identity, into: writer,
+                    at: "\(root)/\(BagIt.payloadDirectory)/\(source.name)", buffer: buffer)
             }
             try writer.finish()
-            return BuiltPacket(metadata: metadata, metadataBytes: metadataBytes, signature: signature,
-                               archiveSize: writer.bytesWritten, archiveSHA256: archiveHasher.finalize().hexString)
+            return BuiltPacket(
+                metadata: metadata, metadataBytes: metadataBytes, signature: signature,
+                archiveSize: writer.bytesWritten, archiveSHA256: archiveHasher.finalize().hexString)
         } catch let error as PacketBuildError {
             throw error
         } catch let error as ArchiveError {
@@ -175,7 +182,9 @@ public struct PacketBuilder {
     }
 
     /// Hashes one document (its first read); refuses a file that changes meanwhile.
-    private func digest(_ source: PacketSource, buffer: UnsafeMutableRawBufferPointer) throws -> (PayloadFile, SourceIdentity) {
+    private func digest(_ source: PacketSource, buffer: UnsafeMutableRawBufferPointer) throws -> (
+        PayloadFile, SourceIdentity
+    ) {
         let file = try open(source)
         let before = SourceIdentity(try file.status())
         file.adviseSequential()
@@ -190,19 +199,28 @@ public struct PacketBuilder {
         guard SourceIdentity(try file.status()) == before, size == before.size else {
             throw PacketBuildError.changedWhilePacking(source.path)
         }
-        return (PayloadFile(name: source.name, size: size, sha256: hasher.finalize().hexString,
-                            mediaType: MediaType.forFileName(source.name)), before)
+        return (
+            PayloadFile(
+                name: source.name, size: size, sha256: hasher.finalize().hexString,
+                mediaType: MediaType.forFileName(source.name)), before
+        )
     }
 
     /// Streams one document into the archive (its second read), hashing it again on the way: a file that is not
     /// byte for byte the one the signed metadata describes is refused.
-    private func copy(_ source: PacketSource, as signed: PayloadFile, identity: SourceIdentity, into writer: ArchiveWriter,
-                      at path: String, buffer: UnsafeMutableRawBufferPointer) throws {
+    private func copy(
+        _ source: PacketSource, as signed: PayloadFile, identity: SourceIdentity, into writer: ArchiveWriter,
+        at path: String, buffer: UnsafeMutableRawBufferPointer
+    ) throws {
         let file = try open(source)
-        guard SourceIdentity(try file.status()) == identity else { throw PacketBuildError.changedWhilePacking(source.path) }
+        guard SourceIdentity(try file.status()) == identity else {
+            throw PacketBuildError.changedWhilePacking(source.path)
+        }
         file.adviseSequential()
         let hasher = SHA256Hasher()
-        try writer.addFile(path, size: signed.size, modified: Date(timeIntervalSince1970: TimeInterval(identity.modifiedSeconds))) { write in
+        try writer.addFile(
+            path, size: signed.size, modified: Date(timeIntervalSince1970: TimeInterval(identity.modifiedSeconds))
+        ) { write in
             while true {
                 let count = try file.read(into: buffer)
                 if count == 0 { break }

@@ -138,9 +138,15 @@ private struct Cursor {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "t"):
+            try expect("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expect("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expect("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw unexpected()
         }
@@ -152,7 +158,10 @@ private struct Cursor {
         var members: [(String, JSONValue)] = []
         var keys: Set<String> = []
         skipWhitespace()
-        if current == UInt8(ascii: "}") { index += 1; return .object([]) }
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return .object([])
+        }
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else {
@@ -172,7 +181,9 @@ private struct Cursor {
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
             default: throw unexpected()
             }
         }
@@ -183,7 +194,10 @@ private struct Cursor {
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
-        if current == UInt8(ascii: "]") { index += 1; return .array([]) }
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return .array([])
+        }
         while true {
             skipWhitespace()
             if current == UInt8(ascii: "]") { throw error(.trailingComma) }
@@ -191,7 +205,9 @@ private struct Cursor {
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
             default: throw unexpected()
             }
         }
@@ -201,7 +217,9 @@ private struct Cursor {
         index += 1  // opening quote
         var scalars = String.UnicodeScalarView()
         var runStart = index
-        func flush(_ end: Int) { scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
+        func flush(_ end: Int) {
+            scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)
+        }
         while true {
             guard let byte = current else { throw error(.unexpectedEnd) }
             switch byte {
@@ -243,7 +261,8 @@ private struct Cursor {
                 index += 1
                 let low = try parseHex4()
                 guard (0xDC00..<0xE000).contains(low),
-                      let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) else {
+                    let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                else {
                     throw error(.invalidEscape)
                 }
                 return scalar
@@ -275,7 +294,9 @@ private struct Cursor {
 
     mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let start = index
-        func isDigit(_ byte: UInt8?) -> Bool { byte.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false }
+        func isDigit(_ byte: UInt8?) -> Bool {
+            byte.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false
+        }
         if current == UInt8(ascii: "-") { index += 1 }
         if current == UInt8(ascii: "0") {
             index += 1

@@ -23,11 +23,13 @@ public enum JSONWriter {
         case .number(let text): out += Array(text.utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let elements):
-            writeContainer(open: "[", close: "]", count: elements.count, indent: indent, into: &out) { index, inner, out in
+            writeContainer(open: "[", close: "]", count: elements.count, indent: indent, into: &out) {
+                index, inner, out in
                 write(elements[index], indent: inner, into: &out)
             }
         case .object(let members):
-            writeContainer(open: "{", close: "}", count: members.count, indent: indent, into: &out) { index, inner, out in
+            writeContainer(open: "{", close: "}", count: members.count, indent: indent, into: &out) {
+                index, inner, out in
                 writeString(members[index].0, into: &out)
                 out += Array((inner == nil ? ":" : ": ").utf8)
                 write(members[index].1, indent: inner, into: &out)
@@ -35,8 +37,10 @@ public enum JSONWriter {
         }
     }
 
-    private static func writeContainer(open: Character, close: Character, count: Int, indent: Int?, into out: inout [UInt8],
-                                       element: (Int, Int?, inout [UInt8]) -> Void) {
+    private static func writeContainer(
+        open: Character, close: Character, count: Int, indent: Int?, into out: inout [UInt8],
+        element: (Int, Int?, inout [UInt8]) -> Void
+    ) {
         out.append(UInt8(ascii: open.unicodeScalars.first!))
         guard count > 0 else {
             out.append(UInt8(ascii: close.unicodeScalars.first!))

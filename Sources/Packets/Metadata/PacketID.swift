@@ -33,7 +33,8 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = PacketID(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a packet id: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a packet id: \(text)"))
         }
         self = id
     }
@@ -57,7 +58,8 @@ public struct PacketID: Sendable, Hashable, Comparable, CustomStringConvertible,
     /// The identifier for `millisecond` and `random` (50 bits).
     static func format(millisecond: Int64, random: UInt64) -> PacketID {
         let utc = CivilTime(secondsSinceEpoch: Timestamp.floorDivide(millisecond, 1000))
-        let stamp = Timestamp.pad(utc.year, 4) + Timestamp.pad(utc.month, 2) + Timestamp.pad(utc.day, 2) + "-"
+        let stamp =
+            Timestamp.pad(utc.year, 4) + Timestamp.pad(utc.month, 2) + Timestamp.pad(utc.day, 2) + "-"
             + Timestamp.pad(utc.hour, 2) + Timestamp.pad(utc.minute, 2) + Timestamp.pad(utc.second, 2) + "-"
             + Timestamp.pad(Int(millisecond - Timestamp.floorDivide(millisecond, 1000) * 1000), 3)
         var suffix: [UInt8] = []

@@ -46,8 +46,10 @@ public struct PacketMetadata: Sendable, Equatable {
     public var packedAt: String
     public var signer: SignerRecord
 
-    public init(packetId: PacketID, document: ClerkSidecar, from: PacketSender, files: [PayloadFile], packedAt: String,
-                signer: SignerRecord, schemaVersion: String = PacketMetadata.currentSchemaVersion) {
+    public init(
+        packetId: PacketID, document: ClerkSidecar, from: PacketSender, files: [PayloadFile], packedAt: String,
+        signer: SignerRecord, schemaVersion: String = PacketMetadata.currentSchemaVersion
+    ) {
         self.schemaVersion = schemaVersion
         self.packetId = packetId
         self.document = document
@@ -79,21 +81,34 @@ public struct PacketMetadata: Sendable, Equatable {
             if let fullName = signer.fullName { parts.append(("fullName", .string(fullName))) }
             members.append(("signerInfo", .object(parts)))
         }
-        members.append(("from", .object([("organId", .string(from.organId.rawValue)), ("organName", .string(from.organName))])))
+        members.append(
+            ("from", .object([("organId", .string(from.organId.rawValue)), ("organName", .string(from.organName))])))
         members.append(("to", .array(document.to.map { .string($0.rawValue) })))
         members.append(("priority", .string(document.priority.rawValue)))
         if let secrecy = document.secrecy { members.append(("secrecy", .string(secrecy.rawValue))) }
         if let dueDate = document.dueDate { members.append(("dueDate", .string(dueDate.description))) }
         members += document.extra
-        members.append(("files", .array(files.map { file in
-            .object([("name", .string(file.name)), ("size", .integer(file.size)), ("sha256", .string(file.sha256)),
-                     ("mediaType", .string(file.mediaType))])
-        })))
+        members.append(
+            (
+                "files",
+                .array(
+                    files.map { file in
+                        .object([
+                            ("name", .string(file.name)), ("size", .integer(file.size)),
+                            ("sha256", .string(file.sha256)),
+                            ("mediaType", .string(file.mediaType)),
+                        ])
+                    })
+            ))
         members.append(("packedAt", .string(packedAt)))
-        members.append(("signer", .object([
-            ("certificateSha256", .string(signer.certificateSha256)), ("subject", .string(signer.subject)),
-            ("issuer", .string(signer.issuer)), ("serialNumber", .string(signer.serialNumber)),
-        ])))
+        members.append(
+            (
+                "signer",
+                .object([
+                    ("certificateSha256", .string(signer.certificateSha256)), ("subject", .string(signer.subject)),
+                    ("issuer", .string(signer.issuer)), ("serialNumber", .string(signer.serialNumber)),
+                ])
+            ))
         return .object(members)
     }
 
@@ -117,8 +132,11 @@ public struct PacketMetadata: Sendable, Equatable {
         }
         func string(_ path: String, _ value: JSONValue?) -> String? {
             guard let text = value?.stringValue, !text.isEmpty else {
-                issues.append(value == nil ? SidecarMessages.missing(path)
-                    : SidecarMessages.wrongType(path, expectedVi: "một chuỗi ký tự", expectedEn: "a string", found: value!.typeName))
+                issues.append(
+                    value == nil
+                        ? SidecarMessages.missing(path)
+                        : SidecarMessages.wrongType(
+                            path, expectedVi: "một chuỗi ký tự", expectedEn: "a string", found: value!.typeName))
                 return nil
             }
             return text
@@ -126,8 +144,11 @@ public struct PacketMetadata: Sendable, Equatable {
         let schemaVersion = string("schemaVersion", value["schemaVersion"])
         let packetId = string("packetId", value["packetId"]).flatMap { text -> PacketID? in
             guard let id = PacketID(text) else {
-                issues.append(SidecarMessages.issue("packetId", vi: "Mã gói tin \"\(text)\" không hợp lệ.", en: "The packet id \"\(text)\" is malformed.",
-                                                    doVi: "Gói tin đã bị sửa; yêu cầu gửi lại.", doEn: "The packet was altered; ask for it again."))
+                issues.append(
+                    SidecarMessages.issue(
+                        "packetId", vi: "Mã gói tin \"\(text)\" không hợp lệ.",
+                        en: "The packet id \"\(text)\" is malformed.",
+                        doVi: "Gói tin đã bị sửa; yêu cầu gửi lại.", doEn: "The packet was altered; ask for it again."))
                 return nil
             }
             return id
@@ -155,10 +176,14 @@ public struct PacketMetadata: Sendable, Equatable {
             for (index, entry) in list.enumerated() {
                 let path = "files[\(index)]"
                 guard let name = string("\(path).name", entry["name"]), let size = entry["size"]?.integerValue,
-                      let sha256 = string("\(path).sha256", entry["sha256"]), let mediaType = string("\(path).mediaType", entry["mediaType"]),
-                      size >= 0, sha256.count == 64 else {
-                    issues.append(SidecarMessages.wrongType(path, expectedVi: "mô tả tệp {name, size, sha256, mediaType}",
-                                                            expectedEn: "a file record {name, size, sha256, mediaType}", found: entry.typeName))
+                    let sha256 = string("\(path).sha256", entry["sha256"]),
+                    let mediaType = string("\(path).mediaType", entry["mediaType"]),
+                    size >= 0, sha256.count == 64
+                else {
+                    issues.append(
+                        SidecarMessages.wrongType(
+                            path, expectedVi: "mô tả tệp {name, size, sha256, mediaType}",
+                            expectedEn: "a file record {name, size, sha256, mediaType}", found: entry.typeName))
                     continue
                 }
                 files.append(PayloadFile(name: name, size: size, sha256: sha256, mediaType: mediaType))
@@ -168,13 +193,16 @@ public struct PacketMetadata: Sendable, Equatable {
         }
 
         guard issues.isEmpty, let document, let schemaVersion, let packetId, let organId, let organName, let packedAt,
-              let certificateSha256, let subject, let issuer, let serialNumber else {
+            let certificateSha256, let subject, let issuer, let serialNumber
+        else {
             throw SidecarRejection(issues)
         }
         return PacketMetadata(
-            packetId: packetId, document: document, from: PacketSender(organId: organId, organName: organName), files: files,
+            packetId: packetId, document: document, from: PacketSender(organId: organId, organName: organName),
+            files: files,
             packedAt: packedAt,
-            signer: SignerRecord(certificateSha256: certificateSha256, subject: subject, issuer: issuer, serialNumber: serialNumber),
+            signer: SignerRecord(
+                certificateSha256: certificateSha256, subject: subject, issuer: issuer, serialNumber: serialNumber),
             schemaVersion: schemaVersion)
     }
 }

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// ISO 8601 instants with the office's UTC offset, as metadata.json and reports write them.
 ///
@@ -9,7 +10,8 @@ import Foundation
 /// Read by hand: the parser accepts exactly the one shape below and refuses near misses (`+0700`, a space for `T`, no zone).
 public enum Timestamp {
     /// The zone the rules are written for; used when no office.yaml names another.
-    public static let vietnam: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
+    public static let vietnam: TimeZone =
+        TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
 
     /// `2026-11-24T15:42:07.123+07:00` (`Z` in UTC).
     ///
@@ -18,8 +20,9 @@ public enum Timestamp {
     /// rounded millisecond, which truncates to that millisecond whatever the binary rounding of the seconds.
     public static func string(_ date: Date, in timeZone: TimeZone = vietnam) -> String {
         let rounded = Date(timeIntervalSince1970: (Double(milliseconds(date)) + 0.5) / 1000)
-        return rounded.formatted(Date.ISO8601FormatStyle(timeZone: timeZone).year().month().day().dateSeparator(.dash)
-            .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .colon))
+        return rounded.formatted(
+            Date.ISO8601FormatStyle(timeZone: timeZone).year().month().day().dateSeparator(.dash)
+                .time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .colon))
     }
 
     /// `15:42 ngày 24/11/2026`: an instant as clerks read it, in the office's zone.
@@ -45,10 +48,12 @@ public enum Timestamp {
             }
             return value
         }
-        guard bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x74, bytes[13] == 0x3A, bytes[16] == 0x3A,
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              CalendarDate(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second < 61 else { return nil }
+        guard bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x74, bytes[13] == 0x3A,
+            bytes[16] == 0x3A,
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            CalendarDate(year: year, month: month, day: day) != nil, hour < 24, minute < 60, second < 61
+        else { return nil }
         var index = 19
         var fraction = 0.0
         if index < bytes.count, bytes[index] == 0x2E {
@@ -68,12 +73,14 @@ public enum Timestamp {
             index += 1
         } else {
             guard bytes[index] == 0x2B || bytes[index] == 0x2D, index + 6 == bytes.count, bytes[index + 3] == 0x3A,
-                  let hours = number(index + 1..<index + 3), let minutes = number(index + 4..<index + 6) else { return nil }
+                let hours = number(index + 1..<index + 3), let minutes = number(index + 4..<index + 6)
+            else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == 0x2D ? -1 : 1)
             index += 6
         }
         guard index == bytes.count else { return nil }
-        let seconds = CivilTime.secondsSinceEpoch(year: year, month: month, day: day) + Int64(hour * 3600 + minute * 60 + second)
+        let seconds =
+            CivilTime.secondsSinceEpoch(year: year, month: month, day: day) + Int64(hour * 3600 + minute * 60 + second)
         return Date(timeIntervalSince1970: TimeInterval(seconds - Int64(offset)) + fraction)
     }
 

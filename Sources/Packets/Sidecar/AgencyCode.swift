@@ -25,7 +25,8 @@ public struct AgencyCode: Sendable, Hashable, Comparable, Codable, CustomStringC
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let code = AgencyCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an agency code: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not an agency code: \(text)"))
         }
         self = code
     }

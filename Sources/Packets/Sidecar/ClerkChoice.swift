@@ -16,7 +16,9 @@ extension ClerkChoice {
         }
         func key(_ words: String) -> String { VietnameseFolding.fold(words).replacingOccurrences(of: " ", with: "-") }
         let wanted = key(text)
-        guard let match = Self.allCases.first(where: { key($0.label) == wanted || $0.rawValue == wanted }) else { return nil }
+        guard let match = Self.allCases.first(where: { key($0.label) == wanted || $0.rawValue == wanted }) else {
+            return nil
+        }
         self = match
     }
 }

@@ -23,9 +23,11 @@ public struct ClerkSidecar: Sendable, Equatable {
     /// Further Decree 30 App. VI fields (pageAmount, language, description …), validated, in a stable order.
     public var extra: [(String, JSONValue)]
 
-    public init(codeNumber: String, codeNotation: String, issuedDate: CalendarDate, typeName: String, subject: String,
-                signerInfo: SignerInfo? = nil, to: [AgencyCode], priority: Priority = .thuong, secrecy: Secrecy? = nil,
-                dueDate: CalendarDate? = nil, extra: [(String, JSONValue)] = []) {
+    public init(
+        codeNumber: String, codeNotation: String, issuedDate: CalendarDate, typeName: String, subject: String,
+        signerInfo: SignerInfo? = nil, to: [AgencyCode], priority: Priority = .thuong, secrecy: Secrecy? = nil,
+        dueDate: CalendarDate? = nil, extra: [(String, JSONValue)] = []
+    ) {
         self.codeNumber = codeNumber
         self.codeNotation = codeNotation
         self.issuedDate = issuedDate
@@ -45,7 +47,9 @@ public struct ClerkSidecar: Sendable, Equatable {
     public static func == (lhs: ClerkSidecar, rhs: ClerkSidecar) -> Bool {
         lhs.codeNumber == rhs.codeNumber && lhs.codeNotation == rhs.codeNotation && lhs.issuedDate == rhs.issuedDate
             && lhs.typeName == rhs.typeName && lhs.subject == rhs.subject && lhs.signerInfo == rhs.signerInfo
-            && lhs.to == rhs.to && lhs.priority == rhs.priority && lhs.secrecy == rhs.secrecy && lhs.dueDate == rhs.dueDate
-            && lhs.extra.count == rhs.extra.count && zip(lhs.extra, rhs.extra).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            && lhs.to == rhs.to && lhs.priority == rhs.priority && lhs.secrecy == rhs.secrecy
+            && lhs.dueDate == rhs.dueDate
+            && lhs.extra.count == rhs.extra.count
+            && zip(lhs.extra, rhs.extra).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 }

@@ -4,8 +4,10 @@ enum SidecarField {
     static let required = ["codeNumber", "codeNotation", "issuedDate", "typeName", "subject", "to"]
 
     /// Fields the contract names, in the order metadata.json lists them.
-    static let core = ["codeNumber", "codeNotation", "issuedDate", "typeName", "subject", "signerInfo", "to",
-                       "priority", "secrecy", "dueDate"]
+    static let core = [
+        "codeNumber", "codeNotation", "issuedDate", "typeName", "subject", "signerInfo", "to",
+        "priority", "secrecy", "dueDate",
+    ]
 
     /// Further Decree 30 App. VI / edXML fields with a known type, in the order metadata.json lists them.
     static let appendixVI: [(String, ExtraKind)] = [
@@ -31,7 +33,8 @@ enum SidecarField {
 
     /// Vietnamese name of a field, for messages.
     static func vietnameseName(_ field: String) -> String {
-        switch field.split(separator: ".").first.map(String.init)?.split(separator: "[").first.map(String.init) ?? field {
+        switch field.split(separator: ".").first.map(String.init)?.split(separator: "[").first.map(String.init) ?? field
+        {
         case "codeNumber": "số văn bản"
         case "codeNotation": "ký hiệu văn bản"
         case "issuedDate": "ngày ban hành"

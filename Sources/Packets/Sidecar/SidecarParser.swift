@@ -41,22 +41,27 @@ public struct SidecarParser: Sendable {
         let subject = reader.text("subject", limit: 2000)
         let signerInfo = reader.signerInfo()
         let to = reader.recipients()
-        let priority = reader.choice("priority", parse: Priority.init(clerkText:),
-                                     allowed: Priority.allCases.map { ($0.rawValue, $0.label) }) ?? .thuong
-        let secrecy = reader.choice("secrecy", parse: Secrecy.init(clerkText:),
-                                    allowed: Secrecy.allCases.map { ($0.rawValue, $0.label) })
+        let priority =
+            reader.choice(
+                "priority", parse: Priority.init(clerkText:),
+                allowed: Priority.allCases.map { ($0.rawValue, $0.label) }) ?? .thuong
+        let secrecy = reader.choice(
+            "secrecy", parse: Secrecy.init(clerkText:),
+            allowed: Secrecy.allCases.map { ($0.rawValue, $0.label) })
         let dueDate = reader.date("dueDate")
         if let dueDate, let issuedDate, dueDate < issuedDate {
             reader.issues.append(SidecarMessages.dueBeforeIssued(due: dueDate, issued: issuedDate))
         }
         let extra = reader.extras(ignoringPacketFields: ignoringPacketFields)
 
-        guard reader.issues.isEmpty, let codeNumber, let codeNotation, let issuedDate, let typeName, let subject, let to else {
+        guard reader.issues.isEmpty, let codeNumber, let codeNotation, let issuedDate, let typeName, let subject, let to
+        else {
             throw SidecarRejection(reader.issues)
         }
-        return ClerkSidecar(codeNumber: codeNumber, codeNotation: codeNotation, issuedDate: issuedDate, typeName: typeName,
-                            subject: subject, signerInfo: signerInfo, to: to, priority: priority, secrecy: secrecy,
-                            dueDate: dueDate, extra: extra)
+        return ClerkSidecar(
+            codeNumber: codeNumber, codeNotation: codeNotation, issuedDate: issuedDate, typeName: typeName,
+            subject: subject, signerInfo: signerInfo, to: to, priority: priority, secrecy: secrecy,
+            dueDate: dueDate, extra: extra)
     }
 }
 
@@ -71,11 +76,15 @@ private struct FieldReader {
     }
 
     /// A text field: NFC, trimmed, not empty, within `limit` characters, without control characters.
-    mutating func text(_ field: String, limit: Int, multiline: Bool = false, value: JSONValue? = nil, path: String? = nil) -> String? {
+    mutating func text(
+        _ field: String, limit: Int, multiline: Bool = false, value: JSONValue? = nil, path: String? = nil
+    ) -> String? {
         let name = path ?? field
         guard let raw = value ?? self[field] else { return nil }
         guard let string = raw.stringValue else {
-            issues.append(SidecarMessages.wrongType(name, expectedVi: "một chuỗi ký tự", expectedEn: "a string", found: raw.typeName))
+            issues.append(
+                SidecarMessages.wrongType(
+                    name, expectedVi: "một chuỗi ký tự", expectedEn: "a string", found: raw.typeName))
             return nil
         }
         let text = string.precomposedNFC.trimmingCharacters(in: .whitespaces)
@@ -105,7 +114,8 @@ private struct FieldReader {
         }
         guard let raw else { return nil }
         guard raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), raw.utf8.count <= 10,
-              raw.contains(where: { $0 != "0" }) else {
+            raw.contains(where: { $0 != "0" })
+        else {
             issues.append(SidecarMessages.badCodeNumber(raw))
             return nil
         }
@@ -151,7 +161,10 @@ private struct FieldReader {
         } else if raw.stringValue != nil {
             elements = [raw]  // a single code written without brackets
         } else {
-            issues.append(SidecarMessages.wrongType("to", expectedVi: "danh sách mã cơ quan", expectedEn: "a list of agency codes", found: raw.typeName))
+            issues.append(
+                SidecarMessages.wrongType(
+                    "to", expectedVi: "danh sách mã cơ quan", expectedEn: "a list of agency codes", found: raw.typeName)
+            )
             return nil
         }
         guard !elements.isEmpty else {
@@ -166,7 +179,10 @@ private struct FieldReader {
         var failed = false
         for (index, element) in elements.enumerated() {
             let path = "to[\(index)]"
-            guard let text = text("to", limit: 13 * 4, value: element, path: path) else { failed = true; continue }
+            guard let text = text("to", limit: 13 * 4, value: element, path: path) else {
+                failed = true
+                continue
+            }
             guard let code = AgencyCode(text) else {
                 issues.append(SidecarMessages.badAgencyCode(path, text))
                 failed = true
@@ -185,7 +201,9 @@ private struct FieldReader {
     mutating func signerInfo() -> SignerInfo? {
         guard let raw = self["signerInfo"] else { return nil }
         guard let members = raw.objectValue else {
-            issues.append(SidecarMessages.wrongType("signerInfo", expectedVi: "một đối tượng { … }", expectedEn: "an object", found: raw.typeName))
+            issues.append(
+                SidecarMessages.wrongType(
+                    "signerInfo", expectedVi: "một đối tượng { … }", expectedEn: "an object", found: raw.typeName))
             return nil
         }
         let known = ["competence", "position", "fullName"]
@@ -196,7 +214,8 @@ private struct FieldReader {
             guard let value = members.first(where: { $0.0 == key })?.1, value != .null else { return nil }
             return text(key, limit: limit, value: value, path: "signerInfo.\(key)")
         }
-        return SignerInfo(competence: part("competence", 50), position: part("position", 200), fullName: part("fullName", 200))
+        return SignerInfo(
+            competence: part("competence", 50), position: part("position", 200), fullName: part("fullName", 200))
     }
 
     /// Fields beyond the contract's: known Decree 30 App. VI fields are type-checked; others are kept as given
@@ -214,8 +233,12 @@ private struct FieldReader {
                 if !ignoringPacketFields { issues.append(SidecarMessages.reserved(key)) }
                 continue
             }
-            guard key.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }),
-                  !key.isEmpty, key.count <= 64 else {
+            guard
+                key.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-")
+                }),
+                !key.isEmpty, key.count <= 64
+            else {
                 issues.append(SidecarMessages.notNFCName(String(key.precomposedNFC.prefix(64))))
                 continue
             }
@@ -244,7 +267,9 @@ private struct FieldReader {
             if let list = value.arrayValue {
                 var out: [JSONValue] = []
                 for (index, element) in list.enumerated() {
-                    if let item = text(field, limit: 500, value: element, path: "\(field)[\(index)]") { out.append(.string(item)) }
+                    if let item = text(field, limit: 500, value: element, path: "\(field)[\(index)]") {
+                        out.append(.string(item))
+                    }
                 }
                 return out.count == list.count ? .array(out) : nil
             }

@@ -16,7 +16,8 @@ public struct ArchivedPacket: Sendable {
         let file = try FileDescriptor.openRegularFileForReading(path)
         let packet = try StreamedPacket.readTagFiles(file, limits: limits)
         guard let root = packet.root, let metadataBytes = packet.tagFiles[PacketLayout.metadataName],
-              let signature = packet.tagFiles[PacketLayout.signatureName] else {
+            let signature = packet.tagFiles[PacketLayout.signatureName]
+        else {
             throw PacketProblems.missingTagFile(PacketLayout.metadataName)
         }
         let metadata: PacketMetadata

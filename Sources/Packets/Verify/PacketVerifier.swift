@@ -25,8 +25,10 @@ public struct PacketVerifier: Sendable {
     /// The clock (a signing time far in the future is refused).
     public var clock: @Sendable () -> Date
 
-    public init(trust: TrustStore, revocation: RevocationPolicy = .whenAvailable, limits: ArchiveLimits = .packet,
-                senderIdentity: SenderIdentity = .certificateNamesAgency, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        trust: TrustStore, revocation: RevocationPolicy = .whenAvailable, limits: ArchiveLimits = .packet,
+        senderIdentity: SenderIdentity = .certificateNamesAgency, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.trust = trust
         self.revocation = revocation
         self.limits = limits
@@ -55,7 +57,9 @@ public struct PacketVerifier: Sendable {
     /// only if the signed metadata lists it and never past its signed size, and handed to `sink` only while
     /// nothing is wrong. A packet whose documents come before its signed metadata is read twice: its headers
     /// first (no document read), then its documents (see `StreamedPacket`).
-    public func verify(_ file: FileDescriptor, displayPath: String, sink: (any PayloadSink)? = nil) -> VerificationReport {
+    public func verify(_ file: FileDescriptor, displayPath: String, sink: (any PayloadSink)? = nil)
+        -> VerificationReport
+    {
         var report = VerificationReport(packet: displayPath)
         let judged = JudgedMetadata()
         let packet: StreamedPacket
@@ -66,8 +70,9 @@ public struct PacketVerifier: Sendable {
                 judged.fragment = fragment
                 judged.tagFileNames = Set(partial.tagFiles.keys)
                 guard let metadata, fragment.problems.isEmpty, partial.unexpected.isEmpty else { return nil }
-                return Dictionary(metadata.files.map { ("\(BagIt.payloadDirectory)/\($0.name.precomposedNFC)", $0.size) },
-                                  uniquingKeysWith: { min($0, $1) })
+                return Dictionary(
+                    metadata.files.map { ("\(BagIt.payloadDirectory)/\($0.name.precomposedNFC)", $0.size) },
+                    uniquingKeysWith: { min($0, $1) })
             }
         } catch {
             report.record("archive", [error])
@@ -82,13 +87,17 @@ public struct PacketVerifier: Sendable {
         report.packetId = packet.root
         report.metadataBytes = packet.tagFiles[PacketLayout.metadataName]
         report.signatureBytes = packet.tagFiles[PacketLayout.signatureName]
-        guard packet.tagFiles[PacketLayout.metadataName] != nil, packet.tagFiles[PacketLayout.signatureName] != nil else { return report }
+        guard packet.tagFiles[PacketLayout.metadataName] != nil, packet.tagFiles[PacketLayout.signatureName] != nil
+        else { return report }
 
         // The bag declaration.
         let declaration = packet.tagFiles[BagIt.declarationName].flatMap(BagIt.parseTags) ?? []
         let version = declaration.first { $0.0 == "BagIt-Version" }?.1
         let encoding = declaration.first { $0.0 == "Tag-File-Character-Encoding" }?.1
-        report.record("bag-declaration", ["1.0", "0.97"].contains(version ?? "") && encoding?.uppercased() == "UTF-8" ? [] : [PacketProblems.bagDeclaration()])
+        report.record(
+            "bag-declaration",
+            ["1.0", "0.97"].contains(version ?? "") && encoding?.uppercased() == "UTF-8"
+                ? [] : [PacketProblems.bagDeclaration()])
 
         // The metadata, its signature, the signer's certificate at signing time, the sender: as judged before the
         // documents were read (again only if a tag file came later, which may tell what a mismatch is).
@@ -111,7 +120,8 @@ public struct PacketVerifier: Sendable {
     /// signer's certificate at signing time and that the signer is the sender. Returns the metadata when readable.
     private func authenticate(_ packet: StreamedPacket, report: inout VerificationReport) -> PacketMetadata? {
         guard let metadataBytes = packet.tagFiles[PacketLayout.metadataName],
-              let signatureBytes = packet.tagFiles[PacketLayout.signatureName] else { return nil }
+            let signatureBytes = packet.tagFiles[PacketLayout.signatureName]
+        else { return nil }
         var metadata: PacketMetadata?
         do {
             let parsed = try PacketMetadata.parse(metadataBytes)
@@ -121,18 +131,24 @@ public struct PacketVerifier: Sendable {
             report.numberAndNotation = parsed.document.numberAndNotation
             report.subject = parsed.document.subject
             report.files = parsed.files
-            report.record("metadata", parsed.packetId.rawValue == packet.root ? []
-                          : [PacketProblems.packetIdMismatch(folder: packet.root ?? "", id: parsed.packetId.rawValue)])
+            report.record(
+                "metadata",
+                parsed.packetId.rawValue == packet.root
+                    ? []
+                    : [PacketProblems.packetIdMismatch(folder: packet.root ?? "", id: parsed.packetId.rawValue)])
         } catch {
             report.record("metadata", [PacketProblems.metadataInvalid(error)])
         }
-        let signer = checkSignature(signatureBytes, over: metadataBytes, packet: packet, metadata: metadata, report: &report)
+        let signer = checkSignature(
+            signatureBytes, over: metadataBytes, packet: packet, metadata: metadata, report: &report)
         if let signer, let metadata { checkSender(signer, metadata: metadata, report: &report) }
         return metadata
     }
 
-    private func checkSignature(_ signatureBytes: [UInt8], over metadataBytes: [UInt8], packet: StreamedPacket,
-                                metadata: PacketMetadata?, report: inout VerificationReport) -> Certificate? {
+    private func checkSignature(
+        _ signatureBytes: [UInt8], over metadataBytes: [UInt8], packet: StreamedPacket,
+        metadata: PacketMetadata?, report: inout VerificationReport
+    ) -> Certificate? {
         let signature: CMSSignature
         let certificate: Certificate
         do {
@@ -158,7 +174,8 @@ public struct PacketVerifier: Sendable {
             return certificate
         }
         do {
-            try trust.verify(certificate, intermediates: signature.embeddedCertificates, at: signingTime, revocation: revocation)
+            try trust.verify(
+                certificate, intermediates: signature.embeddedCertificates, at: signingTime, revocation: revocation)
             report.record("certificate", [])
         } catch {
             report.record("certificate", [PacketProblems.chain(error)])
@@ -173,7 +190,8 @@ public struct PacketVerifier: Sendable {
             return PacketProblems.signatureMismatch(detail)
         }
         func changed(_ name: String) -> Bool {
-            guard let recorded = manifest.first(where: { $0.path == name })?.sha256, let bytes = packet.tagFiles[name] else { return false }
+            guard let recorded = manifest.first(where: { $0.path == name })?.sha256, let bytes = packet.tagFiles[name]
+            else { return false }
             return SHA256Hasher.hex(of: bytes) != recorded
         }
         if changed(PacketLayout.metadataName) { return PacketProblems.metadataEdited() }
@@ -188,15 +206,20 @@ public struct PacketVerifier: Sendable {
         case .certificateNamesAgency:
             let named = signer.agencyCodes.compactMap(AgencyCode.init)
             if !named.contains(sender) {
-                let detail = named.isEmpty ? "the certificate names no agency code (UID or organizationIdentifier)"
+                let detail =
+                    named.isEmpty
+                    ? "the certificate names no agency code (UID or organizationIdentifier)"
                     : "the certificate names \(named.map(\.rawValue).joined(separator: ", "))"
-                problems.append(PacketProblems.signerNotSender(sender, subject: signer.subject.description, detail: detail))
+                problems.append(
+                    PacketProblems.signerNotSender(sender, subject: signer.subject.description, detail: detail))
             }
         case .registered(let lookup):
             if let registered = lookup(sender) {
                 if !registered.contains(where: { $0.sha256Fingerprint == signer.sha256Fingerprint }) {
-                    problems.append(PacketProblems.signerNotSender(
-                        sender, subject: signer.subject.description, detail: "the certificate is not the one registered for \(sender)"))
+                    problems.append(
+                        PacketProblems.signerNotSender(
+                            sender, subject: signer.subject.description,
+                            detail: "the certificate is not the one registered for \(sender)"))
                 }
             } else {
                 problems.append(PacketProblems.senderNotRegistered(sender))
@@ -244,7 +267,9 @@ public struct PacketVerifier: Sendable {
                         problems.append(PacketProblems.manifestIncomplete(entry.path, in: BagIt.manifestName))
                         continue
                     }
-                    if let sha256 = actual.sha256, sha256 != entry.sha256 { problems.append(PacketProblems.manifestMismatch(entry.path, in: BagIt.manifestName)) }
+                    if let sha256 = actual.sha256, sha256 != entry.sha256 {
+                        problems.append(PacketProblems.manifestMismatch(entry.path, in: BagIt.manifestName))
+                    }
                 }
                 for path in packet.payload.keys.sorted() where !covered.contains(path) {
                     problems.append(PacketProblems.manifestIncomplete(path, in: BagIt.manifestName))
@@ -264,8 +289,10 @@ public struct PacketVerifier: Sendable {
                         problems.append(PacketProblems.manifestMismatch(entry.path, in: BagIt.tagManifestName))
                     }
                 }
-                for name in PacketLayout.tagFiles where name != BagIt.tagManifestName && packet.tagFiles[name] != nil
-                    && !manifest.contains(where: { $0.path == name }) {
+                for name in PacketLayout.tagFiles
+                where name != BagIt.tagManifestName && packet.tagFiles[name] != nil
+                    && !manifest.contains(where: { $0.path == name })
+                {
                     problems.append(PacketProblems.manifestIncomplete(name, in: BagIt.tagManifestName))
                 }
             } else {
@@ -273,7 +300,8 @@ public struct PacketVerifier: Sendable {
             }
         }
         if let info = packet.tagFiles[BagIt.bagInfoName].flatMap(BagIt.parseTags),
-           let oxum = info.first(where: { $0.0 == "Payload-Oxum" })?.1 {
+            let oxum = info.first(where: { $0.0 == "Payload-Oxum" })?.1
+        {
             let actual = "\(packet.payload.values.reduce(Int64(0)) { $0 + $1.size }).\(packet.payload.count)"
             if oxum != actual { problems.append(PacketProblems.oxumMismatch(expected: oxum, actual: actual)) }
         }

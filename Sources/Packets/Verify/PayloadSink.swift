@@ -1,7 +1,8 @@
+import DurableIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import DurableIO
 
 /// Receives a packet's documents as they stream out of the archive during verification.
 public protocol PayloadSink: AnyObject {

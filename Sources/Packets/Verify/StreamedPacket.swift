@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Archiving
 import DurableIO
 import Signing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What reading a packet archive found: the tag files' bytes and each payload file's size and hash.
 ///
@@ -54,8 +55,10 @@ struct StreamedPacket {
 
     /// Reads the whole archive; throws the first archive-level problem. `authorize` is called once, when the signed
     /// metadata is first needed; without it (or when it returns nil) no document is read.
-    static func read(_ file: FileDescriptor, limits: ArchiveLimits, sink: (any PayloadSink)? = nil,
-                     authorize: (StreamedPacket) -> [String: Int64]?) throws(PacketProblem) -> StreamedPacket {
+    static func read(
+        _ file: FileDescriptor, limits: ArchiveLimits, sink: (any PayloadSink)? = nil,
+        authorize: (StreamedPacket) -> [String: Int64]?
+    ) throws(PacketProblem) -> StreamedPacket {
         var packet = StreamedPacket()
         var decided = false
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -79,7 +82,9 @@ struct StreamedPacket {
                     continue
                 }
                 if pass == .streaming, !decided, packet.isDocument(entry) {
-                    if packet.tagFiles[PacketLayout.metadataName] != nil, packet.tagFiles[PacketLayout.signatureName] != nil {
+                    if packet.tagFiles[PacketLayout.metadataName] != nil,
+                        packet.tagFiles[PacketLayout.signatureName] != nil
+                    {
                         packet.allowance = authorize(packet)
                         decided = true
                     } else {
@@ -116,14 +121,20 @@ struct StreamedPacket {
             && components[1] == BagIt.payloadDirectory
     }
 
-    private mutating func take(_ entry: SafeEntry, pass: Pass, from reader: SafeArchiveReader,
-                               buffer: UnsafeMutableRawBufferPointer, sink: (any PayloadSink)?) throws {
+    private mutating func take(
+        _ entry: SafeEntry, pass: Pass, from reader: SafeArchiveReader,
+        buffer: UnsafeMutableRawBufferPointer, sink: (any PayloadSink)?
+    ) throws {
         let components = entry.components
         if root == nil { root = components[0] }
         let isDocument = isDocument(entry)
         if pass == .documents {
             // The first pass recorded everything else.
-            if isDocument { try takeDocument(entry, from: reader, buffer: buffer, sink: sink) } else if !entry.isDirectory { try reader.skip() }
+            if isDocument {
+                try takeDocument(entry, from: reader, buffer: buffer, sink: sink)
+            } else if !entry.isDirectory {
+                try reader.skip()
+            }
             return
         }
         guard components[0] == root else {
@@ -174,8 +185,10 @@ struct StreamedPacket {
     }
 
     /// One document, read within its signed size: hashed, and handed to the sink while nothing is wrong.
-    private mutating func takeDocument(_ entry: SafeEntry, from reader: SafeArchiveReader, buffer: UnsafeMutableRawBufferPointer,
-                                       sink: (any PayloadSink)?) throws {
+    private mutating func takeDocument(
+        _ entry: SafeEntry, from reader: SafeArchiveReader, buffer: UnsafeMutableRawBufferPointer,
+        sink: (any PayloadSink)?
+    ) throws {
         let path = entry.components.dropFirst().joined(separator: "/")
         // Refused already, or not in the signed metadata: not read, not written.
         guard let allowance, let signed = allowance[path] else {

@@ -47,7 +47,8 @@ public struct VerificationReport: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case packet, valid, reason, problems, checks, packetId, sender, numberAndNotation, subject, files, signer, signingTime
+        case packet, valid, reason, problems, checks, packetId, sender, numberAndNotation, subject, files, signer,
+            signingTime
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -9,7 +9,9 @@ public enum BuiltinTemplates {
         var files: [String: [UInt8]] = [:]
         for (name, base64) in embeddedTemplateFiles {
             // The generator wrote valid base64; a failure here would be a broken build, not a runtime condition.
-            guard let data = Data(base64Encoded: base64) else { preconditionFailure("built-in template \(name) is damaged") }
+            guard let data = Data(base64Encoded: base64) else {
+                preconditionFailure("built-in template \(name) is damaged")
+            }
             files[name] = Array(data)
         }
         return files

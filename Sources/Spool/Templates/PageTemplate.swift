@@ -20,8 +20,9 @@ public struct PageTemplate: Sendable {
         do {
             template = try MustacheTemplate(string: text)
         } catch let error as MustacheTemplate.ParserError {
-            throw .invalid(source.description, line: error.context.lineNumber, column: error.context.columnNumber,
-                           Self.explain(error.error))
+            throw .invalid(
+                source.description, line: error.context.lineNumber, column: error.context.columnNumber,
+                Self.explain(error.error))
         } catch {
             throw .invalid(source.description, line: nil, column: nil, "\(error)")
         }
@@ -65,8 +66,9 @@ public enum TemplateError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notFound(let name): "no template \(name) (neither an office's own copy nor a built-in default)"
         case .missing(let path): "template \(path) is missing or unreadable"
-        case let .invalid(path, line?, column?, reason): "\(path):\(line):\(column): not a valid template: \(reason)"
-        case let .invalid(path, _, _, reason): "\(path): not a valid template: \(reason)"
+        case .invalid(let path, let line?, let column?, let reason):
+            "\(path):\(line):\(column): not a valid template: \(reason)"
+        case .invalid(let path, _, _, let reason): "\(path): not a valid template: \(reason)"
         }
     }
 }

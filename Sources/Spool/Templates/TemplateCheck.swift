@@ -25,8 +25,10 @@ public struct TemplateCheck: Sendable, Equatable {
 /// Checks an office's own templates: every file of every override folder, each compiled as it would be used.
 public enum TemplateChecker {
     /// Every file found in the override folders, in folder order, each with its verdict.
-    public static func check(spool: SpoolLayout?,
-                             environment: [String: String] = ProcessInfo.processInfo.environment) -> [TemplateCheck] {
+    public static func check(
+        spool: SpoolLayout?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [TemplateCheck] {
         var checks: [TemplateCheck] = []
         var used: [String: String] = [:]
         for folder in TemplateSource.overrideFolders(spool: spool, environment: environment) {
@@ -54,9 +56,12 @@ public enum TemplateChecker {
 
     /// Throws the first override the office would use that cannot be used: the daemon, `serve` and `register`
     /// refuse to start with a broken template rather than fail when the page is needed (during an outage).
-    public static func requireUsableOverrides(spool: SpoolLayout?,
-                                              environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(TemplateError) {
+    public static func requireUsableOverrides(
+        spool: SpoolLayout?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws(TemplateError)
+    {
         for check in check(spool: spool, environment: environment) {
             if case .broken(let error) = check.verdict { throw error }
         }
@@ -82,7 +87,8 @@ public enum TemplateChecker {
     /// The regular files under `folder` (relative paths, sorted), leaving out hidden files and editors' backups.
     private static func files(under folder: String) -> [String] {
         let root = URL(fileURLWithPath: folder).standardizedFileURL
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             return []
         }
         var names: [String] = []

@@ -10,8 +10,10 @@ public enum TemplateSource: Sendable, Equatable, CustomStringConvertible {
     case builtin(String)
 
     /// The folders an office's own templates are looked for in, in order.
-    public static func overrideFolders(spool: SpoolLayout?,
-                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public static func overrideFolders(
+        spool: SpoolLayout?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String] {
         var folders: [String] = []
         if let configured = environment["LIENTHONG_TEMPLATES"], !configured.isEmpty { folders.append(configured) }
         if let spool { folders.append(spool.path("templates")) }
@@ -24,12 +26,16 @@ public enum TemplateSource: Sendable, Equatable, CustomStringConvertible {
 
     /// Where the template `name` (e.g. `register-outgoing.html.mustache`) comes from: the first override folder
     /// holding it, else the built-in default; nil when there is neither.
-    public static func locate(_ name: String, spool: SpoolLayout?,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) -> TemplateSource? {
+    public static func locate(
+        _ name: String, spool: SpoolLayout?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> TemplateSource? {
         for folder in overrideFolders(spool: spool, environment: environment) {
             let path = folder + "/" + name
             var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue { return .file(path) }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+                return .file(path)
+            }
         }
         return BuiltinTemplates.contents(name) == nil ? nil : .builtin(name)
     }

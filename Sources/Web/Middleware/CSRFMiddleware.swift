@@ -12,7 +12,9 @@ struct CSRFMiddleware: RouterMiddleware {
     static let maximumFormSize = 64 * 1024
     static let loginPaths: Set<String> = [WebPaths.login, "/login"]
 
-    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
+        async throws -> Response
+    {
         guard request.method == .post else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: Self.maximumFormSize)
@@ -24,16 +26,24 @@ struct CSRFMiddleware: RouterMiddleware {
             if let token {
                 // The login form: its token must be the one in its cookie (double submit).
                 guard let cookie = request.cookies[LoginCookie.name]?.value, RandomToken.equal(token, cookie) else {
-                    throw HTTPError(.forbidden, message: "Trang đăng nhập đã cũ: vui lòng mở lại trang đăng nhập — reload the login page")
+                    throw HTTPError(
+                        .forbidden,
+                        message: "Trang đăng nhập đã cũ: vui lòng mở lại trang đăng nhập — reload the login page")
                 }
             } else {
                 // A program's plain POST /login (the DESIGN.md contract): only when no other site sent it.
                 guard Self.sameOrigin(request) else {
-                    throw HTTPError(.forbidden, message: "Yêu cầu không hợp lệ (gửi từ trang khác) — open the login page and try again")
+                    throw HTTPError(
+                        .forbidden,
+                        message: "Yêu cầu không hợp lệ (gửi từ trang khác) — open the login page and try again")
                 }
             }
         } else {
-            throw HTTPError(.forbidden, message: "Yêu cầu không hợp lệ (thiếu mã chống giả mạo): vui lòng tải lại trang — reload the page and try again")
+            throw HTTPError(
+                .forbidden,
+                message:
+                    "Yêu cầu không hợp lệ (thiếu mã chống giả mạo): vui lòng tải lại trang — reload the page and try again"
+            )
         }
         var context = context
         context.form = form
@@ -44,7 +54,8 @@ struct CSRFMiddleware: RouterMiddleware {
     static func sameOrigin(_ request: Request) -> Bool {
         guard let source = request.headers[.origin] ?? request.headers[.referer] else { return true }
         guard let host = request.head.authority else { return false }
-        let withoutScheme = source.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
+        let withoutScheme =
+            source.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
         return withoutScheme.lowercased() == host.lowercased()
     }
 }

@@ -7,7 +7,9 @@ import NIOPosix
 struct SessionMiddleware: RouterMiddleware {
     let services: WebServices
 
-    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
+        async throws -> Response
+    {
         var context = context
         if let id = request.cookies[SessionCookie.name]?.value, let session = await services.sessions.find(id) {
             context.session = session

@@ -23,18 +23,27 @@ struct Pages: Sendable {
             pages[name.rawValue] = try PageTemplate.load("web/\(name.rawValue).html.mustache", spool: spool)
         }
         self.pages = pages
-        guard let css = TemplateSource.locate("web/style.css", spool: spool) else { throw TemplateError.notFound("web/style.css") }
+        guard let css = TemplateSource.locate("web/style.css", spool: spool) else {
+            throw TemplateError.notFound("web/style.css")
+        }
         stylesheet = try css.text()
     }
 
     /// The page `name` for `values`, in the layout, as an HTML answer.
-    func render(_ name: Name, title: String, _ values: [String: Any], context: WebContext,
-                status: HTTPResponse.Status = .ok) -> Response {
-        var layoutValues: [String: Any] = ["title": title, "body": pages[name.rawValue]?.render(Self.withoutEmptyStrings(values.merging(common(context)) { a, _ in a })) ?? ""]
+    func render(
+        _ name: Name, title: String, _ values: [String: Any], context: WebContext,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var layoutValues: [String: Any] = [
+            "title": title,
+            "body": pages[name.rawValue]?.render(
+                Self.withoutEmptyStrings(values.merging(common(context)) { a, _ in a })) ?? "",
+        ]
         layoutValues.merge(common(context)) { a, _ in a }
         let html = layout.render(Self.withoutEmptyStrings(layoutValues))
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// `values` without empty strings and absent optionals, recursively: Mustache treats "" as true in

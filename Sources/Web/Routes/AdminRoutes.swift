@@ -11,26 +11,36 @@ struct AdminRoutes {
     func register(on group: RouterGroup<WebContext>) {
         group.get(.init(WebPaths.admin)) { _, context in try await page(context, message: nil, error: nil) }
         group.post(.init(WebPaths.admin + "/tai-khoan")) { _, context in try await add(context) }
-        group.post(.init(WebPaths.admin + "/tai-khoan/:name/khoa")) { _, context in try await setDisabled(true, context) }
-        group.post(.init(WebPaths.admin + "/tai-khoan/:name/mo-khoa")) { _, context in try await setDisabled(false, context) }
+        group.post(.init(WebPaths.admin + "/tai-khoan/:name/khoa")) { _, context in try await setDisabled(true, context)
+        }
+        group.post(.init(WebPaths.admin + "/tai-khoan/:name/mo-khoa")) { _, context in
+            try await setDisabled(false, context)
+        }
     }
 
     private func requireAdmin(_ context: WebContext) throws {
-        guard context.account?.role == .admin else { throw HTTPError(.forbidden, message: "Chỉ quản trị viên được quản lý tài khoản") }
+        guard context.account?.role == .admin else {
+            throw HTTPError(.forbidden, message: "Chỉ quản trị viên được quản lý tài khoản")
+        }
     }
 
-    private func page(_ context: WebContext, message: String?, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func page(_ context: WebContext, message: String?, error: String?, status: HTTPResponse.Status = .ok)
+        async throws -> Response
+    {
         try requireAdmin(context)
         let accounts = services.accounts
         let list = try await NIOThreadPool.singleton.runIfActive { try accounts.list() }
         let values: [String: Any] = [
             "message": message ?? "", "error": error ?? "",
             "accounts": list.map { account in
-                ["name": account.name, "role": account.role.label, "agency": account.agency ?? "",
-                 "grants": account.grants.sorted().map(\.label).joined(separator: ", "), "disabled": account.disabled,
-                 "createdAt": Account.date(account.createdAt).map { Timestamp.vietnamese($0) } ?? account.createdAt,
-                 "disableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/khoa",
-                 "enableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/mo-khoa"] as [String: Any]
+                [
+                    "name": account.name, "role": account.role.label, "agency": account.agency ?? "",
+                    "grants": account.grants.sorted().map(\.label).joined(separator: ", "),
+                    "disabled": account.disabled,
+                    "createdAt": Account.date(account.createdAt).map { Timestamp.vietnamese($0) } ?? account.createdAt,
+                    "disableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/khoa",
+                    "enableAction": WebPaths.admin + "/tai-khoan/\(account.name.urlEncoded)/mo-khoa",
+                ] as [String: Any]
             },
             "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label] },
             "levels": Secrecy.allCases.map { ["value": $0.rawValue, "label": $0.label] },
@@ -51,7 +61,10 @@ struct AdminRoutes {
         let accounts = services.accounts
         do {
             let known = Set(services.desk.names.keys)
-            try await NIOThreadPool.singleton.runIfActive { try accounts.add(name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known) }
+            try await NIOThreadPool.singleton.runIfActive {
+                try accounts.add(
+                    name: name, role: role, agency: agency, grants: grants, password: password, knownAgencies: known)
+            }
         } catch let error as AccountError {
             return try await page(context, message: nil, error: error.description, status: .badRequest)
         }
@@ -62,15 +75,19 @@ struct AdminRoutes {
         try requireAdmin(context)
         guard let name = context.parameters.get("name")?.removingPercentEncoding else { throw HTTPError(.notFound) }
         if disabled, name == context.account?.name {
-            return try await page(context, message: nil, error: "Không thể tự khóa tài khoản đang dùng.", status: .badRequest)
+            return try await page(
+                context, message: nil, error: "Không thể tự khóa tài khoản đang dùng.", status: .badRequest)
         }
         let accounts = services.accounts
         do {
-            try await NIOThreadPool.singleton.runIfActive { disabled ? try accounts.disable(name) : try accounts.enable(name) }
+            try await NIOThreadPool.singleton.runIfActive {
+                disabled ? try accounts.disable(name) : try accounts.enable(name)
+            }
         } catch let error as AccountError {
             return try await page(context, message: nil, error: error.description, status: .notFound)
         }
         if disabled { await services.sessions.removeAll(user: name) }
-        return try await page(context, message: disabled ? "Đã khóa tài khoản \(name)." : "Đã mở lại tài khoản \(name).", error: nil)
+        return try await page(
+            context, message: disabled ? "Đã khóa tài khoản \(name)." : "Đã mở lại tài khoản \(name).", error: nil)
     }
 }

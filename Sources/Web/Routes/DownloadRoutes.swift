@@ -18,14 +18,18 @@ struct DownloadRoutes {
         let access = PacketAccess(services: services)
         let record = try await access.record(context.parameters.get("id"), context)
         let asked = context.parameters.get("name")?.removingPercentEncoding?.precomposedStringWithCanonicalMapping
-        guard let asked, let file = record.files.first(where: { $0.name.precomposedStringWithCanonicalMapping == asked }) else {
+        guard let asked,
+            let file = record.files.first(where: { $0.name.precomposedStringWithCanonicalMapping == asked })
+        else {
             throw PacketAccess.notFound
         }
         let desk = services.desk
         let folder = try Self.privateFolder()
         let path = folder + "/document"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let outcome = try await NIOThreadPool.singleton.runIfActive { try PacketVerification.verify(record, desk: desk, keep: (asked, path)) }
+        let outcome = try await NIOThreadPool.singleton.runIfActive {
+            try PacketVerification.verify(record, desk: desk, keep: (asked, path))
+        }
         if case .invalid(let why) = outcome {
             throw HTTPError(.conflict, message: "Gói tin không qua được kiểm tra nên không tải tệp: " + why)
         }
@@ -41,16 +45,19 @@ struct DownloadRoutes {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [
-            .contentType: file.mediaType.isEmpty ? "application/octet-stream" : file.mediaType,
-            .contentDisposition: ContentDisposition.attachment(file.name),
-        ], body: body)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: file.mediaType.isEmpty ? "application/octet-stream" : file.mediaType,
+                .contentDisposition: ContentDisposition.attachment(file.name),
+            ], body: body)
     }
 
     /// A new folder only this process's user can read.
     static func privateFolder() throws -> String {
         let folder = NSTemporaryDirectory() + "lienthong-web-" + RandomToken.make().prefix(16)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return folder
     }
 }

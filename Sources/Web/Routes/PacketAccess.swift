@@ -15,7 +15,9 @@ struct PacketAccess {
         guard let id = id?.removingPercentEncoding, !id.isEmpty else { throw Self.notFound }
         try await services.refreshArchive()
         let desk = services.desk
-        guard let record = try await NIOThreadPool.singleton.runIfActive({ try desk.index.record(id) }), Viewer(account: account).canSee(record.hit) else {
+        guard let record = try await NIOThreadPool.singleton.runIfActive({ try desk.index.record(id) }),
+            Viewer(account: account).canSee(record.hit)
+        else {
             throw Self.notFound
         }
         return record
@@ -29,7 +31,8 @@ struct PacketAccess {
         guard record.hit.secrecy != nil, let account = context.account else { return }
         let desk = services.desk
         try await NIOThreadPool.singleton.runIfActive {
-            try desk.recordAccess(record, user: account.name, role: account.role.rawValue, action: action, file: file, via: "web")
+            try desk.recordAccess(
+                record, user: account.name, role: account.role.rawValue, action: action, file: file, via: "web")
         }
     }
 }

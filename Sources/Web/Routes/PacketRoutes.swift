@@ -18,7 +18,8 @@ struct PacketRoutes {
                 let outcome = try PacketVerification.verify(record, desk: desk)
                 switch outcome {
                 case .valid: try desk.recordVerifications([(record.hit.packetId, "valid", "")], via: "web")
-                case .invalid(let why): try desk.recordVerifications([(record.hit.packetId, "invalid", why)], via: "web")
+                case .invalid(let why):
+                    try desk.recordVerifications([(record.hit.packetId, "invalid", why)], via: "web")
                 }
                 return outcome
             }
@@ -31,6 +32,7 @@ struct PacketRoutes {
         try await access.recordAccess(record, action: "view", file: nil, context)
         var values = PacketPage.values(record, names: services.desk.names)
         if let verdict { values["verdict"] = verdict }
-        return services.pages.render(.packet, title: "\(record.hit.typeName) \(record.hit.numberAndNotation)", values, context: context)
+        return services.pages.render(
+            .packet, title: "\(record.hit.typeName) \(record.hit.numberAndNotation)", values, context: context)
     }
 }

@@ -46,8 +46,9 @@ struct SearchRoutes {
         let found = try await results(SearchRequest(query: request.uri.query), context)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(found))))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(found))))
     }
 
     /// One result line for the template.
@@ -55,8 +56,10 @@ struct SearchRoutes {
         [
             "link": WebPaths.packet(hit.packetId), "packetId": hit.packetId, "number": hit.numberAndNotation,
             "issuedDate": PacketPage.day(hit.issuedDate), "typeName": hit.typeName, "subject": hit.subject,
-            "sender": hit.senderName.isEmpty ? hit.sender : hit.senderName, "recipients": hit.recipients.map { names[$0] ?? $0 }.joined(separator: "; "),
-            "priority": Priority(rawValue: hit.priority)?.label ?? hit.priority, "urgent": hit.priority != Priority.thuong.rawValue,
+            "sender": hit.senderName.isEmpty ? hit.sender : hit.senderName,
+            "recipients": hit.recipients.map { names[$0] ?? $0 }.joined(separator: "; "),
+            "priority": Priority(rawValue: hit.priority)?.label ?? hit.priority,
+            "urgent": hit.priority != Priority.thuong.rawValue,
             "secret": SecrecyMark.mark(hit.secrecy) ?? "",
         ]
     }

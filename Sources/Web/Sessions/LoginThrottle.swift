@@ -30,8 +30,11 @@ public actor LoginThrottle {
     /// Past this many names remembered, those quiet for longer than `maximumDelay` are forgotten.
     private let sweepThreshold = 10_000
 
-    public init(freeAttempts: Int = 5, baseDelay: TimeInterval = 30, maximumDelay: TimeInterval = 15 * 60, concurrentChecks: Int = 4,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        freeAttempts: Int = 5, baseDelay: TimeInterval = 30, maximumDelay: TimeInterval = 15 * 60,
+        concurrentChecks: Int = 4,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.freeAttempts = freeAttempts
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
@@ -52,7 +55,8 @@ public actor LoginThrottle {
         entry.count += 1
         entry.last = now
         if entry.count >= freeAttempts {
-            entry.lockedUntil = now.addingTimeInterval(min(maximumDelay, baseDelay * pow(2, Double(entry.count - freeAttempts))))
+            entry.lockedUntil = now.addingTimeInterval(
+                min(maximumDelay, baseDelay * pow(2, Double(entry.count - freeAttempts))))
         }
         failures[key] = entry
         return nil
@@ -65,7 +69,9 @@ public actor LoginThrottle {
     }
 
     private func sweep(_ now: Date) {
-        failures = failures.filter { now.timeIntervalSince($0.value.last) <= maximumDelay || $0.value.lockedUntil > now }
+        failures = failures.filter {
+            now.timeIntervalSince($0.value.last) <= maximumDelay || $0.value.lockedUntil > now
+        }
     }
 
     private static func key(_ name: String) -> String { name.trimmingCharacters(in: .whitespaces).lowercased() }

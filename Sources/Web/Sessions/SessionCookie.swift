@@ -11,7 +11,9 @@ enum SessionCookie {
     }
 
     static func expired(secure: Bool) -> Cookie {
-        Cookie(name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: name, value: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", secure: secure,
+            httpOnly: true, sameSite: .strict)
     }
 
     /// Whether the request came over HTTPS as far as the server can tell (setting, or a TLS proxy's header).

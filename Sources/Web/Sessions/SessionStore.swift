@@ -18,7 +18,8 @@ public actor SessionStore {
     public func create(user: String?) -> Session {
         if sessions.count > sweepThreshold { sweep() }
         let now = clock()
-        let session = Session(id: RandomToken.make(), csrfToken: RandomToken.make(), user: user, lastSeen: now, openedAt: now)
+        let session = Session(
+            id: RandomToken.make(), csrfToken: RandomToken.make(), user: user, lastSeen: now, openedAt: now)
         sessions[session.id] = session
         return session
     }

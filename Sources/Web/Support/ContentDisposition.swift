@@ -5,12 +5,14 @@ import Foundation
 enum ContentDisposition {
     static func attachment(_ name: String) -> String {
         let base = (name as NSString).lastPathComponent.precomposedStringWithCanonicalMapping
-        let fallback = String(String.UnicodeScalarView(base.decomposedStringWithCanonicalMapping.unicodeScalars.compactMap { scalar in
-            if scalar == "đ" { return "d" }
-            if scalar == "Đ" { return "D" }
-            guard scalar.isASCII, scalar.value >= 0x20, scalar != "\"", scalar != "\\" else { return nil }
-            return scalar
-        }))
+        let fallback = String(
+            String.UnicodeScalarView(
+                base.decomposedStringWithCanonicalMapping.unicodeScalars.compactMap { scalar in
+                    if scalar == "đ" { return "d" }
+                    if scalar == "Đ" { return "D" }
+                    guard scalar.isASCII, scalar.value >= 0x20, scalar != "\"", scalar != "\\" else { return nil }
+                    return scalar
+                }))
         let encoded = base.addingPercentEncoding(withAllowedCharacters: .urlUnreserved) ?? ""
         return "attachment; filename=\"\(fallback.isEmpty ? "tep" : fallback)\"; filename*=UTF-8''\(encoded)"
     }

@@ -22,7 +22,9 @@ public struct FormFields: Sendable {
 
     /// The first value of `name`, trimmed; nil when absent or empty.
     public subscript(_ name: String) -> String? {
-        pairs.first { $0.0 == name }.map { $0.1.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        pairs.first { $0.0 == name }.map { $0.1.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
     }
 
     /// The first value of `name` exactly as sent (passwords are not trimmed).
@@ -45,5 +47,6 @@ extension String {
 
 extension CharacterSet {
     /// RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
-    static let urlUnreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static let urlUnreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
