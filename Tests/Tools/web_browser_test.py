@@ -15,7 +15,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 except ImportError:
     print("selenium is not installed", file=sys.stderr)
     sys.exit(77)
@@ -42,7 +42,10 @@ def main():
     driver.set_page_load_timeout(60)
     # A click that submits a form returns before the next page is there: look for elements until they appear.
     driver.implicitly_wait(20)
-    wait = WebDriverWait(driver, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    # A page replaced while an element of it is read shows as a stale element, or (Chromium 156) as a generic
+    # "Node with given id does not belong to the document": both mean "look again", until the wait's own timeout.
+    wait = WebDriverWait(driver, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
+                                                         WebDriverException))
     try:
         driver.get(base + "/")
         assert "/dang-nhap" in driver.current_url, "no session: expected the login page, got " + driver.current_url
