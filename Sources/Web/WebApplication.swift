@@ -3,9 +3,9 @@ import Logging
 
 /// The archive web UI as a Hummingbird 2 application, for `lienthong serve` and for tests.
 public enum WebApplication {
-    /// The router: security headers on everything; sessions and CSRF checks; the login page open to all, every
+    /// The router: `HEAD` answered as `GET`; security headers on everything; sessions and CSRF checks; the login page open to all, every
     /// other page, API answer and file only with a signed-in account.
-    public static func router(_ services: WebServices) -> Router<WebContext> {
+    public static func router(_ services: WebServices) -> HeadAnswering<Router<WebContext>> {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: SessionMiddleware(services: services))
@@ -22,7 +22,7 @@ public enum WebApplication {
         PacketRoutes(services: services).register(on: signedIn)
         DownloadRoutes(services: services).register(on: signedIn)
         AdminRoutes(services: services).register(on: signedIn)
-        return router
+        return HeadAnswering(inner: router)
     }
 
     /// The application listening on `host:port`.
