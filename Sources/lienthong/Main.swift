@@ -59,6 +59,10 @@ enum Main {
                 print(LienThong.fullMessage(for: error))
                 exit(0)
             }
+            if let suggestion = CommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst())) {
+                Terminal.error(suggestion)
+                exit(2)
+            }
             Terminal.error(LienThong.fullMessage(for: error))
             // DESIGN.md: usage errors exit with 2.
             exit(code == .validationFailure ? 2 : code.rawValue)
