@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Spool
 import Web
 
@@ -39,6 +40,38 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("cannot start the web UI: \(error)", code: 2)
         }
         let logger = Logger(label: "lienthong.serve")
-        try await WebApplication.make(services, host: host, port: port, logger: logger).runService()
+        do {
+            try await WebApplication.make(services, host: host, port: port, logger: logger).runService()
+        } catch let error as IOError {
+            throw CommandFailure(Self.explain(error, listen: listen), code: 1)
+        }
+    }
+
+    /// What a failure to listen means, for the admin: Vietnamese, English, what to do (instead of NIO's
+    /// `bind(descriptor:ptr:bytes:): Address already in use (errno: 98)`).
+    static func explain(_ error: IOError, listen: String) -> String {
+        switch error.errnoCode {
+        case EADDRINUSE:
+            return """
+                Không mở được \(listen): cổng này đang được một chương trình khác dùng (có thể là một lienthong serve \
+                khác). Hãy dừng chương trình đó, hoặc chọn cổng khác: --listen 127.0.0.1:8081.
+                Cannot listen on \(listen): the port is in use by another program (perhaps another lienthong serve). \
+                Stop it, or choose another port with --listen.
+                """
+        case EACCES:
+            return """
+                Không mở được \(listen): không có quyền dùng cổng này (cổng dưới 1024 cần quyền quản trị). Hãy chọn \
+                cổng từ 1024 trở lên, hoặc đặt máy chủ trung gian (reverse proxy) phía trước.
+                Cannot listen on \(listen): permission denied (ports below 1024 need privileges). Choose a port from \
+                1024 up, or put a reverse proxy in front.
+                """
+        case EADDRNOTAVAIL:
+            return """
+                Không mở được \(listen): máy này không có địa chỉ đó. Hãy dùng 127.0.0.1 hoặc một địa chỉ của máy.
+                Cannot listen on \(listen): this machine has no such address. Use 127.0.0.1 or one of its addresses.
+                """
+        default:
+            return "Không mở được \(listen) (\(error)).\nCannot listen on \(listen): \(error)."
+        }
     }
 }
