@@ -22,7 +22,12 @@ struct UserCommand: ParsableCommand {
     /// The password: the first line of standard input, never echoed (nothing is printed back).
     static func readPassword() throws -> String {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-            throw CommandFailure("no password on standard input (give it as the first line)", code: 2)
+            throw CommandFailure(
+                """
+                Chưa có mật khẩu: ghi mật khẩu ở dòng đầu của đầu vào chuẩn, ví dụ \
+                printf '%s\\n' 'mat-khau' | lienthong user add TÊN --role archivist
+                No password on standard input: give it as the first line (it is never echoed).
+                """, code: 2)
         }
         let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
         do {
@@ -48,8 +53,9 @@ struct UserCommand: ParsableCommand {
         for word in (text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
         where !word.isEmpty {
             guard let level = Secrecy(rawValue: word) else {
+                let levels = Secrecy.allCases.map(\.rawValue).joined(separator: ", ")
                 throw CommandFailure(
-                    "--grant \(word): one of \(Secrecy.allCases.map(\.rawValue).joined(separator: ", "))", code: 2)
+                    "--grant \(word): không có độ mật này (ghi một trong: \(levels)) — one of \(levels)", code: 2)
             }
             grants.insert(level)
         }

@@ -6,9 +6,10 @@ import Testing
 import Glibc
 #endif
 
-/// `serve` on a port another program holds says so in Vietnamese and English, with what to do (issue 13: it printed
-/// NIO's `bind(descriptor:ptr:bytes:): Address already in use (errno: 98)`).
-@Suite struct ServePortTests {
+/// What an admin reads when a command cannot do its work: Vietnamese first, then English, then what to do (issue 13).
+@Suite struct AdminMessagesTests {
+    /// `serve` on a port another program holds (it printed NIO's `bind(descriptor:ptr:bytes:): Address already in use
+    /// (errno: 98)`).
     @Test func aPortInUseIsExplained() throws {
         let office = try OfficeSpool(label: "serve-port")
         // Hold a port: bound and listening, as another server would.
@@ -33,5 +34,15 @@ import Glibc
             "\(result.stderr)")
         #expect(result.stderr.contains("the port is in use by another program"), "\(result.stderr)")
         #expect(!result.stderr.contains("errno"), "\(result.stderr)")
+    }
+
+    /// `user add` with nothing on standard input (it answered in English only).
+    @Test func aMissingPasswordIsExplainedInVietnameseFirst() throws {
+        let office = try OfficeSpool(label: "user-password")
+        let result = try CLI.lienthong(
+            ["user", "add", "luutru", "--role", "archivist", "--spool", office.root], stdin: "")
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.hasPrefix("Chưa có mật khẩu: ghi mật khẩu ở dòng đầu"), "\(result.stderr)")
+        #expect(result.stderr.contains("No password on standard input"), "\(result.stderr)")
     }
 }
