@@ -13,19 +13,9 @@ import Glibc
     @Test func aPortInUseIsExplained() throws {
         let office = try OfficeSpool(label: "serve-port")
         // Hold a port: bound and listening, as another server would.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let held = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        try #require(held, "cannot hold a port for the test")
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let held = try HeldPort()
+        defer { withExtendedLifetime(held) {} }  // held until the test ends
+        let port = held.port
 
         let result = try CLI.lienthong(["serve", "--spool", office.root, "--listen", "127.0.0.1:\(port)"])
         #expect(result.status == 1, "\(result.output)")

@@ -222,20 +222,9 @@ import Glibc
     @Test func aPortThatCannotBeBoundStopsTheOfficeBeforeItStarts() throws {
         let spool = try OfficeSpool(label: "metrics-port")
         // Something else already listens there.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        try #require(bound && listen(fd, 1) == 0)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let held = try HeldPort()
+        defer { withExtendedLifetime(held) {} }  // held until the test ends
+        let port = held.port
         let yaml = spool.root + "/office.yaml"
         let plain = try String(contentsOfFile: yaml, encoding: .utf8)
         try (plain + "\nmetrics: { listen: 127.0.0.1:\(port) }\n").write(
