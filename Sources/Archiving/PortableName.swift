@@ -10,8 +10,8 @@ public enum NameProblem: Sendable, Equatable, CustomStringConvertible {
     case tooLong(bytes: Int)
     /// Holds a control or text-direction character (newline, NUL, bidi override …), given as U+XXXX.
     case controlCharacter(String)
-    /// Holds a character Windows refuses in names: `< > : " / \ | ? *`.
-    case reservedCharacter(Character)
+    /// Holds characters Windows refuses in names (`< > : " / \\ | ? *`): every one the name holds, in order.
+    case reservedCharacters([Character])
     /// A device name Windows reserves (`CON`, `NUL`, `COM1` …), with or without an extension.
     case windowsReservedName(String)
     /// Ends in a dot or a space, which Windows silently strips.
@@ -26,8 +26,10 @@ public enum NameProblem: Sendable, Equatable, CustomStringConvertible {
         case .dotName: "the name is . or .."
         case .tooLong(let bytes): "the name is \(bytes) bytes long (at most 255)"
         case .controlCharacter(let scalar): "the name holds the control character \(scalar)"
-        case .reservedCharacter(let character):
-            "the name holds the character \(character), which Windows does not allow"
+        case .reservedCharacters(let characters):
+            characters.count == 1
+                ? "the name holds the character \(characters[0]), which Windows does not allow in names"
+                : "the name holds the characters \(PortableName.list(characters)), which Windows does not allow in names"
         case .windowsReservedName(let name): "\(name) is a device name reserved by Windows"
         case .trailingDotOrSpace: "the name ends with a dot or a space"
         case .percentLineBreak(let sequence): "the name holds \(sequence), which BagIt tools read as a line break"
@@ -59,7 +61,11 @@ public enum PortableName {
         for scalar in name.unicodeScalars where isControl(scalar) {
             return .controlCharacter(String(format: "U+%04X", scalar.value))
         }
-        if let reserved = name.first(where: { reservedCharacters.contains($0) }) { return .reservedCharacter(reserved) }
+        var reserved: [Character] = []
+        for character in name where reservedCharacters.contains(character) && !reserved.contains(character) {
+            reserved.append(character)
+        }
+        if !reserved.isEmpty { return .reservedCharacters(reserved) }
         if name.hasSuffix(".") || name.hasSuffix(" ") { return .trailingDotOrSpace }
         if let range = name.range(of: "%0[AaDd]", options: .regularExpression) {
             return .percentLineBreak(String(name[range]))
@@ -69,6 +75,31 @@ public enum PortableName {
         let device = stem.trimmingCharacters(in: .whitespaces).uppercased()
         if reservedDevices.contains(device) { return .windowsReservedName(stem) }
         return nil
+    }
+
+    /// A portable name close to `name`: `:` and `|` as ` -`, slashes as `-`, the other forbidden characters and
+    /// control characters dropped, no trailing dot or space. Nil when no such name is left.
+    public static func suggestion(for name: String) -> String? {
+        var text = ""
+        for character in name {
+            switch character {
+            case ":", "|": text += " -"
+            case "/", "\\": text += "-"
+            case _ where reservedCharacters.contains(character): continue
+            case _ where character.unicodeScalars.contains(where: isControl): text += " "
+            default: text.append(character)
+            }
+        }
+        while text.contains("  ") { text = text.replacingOccurrences(of: "  ", with: " ") }
+        text = text.replacingOccurrences(of: " .", with: ".")
+        while let last = text.last, last == "." || last == " " { text.removeLast() }
+        text = text.trimmingCharacters(in: .whitespaces)
+        return problem(with: text) == nil ? text : nil
+    }
+
+    /// `:`, `?` and `*` — characters quoted one by one, for messages.
+    public static func list(_ characters: [Character]) -> String {
+        characters.map { "“\($0)”" }.joined(separator: ", ")
     }
 
     /// Whether `scalar` is a control character or an invisible text-direction override.

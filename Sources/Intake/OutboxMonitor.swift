@@ -31,6 +31,12 @@ public struct OutboxLook {
     public var held = 0
     /// Held drops whose files stayed incomplete for `watch.incompleteWait`: returned to the clerk.
     public var expired: [(Drop, [WaitingNotice.Incomplete])] = []
+    /// The office's reason files copied back into outboxes, settled: put back into `rejected/`.
+    public var reasonCopies: [(AgencyCode, RawName)] = []
+    /// For each stray returned for want of its other half, the names that almost match it.
+    public var nearly: [RawName: [RawName]] = [:]
+    /// Ready drops paired by names that differ only in accents, case or spaces, by their sidecar.
+    public var nearPairs: Set<RawName> = []
     /// When the next entry settles, at the earliest.
     public var nextDeadline: ContinuousClock.Instant?
 }
@@ -39,8 +45,9 @@ public struct OutboxLook {
 /// what is incomplete, with a notice for the clerk, and says what waited too long.
 public final class OutboxMonitor {
     private var tracker: SettleTracker
-    /// When each waiting notice's drop was first seen held, and a digest of the text last written into it.
-    private var heldSince: [SettleTracker.Key: Date] = [:]
+    /// When each waiting drop (by its notice's key) was first seen waiting, and a digest of the text last written
+    /// into its notice.
+    private var waitingSince: [SettleTracker.Key: Date] = [:]
     private var written: [SettleTracker.Key: Int] = [:]
     private let spool: SpoolLayout
     private let config: OfficeConfig
@@ -60,6 +67,7 @@ public final class OutboxMonitor {
         var seen: Set<SettleTracker.Key> = []
         var ready: [(Drop, Priority, Int64)] = []
         var notices: Set<SettleTracker.Key> = []
+        var waitingKeys: Set<SettleTracker.Key> = []
         let now = clock.instant()
         let wallNow = Int64(clock.now().timeIntervalSince1970 * 1e9)
         let waitNanos = Int64(config.watch.sidecarWait.seconds * 1e9)
@@ -68,7 +76,29 @@ public final class OutboxMonitor {
             let outbox = spool.outbox(agency)
             guard let listing = try? OutboxScanner.scan(outbox, agency: agency) else { continue }
             look.strays += listing.unsafe
+            look.nearPairs.formUnion(listing.nearPairs)
             var keep: Set<RawName> = []
+
+            /// When the drop whose notice is `notice` was first seen waiting (now, if it is now).
+            func since(_ notice: RawName) -> Date {
+                let key = SettleTracker.Key(agency: agency.rawValue, name: notice)
+                waitingKeys.insert(key)
+                let since = waitingSince[key] ?? clock.now()
+                waitingSince[key] = since
+                return since
+            }
+
+            /// Writes the drop's notice, keeps it, and remembers it for the next look.
+            func notify(_ drop: Drop, _ reasons: [WaitingNotice.Reason], deadline: WaitingNotice.Deadline?) {
+                let notice = WaitingNotice.name(for: Self.mainName(of: drop))
+                let key = SettleTracker.Key(agency: agency.rawValue, name: notice)
+                keep.insert(notice)
+                notices.insert(key)
+                let text = WaitingNotice.text(
+                    drop: drop.names.map { $0.string ?? $0.description }, agency: agency, reasons: reasons,
+                    since: since(notice), deadline: deadline, timeZone: config.calendar.timeZone)
+                writeNotice(key, text, in: outbox, exists: listing.notices.contains(notice))
+            }
 
             /// Settled when every look for `settle` saw it unchanged; held when settled but a file in it has no end.
             func state(_ name: RawName) -> NameState {
@@ -96,49 +126,43 @@ public final class OutboxMonitor {
             func hold(_ drop: Drop, _ files: [(WaitingNotice.Incomplete, Int64)]) {
                 let lastChange = files.map(\.1).max() ?? wallNow
                 let notice = WaitingNotice.name(for: Self.mainName(of: drop))
-                let key = SettleTracker.Key(agency: agency.rawValue, name: notice)
-                let since = heldSince[key] ?? clock.now()
                 // The wait runs from the file's last change, and never ends before `incompleteWait` after this office
                 // first saw it held: a file's times come from the machine that wrote it (a share's server), whose
                 // clock may be behind ours — a file is then held longer, never returned early.
-                let seen = Int64(since.timeIntervalSince1970 * 1e9)
+                let seen = Int64(since(notice).timeIntervalSince1970 * 1e9)
                 let deadline = max(lastChange, seen) + incompleteNanos
                 if wallNow >= deadline {
                     look.expired.append((drop, files.map(\.0)))
                     return
                 }
-                keep.insert(notice)
                 look.held += 1
                 let at = now + .nanoseconds(deadline - wallNow)
                 look.nextDeadline = min(look.nextDeadline ?? at, at)
-                notices.insert(key)
-                heldSince[key] = since
-                let text = WaitingNotice.text(
-                    drop: drop.names.map { $0.string ?? $0.description }, agency: agency,
-                    incomplete: files.map(\.0), since: since,
-                    lastChange: Date(timeIntervalSince1970: Double(lastChange) / 1e9),
-                    until: Date(timeIntervalSince1970: Double(deadline) / 1e9),
-                    wait: config.watch.incompleteWait, timeZone: config.calendar.timeZone)
-                writeNotice(key, text, in: outbox, exists: listing.notices.contains(notice))
+                notify(
+                    drop, [.incomplete(files.map(\.0))],
+                    deadline: WaitingNotice.Deadline(
+                        until: Date(timeIntervalSince1970: Double(deadline) / 1e9), wait: config.watch.incompleteWait,
+                        fromLastChange: true))
             }
 
             /// Looks at each name of a drop; returns whether it is ready (settled and complete).
             func isReady(_ drop: Drop) -> Bool {
-                var settling = false
+                var settling: [RawName] = []
                 var held: [(WaitingNotice.Incomplete, Int64)] = []
                 for name in drop.names {
                     switch state(name) {
-                    case .settling: settling = true
+                    case .settling: settling.append(name)
                     case .held(let files): held += files
                     case .settled: break
                     }
                 }
-                if settling {
-                    // Still changing (a copy resumed): a notice already there stays until the drop settles again.
+                if !settling.isEmpty {
+                    // Still changing (a copy going on): told once it has gone on for a while, so that a clerk copying
+                    // a large file over a slow share sees why nothing happens yet; a notice already there stays.
                     let notice = WaitingNotice.name(for: Self.mainName(of: drop))
-                    if listing.notices.contains(notice) {
-                        keep.insert(notice)
-                        notices.insert(SettleTracker.Key(agency: agency.rawValue, name: notice))
+                    let waited = clock.now().timeIntervalSince(since(notice))
+                    if listing.notices.contains(notice) || waited >= Self.copyNoticeAfter(config.watch.settle) {
+                        notify(drop, [.copying(settling.map { $0.string ?? $0.description })], deadline: nil)
                     }
                     return false
                 }
@@ -155,12 +179,42 @@ public final class OutboxMonitor {
                 ready.append((drop, priority, modified))
             }
             for stray in listing.waiting {
-                // A document without its sidecar (or the reverse) waits; after `sidecarWait` unchanged it is returned.
-                guard isReady(Drop(agency: agency, shape: .single(stray.name))), let entry = listing.entries[stray.name]
-                else { continue }
-                if wallNow - entry.modified >= waitNanos {
+                // A document without its sidecar (or the reverse) waits, with a notice saying for what; after
+                // `sidecarWait` from when it was put into the outbox it is returned. The wait counts from the entry's
+                // status change (set by the share's server when the copy was made), not its modification time, which
+                // a copy keeps from the original: a document edited last week and copied in now still waits.
+                let single = Drop(agency: agency, shape: .single(stray.name))
+                guard isReady(single) else { continue }
+                let path = Directory.join(outbox, stray.name)
+                let changed =
+                    FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
+                    ?? listing.entries[stray.name]?.modified ?? wallNow
+                let deadline = max(changed, listing.entries[stray.name]?.modified ?? 0) + waitNanos
+                let nearly = listing.nearly[stray.name] ?? []
+                if wallNow >= deadline {
                     look.strays.append(stray)
+                    if !nearly.isEmpty { look.nearly[stray.name] = nearly }
+                    continue
                 }
+                let at = now + .nanoseconds(deadline - wallNow)
+                look.nextDeadline = min(look.nextDeadline ?? at, at)
+                let shown = stray.name.string ?? stray.name.description
+                let nearlyShown = nearly.map { $0.string ?? $0.description }
+                let reason: WaitingNotice.Reason
+                switch stray.problem {
+                case .missingSidecar: reason = .sidecarMissing(document: shown, nearly: nearlyShown)
+                case .missingDocument: reason = .documentMissing(sidecar: shown, nearly: nearlyShown)
+                case .folderWithoutMetadata: reason = .folderWithoutMetadata(folder: shown)
+                case .notRegularFile: continue
+                }
+                notify(
+                    single, [reason],
+                    deadline: WaitingNotice.Deadline(
+                        until: Date(timeIntervalSince1970: Double(deadline) / 1e9), wait: config.watch.sidecarWait,
+                        fromLastChange: false))
+            }
+            for name in listing.reasonCopies {
+                if case .settled = state(name) { look.reasonCopies.append((agency, name)) }
             }
             // Notices of drops that were sent, returned, completed or removed go away.
             for name in listing.notices where !keep.contains(name) {
@@ -184,10 +238,16 @@ public final class OutboxMonitor {
             }
         }
         tracker.keep(only: seen)
-        heldSince = heldSince.filter { notices.contains($0.key) }
+        waitingSince = waitingSince.filter { waitingKeys.contains($0.key) }
         written = written.filter { notices.contains($0.key) }
         look.ready = ready.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.2 < b.2 }.map(\.0)
         return look
+    }
+
+    /// How long a copy goes on before its drop gets a notice: long enough that an ordinary copy, which settles within
+    /// seconds, never has one flicker into the outbox.
+    static func copyNoticeAfter(_ settle: Duration) -> TimeInterval {
+        max(10, 5 * (Double(settle.components.seconds) + Double(settle.components.attoseconds) / 1e18))
     }
 
     private enum NameState {

@@ -14,6 +14,13 @@ public struct OutboxListing: Sendable {
     public var waiting: [Stray] = []
     /// The office's own waiting notices (`! ĐANG CHỜ — <name>.txt`): never documents, never sidecars.
     public var notices: [RawName] = []
+    /// The office's own reason files (`<name>.reason.txt`) copied back into the outbox with a fixed drop: never
+    /// sent, put back into `rejected/`.
+    public var reasonCopies: [RawName] = []
+    /// For each waiting entry, the other unpaired names that differ from it only by accents, case or spaces.
+    public var nearly: [RawName: [RawName]] = [:]
+    /// Drops paired although their names differ by accents, case or spaces (said so when they are sent).
+    public var nearPairs: Set<RawName> = []
 }
 
 /// Reads an outbox by raw names and groups what it finds (DESIGN.md, "Clerk input").
@@ -32,6 +39,11 @@ public enum OutboxScanner {
             }
             switch entry.kind {
             case .file:
+                if ReasonCopy.isReasonFile(entry.name, in: path) {
+                    listing.reasonCopies.append(entry.name)
+                    listing.entries[entry.name] = entry
+                    continue
+                }
                 files[entry.name] = entry
             case .directory:
                 listing.entries[entry.name] = entry
@@ -58,14 +70,14 @@ public enum OutboxScanner {
             byStem[Self.stem(of: name.bytes), default: []].append(name)
         }
         var claimed: Set<RawName> = []
+        var lonelySidecars: [RawName] = []
         for sidecar in sidecars {
             let stem = Array(sidecar.bytes.dropLast(json.count))
             var candidates = byStem[stem] ?? []
             if let exact = files[RawName(stem)], !sidecarSet.contains(exact.name) { candidates.append(exact.name) }
             let documents = Array(Set(candidates.filter { !claimed.contains($0) })).sorted(by: documentOrder)
             if documents.isEmpty {
-                listing.waiting.append(Stray(agency: agency, name: sidecar, problem: .missingDocument))
-                listing.entries[sidecar] = files[sidecar]
+                lonelySidecars.append(sidecar)
                 continue
             }
             claimed.formUnion(documents)
@@ -73,9 +85,26 @@ public enum OutboxScanner {
             listing.drops.append(Drop(agency: agency, shape: .pair(sidecar: sidecar, documents: documents)))
             for name in documents + [sidecar] { listing.entries[name] = files[name] }
         }
-        for (name, entry) in files where !claimed.contains(name) && !sidecarSet.contains(name) {
+        let lonelyDocuments = files.keys.filter { !claimed.contains($0) && !sidecarSet.contains($0) }
+        // Names that differ only by accents, case or spaces (`Cong van 207.json` beside `Công văn 207.pdf`): paired
+        // when there is one way to pair them, else named together in what the clerk is told.
+        let near = NearNames.match(sidecars: lonelySidecars, documents: lonelyDocuments)
+        for (sidecar, documents) in near.pairs {
+            let sorted = documents.sorted(by: documentOrder)
+            claimed.formUnion(sorted)
+            claimed.insert(sidecar)
+            listing.nearPairs.insert(sidecar)
+            listing.drops.append(Drop(agency: agency, shape: .pair(sidecar: sidecar, documents: sorted)))
+            for name in sorted + [sidecar] { listing.entries[name] = files[name] }
+        }
+        listing.nearly = near.ambiguous
+        for sidecar in lonelySidecars where !claimed.contains(sidecar) {
+            listing.waiting.append(Stray(agency: agency, name: sidecar, problem: .missingDocument))
+            listing.entries[sidecar] = files[sidecar]
+        }
+        for name in lonelyDocuments where !claimed.contains(name) {
             listing.waiting.append(Stray(agency: agency, name: name, problem: .missingSidecar))
-            listing.entries[name] = entry
+            listing.entries[name] = files[name]
         }
         listing.waiting.sort { $0.name < $1.name }
         return listing

@@ -18,6 +18,8 @@ final class AgencyRoster {
     /// The spool's trust anchors and revocation lists, re-read when their folders change.
     private(set) var trust: TrustStore
     private var trustStamp: String = ""
+    /// The agencies last written to every folder's `DANH SÁCH CƠ QUAN.txt`.
+    private var listed: [String] = []
 
     /// Reads every agency; any error is fatal here (a bad configuration is refused at start).
     init(spool: SpoolLayout, logger: Logger) throws {
@@ -46,6 +48,20 @@ final class AgencyRoster {
                 metadata: ["anchors": "\(trust.anchors.count)", "crls": "\(trust.revocationLists.count)"])
         } catch {
             report("trust \(stamp.hashValue)", "trust store refused, keeping the previous one: \(error)", nil)
+        }
+    }
+
+    /// Keeps `DANH SÁCH CƠ QUAN.txt` current in every agency folder: rewritten when an agency is added, renamed or
+    /// removed, and where a clerk deleted or changed it (looked at when the list changes, and at start).
+    func updateCodeList() {
+        let entries = agencies.values.map { (code: $0.code, name: $0.name) }
+        let key = entries.map { "\($0.code)\t\($0.name)" }.sorted()
+        guard key != listed else { return }
+        listed = key
+        let written = CodeListFile.update(spool, agencies: entries)
+        if !written.isEmpty {
+            logger.info(
+                "agency list written", metadata: ["folders": "\(written.count)", "agencies": "\(entries.count)"])
         }
     }
 

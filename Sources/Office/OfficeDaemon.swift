@@ -260,6 +260,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         pipeline.storageFailure = nil
         let recoveries = pipeline.recoveries
         roster.refresh()
+        roster.updateCodeList()
         if let watcher { watchOutboxes(roster, watcher) }
         let looked = ContinuousClock.now
         let routes = roster.routes
@@ -270,9 +271,18 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 "ready": "\(look.ready.count)", "settling": "\(look.settling)",
                 "ms": "\(Int((ContinuousClock.now - looked).seconds * 1000))",
             ])
+        for (agency, name) in look.reasonCopies where !control.isStopping {
+            do {
+                try ReasonCopies.putBack(name, from: spool.outbox(agency), to: spool.rejected(agency), logger: logger)
+            } catch {
+                logger.error(
+                    "cannot put a reason file copied into the outbox back into rejected/",
+                    metadata: ["agency": "\(agency)", "name": "\(name)", "error": "\(error)"])
+            }
+        }
         for stray in look.strays where !control.isStopping {
             do {
-                try returnStray(stray, pipeline)
+                try returnStray(stray, nearly: look.nearly[stray.name] ?? [], pipeline)
             } catch {
                 logger.error(
                     "cannot return an entry to rejected/",
@@ -387,18 +397,20 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
     }
 
     /// Claims a stray entry and returns it to the clerk with its reason.
-    private func returnStray(_ stray: Stray, _ pipeline: Pipeline) throws {
+    private func returnStray(_ stray: Stray, nearly: [RawName], _ pipeline: Pipeline) throws {
         let outbox = spool.outbox(stray.agency)
         let drop = Drop(agency: stray.agency, shape: .single(stray.name))
         guard let claim = try Claim.take(drop, from: outbox, id: PacketID.make(at: clock.now()), paths: pipeline.paths)
         else { return }
-        let wait = DurationText.format(config.watch.sidecarWait)
+        let wait = config.watch.sidecarWait
+        let shown = stray.name.string ?? stray.name.description
+        let near = nearly.map { $0.string ?? $0.description }
         let rejection: Rejection
         switch stray.problem {
         case .notRegularFile(let kind): rejection = .notRegularFile(kind)
-        case .missingSidecar: rejection = .missingSidecar(wait)
-        case .missingDocument: rejection = .missingDocument(wait)
-        case .folderWithoutMetadata: rejection = .folderWithoutMetadata(wait)
+        case .missingSidecar: rejection = .missingSidecar(shown, wait: wait, nearly: near)
+        case .missingDocument: rejection = .missingDocument(shown, wait: wait, nearly: near)
+        case .folderWithoutMetadata: rejection = .folderWithoutMetadata(shown, wait: wait)
         }
         try pipeline.reject(claim, rejection)
     }

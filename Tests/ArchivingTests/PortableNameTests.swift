@@ -10,8 +10,10 @@ import Testing
     @Test func refusesWhatWindowsOrLinuxCannotHold() {
         #expect(PortableName.problem(with: "") == .empty)
         #expect(PortableName.problem(with: "..") == .dotName)
-        #expect(PortableName.problem(with: "a/b") == .reservedCharacter("/"))
-        #expect(PortableName.problem(with: "a:b") == .reservedCharacter(":"))
+        #expect(PortableName.problem(with: "a/b") == .reservedCharacters(["/"]))
+        #expect(PortableName.problem(with: "a:b") == .reservedCharacters([":"]))
+        #expect(PortableName.problem(with: "Thông báo: lịch họp?.pdf") == .reservedCharacters([":", "?"]))
+        #expect(PortableName.problem(with: "a*b*c<d.pdf") == .reservedCharacters(["*", "<"]))
         #expect(PortableName.problem(with: "nul.txt") == .windowsReservedName("nul"))
         #expect(PortableName.problem(with: "COM1") == .windowsReservedName("COM1"))
         #expect(PortableName.problem(with: "report.") == .trailingDotOrSpace)

@@ -32,7 +32,9 @@ extension DeliveryStage {
             let claim = shipment.packet.claim
             let sent = paths.sent(claim.agency)
             if !FileSystem.exists(RawPath(sent)) { try Durable.makeDirectories(sent) }
-            let status = SentStatus.text(shipment, names: routes.names, timeZone: config.calendar.timeZone)
+            let paired = SentStatus.nearPairing((try? claim.contents().map(\.name)) ?? [])
+            let status = SentStatus.text(
+                shipment, names: routes.names, timeZone: config.calendar.timeZone, nearPairing: paired)
             try Durable.writeUnsynced(at: claim.directory + "/" + SentStatus.fileName, bytes: Array(status.utf8))
             try Mover.move(RawPath(claim.directory), to: RawPath(target))
             statusFiles.append(target + "/" + SentStatus.fileName)

@@ -39,30 +39,12 @@ extension Pipeline {
     private func check(_ claimed: ClaimedDrop) -> PreparedDrop? {
         let claim = claimed.claim
         do {
-            let drop: PreparedDrop
             switch try readClaim(claimed) {
-            case .success(let read): drop = read
+            case .success(let drop): return drop
             case .failure(let rejection):
                 returnToClerk(claim, rejection)
                 return nil
             }
-            let document = drop.document
-            let unknown = document.to.filter { roster.agencies[$0] == nil }
-            if !unknown.isEmpty {
-                returnToClerk(claim, .unknownRecipients(unknown))
-                return nil
-            }
-            if document.to.contains(claim.agency) {
-                returnToClerk(claim, .recipientIsSender(claim.agency))
-                return nil
-            }
-            // A document cannot be sent before it is issued; a mistyped year would also hide it from the register.
-            let today = CalendarDate(clock.now(), in: config.calendar.timeZone)
-            if document.issuedDate > today {
-                returnToClerk(claim, .issuedInFuture(document.issuedDate, today: today))
-                return nil
-            }
-            return drop
         } catch let error as FileError where error.isTransient {
             if error.isStorageFailure { storageFailed(error, path: error.path) }
             logger.error(
@@ -76,6 +58,20 @@ extension Pipeline {
         }
     }
 
+    /// What the office knows that the sidecar alone cannot say: recipients it does not serve, the sender among
+    /// them, a date not yet come.
+    private func officeProblems(recipients: [AgencyCode], issued: CalendarDate?, sender: AgencyCode) -> [Rejection] {
+        var found: [Rejection] = []
+        let unknown = recipients.filter { roster.agencies[$0] == nil }
+        if !unknown.isEmpty {
+            found.append(.unknownRecipients(unknown, known: roster.agencies.mapValues(\.name)))
+        }
+        if recipients.contains(sender) { found.append(.recipientIsSender(sender)) }
+        // A document cannot be sent before it is issued; a mistyped year would also hide it from the register.
+        let today = CalendarDate(clock.now(), in: config.calendar.timeZone)
+        if let issued, issued > today { found.append(.issuedInFuture(issued, today: today)) }
+        return found
+    }
     /// Rejects a claim, logging (never throwing) when even that fails: the claim then stays for recovery.
     func returnToClerk(_ claim: Claim, _ rejection: Rejection) {
         do {
@@ -110,9 +106,12 @@ extension Pipeline {
             }
         } else if entries.count == 1, let only = entries.first {
             // A single entry is a stray returned on its own: a link or device, a lone document, a lone sidecar.
-            let wait = DurationText.format(config.watch.sidecarWait)
+            let wait = config.watch.sidecarWait
             guard only.kind == .file else { return .failure(.notRegularFile(only.kind)) }
-            return .failure(Drop.isSidecarName(only.name) ? .missingDocument(wait) : .missingSidecar(wait))
+            let shown = only.name.string ?? only.name.description
+            return .failure(
+                Drop.isSidecarName(only.name)
+                    ? .missingDocument(shown, wait: wait, nearly: []) : .missingSidecar(shown, wait: wait, nearly: []))
         } else if let sidecar = entries.first(where: { $0.kind == .file && Drop.isSidecarName($0.name) }) {
             sidecarPath = claim.path(sidecar.name)
             for entry in entries where entry.name != sidecar.name {
@@ -128,40 +127,56 @@ extension Pipeline {
         for (path, name) in documents where path.string == nil || name.string == nil {
             return .failure(.build(.badFileName(name.description, NameProblem.notUTF8)))
         }
-        let bytes: [UInt8]
+        // Every problem at once: the sidecar's, the office's, the files'. The clerk fixes them in one go.
+        var found: [Rejection] = []
+        var document: ClerkSidecar?
         do {
-            bytes = try Durable.readSmallFile(sidecarString, limit: SidecarParser.maxBytes)
+            let bytes = try Durable.readSmallFile(sidecarString, limit: SidecarParser.maxBytes)
+            do {
+                let parsed = try SidecarParser().parse(bytes)
+                document = parsed
+                found += officeProblems(recipients: parsed.to, issued: parsed.issuedDate, sender: claim.agency)
+            } catch {
+                found.append(.sidecar(error))
+                found += officeProblems(recipients: error.recipients, issued: error.issuedDate, sender: claim.agency)
+            }
         } catch let error as FileError where error.code == EFBIG {
-            return .failure(
-                .sidecar(
-                    SidecarRejection([
-                        ClerkIssue(
-                            field: nil,
-                            problem: Bilingual(
-                                vi: "Tệp mô tả quá lớn (tối đa \(SidecarParser.maxBytes) byte).",
-                                en: "The sidecar is too large (at most \(SidecarParser.maxBytes) bytes)."),
-                            action: Bilingual(
-                                vi: "Tệp mô tả chỉ chứa thông tin văn bản; nội dung văn bản đặt trong tệp riêng.",
-                                en: "The sidecar holds only the document's details; put the content in its own file."))
-                    ])))
+            found.append(
+                Rejection(
+                    "sidecar-invalid",
+                    vi: "Tệp mô tả quá lớn (tối đa \(SidecarParser.maxBytes) byte).",
+                    en: "The sidecar is too large (at most \(SidecarParser.maxBytes) bytes).",
+                    doVi: "Tệp mô tả chỉ chứa thông tin văn bản; nội dung văn bản đặt trong tệp riêng.",
+                    doEn: "The sidecar holds only the document's details; put the content in its own file."))
         }
-        let document: ClerkSidecar
-        do {
-            document = try SidecarParser().parse(bytes)
-        } catch {
-            return .failure(.sidecar(error))
-        }
-        guard !documents.isEmpty else { return .failure(.build(.noDocuments)) }
-        let reserved = OfficeFileNames.reservedAmong(documents.compactMap { $0.1.string?.precomposedNFC })
-        if !reserved.isEmpty { return .failure(.reservedName(reserved)) }
+        if documents.isEmpty { found.append(.build(.noDocuments)) }
+        found += fileProblems(documents.map(\.1))
         var sources: [PacketSource] = []
         for (path, name) in documents {
             guard let display = name.string, let pathString = path.string else {
                 return .failure(.build(.badFileName(name.description, NameProblem.notUTF8)))
             }
-            if let info = FileSystem.status(path), info.st_size == 0 { return .failure(.emptyDocument(display)) }
+            if let info = FileSystem.status(path), info.st_size == 0 { found.append(.emptyDocument(display)) }
             sources.append(PacketSource(path: pathString, name: display))
         }
+        if let rejection = Rejection(combining: found) { return .failure(rejection) }
+        guard let document else { return .failure(.build(.noDocuments)) }
         return .success(PreparedDrop(claimed: claimed, document: document, sources: sources))
+    }
+
+    /// The documents' names that cannot be used: not portable to Windows shares (every forbidden character named, a
+    /// better name proposed), taken by the office's own files, or the same name twice as Windows compares them.
+    private func fileProblems(_ names: [RawName]) -> [Rejection] {
+        var found: [Rejection] = []
+        var seen: Set<String> = []
+        var reserved: [String] = []
+        for name in names {
+            guard let display = name.string?.precomposedNFC else { continue }
+            if let problem = PortableName.problem(with: display) { found.append(.badFileName(display, problem)) }
+            if OfficeFileNames.isReserved(display) { reserved.append(display) }
+            if !seen.insert(display.lowercased()).inserted { found.append(.build(.duplicateFileName(display))) }
+        }
+        if !reserved.isEmpty { found.insert(.reservedName(reserved), at: 0) }
+        return found
     }
 }

@@ -111,8 +111,14 @@ extension Pipeline {
         let outbox = spool.outbox(claim.agency)
         let listing = try OutboxScanner.scan(outbox, agency: claim.agency)
         let stem = Array(sidecar.name.bytes.dropLast(5))
+        // The documents it was claimed with: of its exact name, or (for a pair matched by names that differ only in
+        // accents, case or spaces) of its folded name.
+        let folded = NearNames.key(String(decoding: stem, as: UTF8.self))
         let left = listing.waiting.filter { $0.problem == .missingSidecar }
-            .map(\.name).filter { $0.bytes == stem || OutboxScanner.stem(of: $0.bytes) == stem }
+            .map(\.name).filter {
+                $0.bytes == stem || OutboxScanner.stem(of: $0.bytes) == stem
+                    || NearNames.key(String(decoding: OutboxScanner.stem(of: $0.bytes), as: UTF8.self)) == folded
+            }
         try claim.takeDocuments(left, from: outbox)
     }
 }

@@ -11,6 +11,8 @@ import Glibc
 /// What a claim folder says about a rejection in progress, so that a crash halfway through finishes it the same way.
 private struct RejectionMarker: Codable {
     let code: String
+    /// Every problem's code (absent in markers older releases wrote).
+    let codes: [String]?
     let issues: [ClerkIssue]
     /// The names the entries take in rejected/ (bytes, since they need not be UTF-8), and the reason file's name.
     let targets: [[UInt8]: [UInt8]]
@@ -35,7 +37,7 @@ extension Pipeline {
             let entries = try claim.contents()
             let (names, reasonBase) = Self.uniqueNames(for: entries.map(\.name), in: rejected)
             plan = RejectionMarker(
-                code: rejection.code, issues: rejection.issues,
+                code: rejection.code, codes: rejection.codes, issues: rejection.issues,
                 targets: Dictionary(uniqueKeysWithValues: names.map { ($0.key.bytes, $0.value.bytes) }),
                 reasonFile: ReasonFile.name(for: reasonBase),
                 shown: entries.map { (names[$0.name] ?? $0.name).description })
@@ -46,7 +48,7 @@ extension Pipeline {
             try Mover.move(claim.path(entry.name), to: target)
         }
         let text = ReasonFile.text(
-            Rejection(plan.code, plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
+            Rejection(code: plan.code, codes: plan.codes ?? [], issues: plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
             timeZone: config.calendar.timeZone)
         try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)

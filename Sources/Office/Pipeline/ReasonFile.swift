@@ -51,7 +51,7 @@ enum ReasonFile {
         }
         lines += [
             "", "The files are kept unchanged in rejected/. After fixing them, put all of them back into outbox.", "",
-            "Mã lỗi / code: \(rejection.code)", "",
+            "Mã lỗi / code: \(rejection.codes.joined(separator: ", "))", "",
         ]
         return lines.joined(separator: "\n").precomposedNFC
     }

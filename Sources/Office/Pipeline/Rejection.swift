@@ -1,15 +1,38 @@
+import Archiving
 import DurableIO
 import Foundation
 import Intake
 import Packets
+import Spool
 
 /// Why a drop is returned to the clerk: a stable code and the problems in a clerk's words.
 struct Rejection: Error, Sendable {
+    /// The first problem's code (the journal's `reason`).
     let code: String
+    /// Every distinct problem's code, the first first.
+    let codes: [String]
     let issues: [ClerkIssue]
 
     init(_ code: String, _ issues: [ClerkIssue]) {
         self.code = code
+        self.codes = [code]
+        self.issues = issues
+    }
+
+    /// Every problem found in one pass over a drop, in the order found, told together so that the clerk fixes them
+    /// all in one go.
+    init?(combining rejections: [Rejection]) {
+        guard let first = rejections.first else { return nil }
+        code = first.code
+        var codes: [String] = []
+        for code in rejections.flatMap(\.codes) where !codes.contains(code) { codes.append(code) }
+        self.codes = codes
+        issues = rejections.flatMap(\.issues)
+    }
+
+    init(code: String, codes: [String], issues: [ClerkIssue]) {
+        self.code = code
+        self.codes = codes.isEmpty ? [code] : codes
         self.issues = issues
     }
 
@@ -36,13 +59,47 @@ struct Rejection: Error, Sendable {
         return Rejection(code, error.issues)
     }
 
-    static func unknownRecipients(_ codes: [AgencyCode]) -> Rejection {
-        let list = codes.map(\.rawValue).joined(separator: ", ")
+    /// One issue per unknown code, each naming the office's nearest codes (by the characters that differ) and where
+    /// the whole list is.
+    static func unknownRecipients(_ codes: [AgencyCode], known: [AgencyCode: String]) -> Rejection {
+        Rejection(
+            "recipient-unknown",
+            codes.map { code in
+                let near = AgencyCodeNeighbours.nearest(to: code, among: Array(known.keys))
+                let list = near.map { "\($0) (\(known[$0] ?? ""))" }.joined(separator: "; ")
+                let hint = near.isEmpty ? ("", "") : (" Mã gần giống: \(list).", " Nearest known codes: \(list).")
+                return ClerkIssue(
+                    field: "to",
+                    problem: Bilingual(
+                        vi: "Không có cơ quan nhận với mã \(code) trong hệ thống.\(hint.0)",
+                        en: "No recipient agency with the code \(code) is known to this office.\(hint.1)"),
+                    action: Bilingual(
+                        vi:
+                            "Sửa mã trong trường `to` theo tệp \(CodeListFile.name) (trong thư mục của cơ quan mình); nếu cơ quan nhận chưa có trong danh sách, báo quản trị viên thêm cơ quan này.",
+                        en:
+                            "Correct the code in `to` from the list in \(CodeListFile.name) (in your agency's folder); if the recipient is not on it, ask the administrator to add the agency."
+                    ))
+            })
+    }
+
+    /// A document name that cannot travel to Windows shares, with a name that can.
+    static func badFileName(_ name: String, _ problem: NameProblem) -> Rejection {
+        let problems = PacketBuildError.badFileName(name, problem).issues
+        guard let issue = problems.first, let better = PortableName.suggestion(for: name), better != name else {
+            return Rejection("bad-file-name", problems)
+        }
         return Rejection(
-            "recipient-unknown", vi: "Không có cơ quan nhận với mã \(list) trong hệ thống.",
-            en: "No recipient agency with the code \(list) is known to this office.",
-            doVi: "Kiểm tra lại mã định danh trong trường `to`, hoặc báo quản trị viên thêm cơ quan này.",
-            doEn: "Check the codes in `to`, or ask the administrator to add the agency.")
+            "bad-file-name",
+            [
+                ClerkIssue(
+                    field: nil, problem: issue.problem,
+                    action: Bilingual(
+                        vi:
+                            "Đổi tên tệp, ví dụ thành \"\(better)\" (nhớ đổi cả tên tệp mô tả cho giống), rồi đặt lại vào outbox.",
+                        en:
+                            "Rename the file, for example to \"\(better)\" (and its sidecar to match), then put them back into outbox."
+                    ))
+            ])
     }
 
     static func recipientIsSender(_ code: AgencyCode) -> Rejection {
@@ -88,31 +145,40 @@ struct Rejection: Error, Sendable {
             doEn: "Copy the document itself, not a shortcut, into outbox.")
     }
 
-    static func missingSidecar(_ wait: String) -> Rejection {
-        Rejection(
-            "missing-sidecar", vi: "Văn bản không có tệp mô tả (.json) đi kèm sau \(wait) chờ đợi.",
-            en: "The document had no sidecar (.json) after waiting \(wait).",
-            doVi:
-                "Tạo tệp mô tả cùng tên (ví dụ Quyết định 125.json cho Quyết định 125.pdf), rồi đặt cả hai tệp vào outbox.",
-            doEn:
-                "Write a sidecar with the same name (Quyết định 125.json for Quyết định 125.pdf), then put both into outbox."
-        )
+    /// A document whose sidecar never came, told with the clerk's own names and the names that almost match.
+    static func missingSidecar(_ name: String, wait: Duration, nearly: [String]) -> Rejection {
+        let waited = HumanDuration.text(wait)
+        let why = WaitingNotice.Reason.sidecarMissing(document: name, nearly: nearly)
+        return Rejection(
+            "missing-sidecar",
+            vi: "Sau \(waited.vi) chờ, \(why.explanation.vi).",
+            en: "After waiting \(waited.en), \(why.explanation.en).",
+            doVi: why.action.vi + " Sau đó đặt cả hai tệp vào outbox.",
+            doEn: why.action.en + " Then put both files into outbox.")
     }
 
-    static func missingDocument(_ wait: String) -> Rejection {
-        Rejection(
-            "missing-document", vi: "Tệp mô tả không có văn bản đi kèm sau \(wait) chờ đợi.",
-            en: "The sidecar had no document beside it after waiting \(wait).",
-            doVi: "Đặt tệp văn bản cùng tên với tệp mô tả vào outbox cùng lúc với tệp mô tả.",
-            doEn: "Put the document, named like the sidecar, into outbox together with the sidecar.")
+    /// A sidecar whose documents never came.
+    static func missingDocument(_ name: String, wait: Duration, nearly: [String]) -> Rejection {
+        let waited = HumanDuration.text(wait)
+        let why = WaitingNotice.Reason.documentMissing(sidecar: name, nearly: nearly)
+        return Rejection(
+            "missing-document",
+            vi: "Sau \(waited.vi) chờ, \(why.explanation.vi).",
+            en: "After waiting \(waited.en), \(why.explanation.en).",
+            doVi: why.action.vi + " Sau đó đặt cả hai tệp vào outbox.",
+            doEn: why.action.en + " Then put both files into outbox.")
     }
 
-    static func folderWithoutMetadata(_ wait: String) -> Rejection {
-        Rejection(
-            "folder-without-metadata", vi: "Thư mục không có tệp metadata.json sau \(wait) chờ đợi.",
-            en: "The folder had no metadata.json after waiting \(wait).",
-            doVi: "Thêm tệp metadata.json (tệp mô tả văn bản) vào thư mục, rồi đặt lại thư mục vào outbox.",
-            doEn: "Add metadata.json (the sidecar) to the folder, then put the folder back into outbox.")
+    /// A folder whose metadata.json never came.
+    static func folderWithoutMetadata(_ name: String, wait: Duration) -> Rejection {
+        let waited = HumanDuration.text(wait)
+        let why = WaitingNotice.Reason.folderWithoutMetadata(folder: name)
+        return Rejection(
+            "folder-without-metadata",
+            vi: "Sau \(waited.vi) chờ, \(why.explanation.vi).",
+            en: "After waiting \(waited.en), \(why.explanation.en).",
+            doVi: why.action.vi + " Sau đó đặt lại thư mục vào outbox.",
+            doEn: why.action.en + " Then put the folder back into outbox.")
     }
 
     static func nestedFolder(_ name: String) -> Rejection {

@@ -1,4 +1,6 @@
+import DurableIO
 import Foundation
+import Intake
 import Packets
 
 /// The status file a clerk finds beside what they sent, in `agencies/<code>/sent/<packet-id> …/`.
@@ -11,8 +13,24 @@ enum SentStatus {
         return ReasonFile.name(for: "\(id.rawValue) \(label)").replacingOccurrences(of: ".reason.txt", with: "")
     }
 
+    /// A sidecar and documents whose names differ only by accents, case or spaces (`Cong van 207.json` with
+    /// `Công văn 207.pdf`), as the claim holds them: (sidecar, documents), or nil when the names match exactly or the
+    /// drop was a folder.
+    static func nearPairing(_ names: [RawName]) -> (sidecar: String, documents: [String])? {
+        guard let sidecar = names.first(where: Drop.isSidecarName), let sidecarText = sidecar.string else { return nil }
+        let stem = Array(sidecar.bytes.dropLast(5))
+        let documents = names.filter { $0 != sidecar && $0 != RawName(SentStatus.fileName) }
+        guard !documents.isEmpty,
+            !documents.contains(where: { $0.bytes == stem || OutboxScanner.stem(of: $0.bytes) == stem })
+        else { return nil }
+        return (sidecarText, documents.map { $0.string ?? $0.description })
+    }
+
     /// The status file of a shipment every recipient has (or refused).
-    static func text(_ shipment: Shipment, names: [AgencyCode: String], timeZone: TimeZone) -> String {
+    static func text(
+        _ shipment: Shipment, names: [AgencyCode: String], timeZone: TimeZone,
+        nearPairing: (sidecar: String, documents: [String])? = nil
+    ) -> String {
         func when(_ date: Date) -> String { Timestamp.vietnamese(date, in: timeZone) }
         let document = shipment.packet.document
         var lines = ["ĐÃ GỬI — LienThong"]
@@ -36,6 +54,14 @@ enum SentStatus {
         for (recipient, reason) in shipment.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): TỪ CHỐI TIẾP NHẬN — \(reason.vi)")
         }
+        let paired = nearPairing.map { pairing in
+            (pairing.sidecar, pairing.documents.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        if let (sidecar, documents) = paired {
+            lines.append(
+                "Ghi chú: tệp mô tả \"\(sidecar)\" đã được ghép với \(documents) vì tên chỉ khác nhau ở dấu, chữ hoa hoặc "
+                    + "khoảng trắng. Lần sau, đặt tên hai tệp giống hệt nhau.")
+        }
         lines += ["", "---", "SENT — LienThong"]
         lines.append("Document: \(document.numberAndNotation) — \(document.typeName) — \(document.subject)")
         lines.append(
@@ -58,6 +84,11 @@ enum SentStatus {
         }
         for (recipient, reason) in shipment.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): REFUSED — \(reason.en)")
+        }
+        if let (sidecar, documents) = paired {
+            lines.append(
+                "Note: the sidecar \"\(sidecar)\" was paired with \(documents) because their names differ only in accents, "
+                    + "case or spaces. Next time, give both files exactly the same name.")
         }
         return (lines + [""]).joined(separator: "\n").precomposedNFC
     }

@@ -118,7 +118,10 @@ public enum PacketBuildError: Error, Sendable, CustomStringConvertible {
         case .dotName: "tên là . hoặc .."
         case .tooLong(let bytes): "tên dài \(bytes) byte (tối đa 255)"
         case .controlCharacter(let scalar): "tên chứa ký tự điều khiển \(scalar)"
-        case .reservedCharacter(let character): "tên chứa ký tự \(character) mà Windows không cho phép"
+        case .reservedCharacters(let characters):
+            characters.count == 1
+                ? "tên chứa ký tự “\(characters[0])” mà Windows không cho phép dùng trong tên tệp"
+                : "tên chứa các ký tự \(PortableName.list(characters)) mà Windows không cho phép dùng trong tên tệp"
         case .windowsReservedName(let name): "\(name) là tên thiết bị dành riêng của Windows"
         case .trailingDotOrSpace: "tên kết thúc bằng dấu chấm hoặc khoảng trắng"
         case .percentLineBreak(let sequence): "tên chứa “\(sequence)”, mà các công cụ BagIt đọc thành dấu xuống dòng"

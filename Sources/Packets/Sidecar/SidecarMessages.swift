@@ -15,6 +15,63 @@ enum SidecarMessages {
             doEn: "Fix the file at that position (a JSON checker helps), then put it back into outbox.")
     }
 
+    static func notUTF8(offset: Int) -> ClerkIssue {
+        issue(
+            nil,
+            vi:
+                "Tệp mô tả không được lưu bằng bảng mã UTF-8 (byte thứ \(offset + 1) không phải UTF-8): có lẽ tệp được lưu bằng bảng mã cũ như Windows-1258, TCVN3 (ABC) hoặc VNI, nên hệ thống không đọc đúng được chữ tiếng Việt.",
+            en:
+                "The sidecar is not saved as UTF-8 (byte \(offset + 1) is not UTF-8): it was probably saved in an old code page such as Windows-1258, TCVN3 (ABC) or VNI, so its Vietnamese text cannot be read reliably.",
+            doVi:
+                "Mở tệp mô tả bằng Notepad, chọn File › Save As…, ở mục Encoding chọn UTF-8, lưu lại, rồi đặt tệp vào outbox. Nếu chữ tiếng Việt hiện sai, gõ lại bằng bộ gõ Unicode (Unikey: bảng mã Unicode).",
+            doEn:
+                "Open the sidecar in Notepad, choose File › Save As…, set Encoding to UTF-8, save, and put it into outbox. If the Vietnamese text looks garbled, retype it with a Unicode input method (Unikey: Unicode charset)."
+        )
+    }
+
+    static func utf16WithoutMark() -> ClerkIssue {
+        issue(
+            nil,
+            vi:
+                "Tệp mô tả được lưu bằng bảng mã UTF-16 nhưng thiếu dấu thứ tự byte (BOM), nên không biết chắc cách đọc.",
+            en: "The sidecar is saved as UTF-16 without a byte order mark, so how to read it is not certain.",
+            doVi:
+                "Mở tệp mô tả bằng Notepad, chọn File › Save As…, ở mục Encoding chọn UTF-8, lưu lại, rồi đặt tệp vào outbox.",
+            doEn:
+                "Open the sidecar in Notepad, choose File › Save As…, set Encoding to UTF-8, save, and put it into outbox."
+        )
+    }
+
+    static func numberWithNotation(_ value: String, number: String, notation: String, givenNotation: String?)
+        -> ClerkIssue
+    {
+        let notationHint: (vi: String, en: String)
+        switch givenNotation {
+        case nil, "":
+            notationHint = (
+                " và thêm \"codeNotation\": \"\(notation)\"", " and add \"codeNotation\": \"\(notation)\""
+            )
+        case notation:
+            notationHint = (
+                " (ký hiệu \"\(notation)\" đã có trong `codeNotation`)",
+                " (the notation \"\(notation)\" is already in `codeNotation`)"
+            )
+        default:
+            notationHint = (
+                "; kiểm tra `codeNotation` (đang là \"\(givenNotation ?? "")\", còn trong số văn bản lại ghi \"\(notation)\")",
+                "; check `codeNotation` (it says \"\(givenNotation ?? "")\", the number's field says \"\(notation)\")"
+            )
+        }
+        return issue(
+            "codeNumber",
+            vi:
+                "Số văn bản \"\(value)\" ghi cả số và ký hiệu: trường `codeNumber` (số) chỉ gồm chữ số, ký hiệu ghi riêng ở trường `codeNotation` (ký hiệu).",
+            en:
+                "The document number \"\(value)\" holds both the number and the notation: `codeNumber` is digits only, the notation goes in `codeNotation`.",
+            doVi: "Ghi \"codeNumber\": \"\(number)\"\(notationHint.vi).",
+            doEn: "Write \"codeNumber\": \"\(number)\"\(notationHint.en).")
+    }
+
     static func tooLarge(bytes: Int, limit: Int) -> ClerkIssue {
         issue(
             nil,

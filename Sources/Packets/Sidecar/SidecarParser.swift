@@ -15,9 +15,16 @@ public struct SidecarParser: Sendable {
         guard bytes.count <= Self.maxBytes else {
             throw SidecarRejection([SidecarMessages.tooLarge(bytes: bytes.count, limit: Self.maxBytes)])
         }
+        let text: [UInt8]
+        switch SidecarEncoding.detect(bytes) {
+        case .utf8: text = bytes
+        case .utf16(let decoded): text = decoded  // Notepad's "Unicode": read as it was meant, no harm done
+        case .utf16WithoutMark: throw SidecarRejection([SidecarMessages.utf16WithoutMark()])
+        case .notUTF8(let offset): throw SidecarRejection([SidecarMessages.notUTF8(offset: offset)])
+        }
         let value: JSONValue
         do {
-            value = try JSONParser().parse(bytes)
+            value = try JSONParser().parse(text)
         } catch {
             throw SidecarRejection([SidecarMessages.syntax(error)])
         }
@@ -56,7 +63,7 @@ public struct SidecarParser: Sendable {
 
         guard reader.issues.isEmpty, let codeNumber, let codeNotation, let issuedDate, let typeName, let subject, let to
         else {
-            throw SidecarRejection(reader.issues)
+            throw SidecarRejection(reader.issues, recipients: reader.wellFormedRecipients, issuedDate: issuedDate)
         }
         return ClerkSidecar(
             codeNumber: codeNumber, codeNotation: codeNotation, issuedDate: issuedDate, typeName: typeName,
@@ -69,6 +76,8 @@ public struct SidecarParser: Sendable {
 private struct FieldReader {
     let members: [(String, JSONValue)]
     var issues: [ClerkIssue] = []
+    /// Every well-formed code in `to`, even when others in it are not.
+    var wellFormedRecipients: [AgencyCode] = []
 
     subscript(_ field: String) -> JSONValue? {
         guard let value = members.first(where: { $0.0 == field })?.1, value != .null else { return nil }
@@ -110,9 +119,20 @@ private struct FieldReader {
         if let number = self[field]?.integerValue {
             raw = String(number)
         } else {
-            raw = text(field, limit: 10)
+            raw = text(field, limit: 200)  // the length is judged below, after what matters more
         }
         guard let raw else { return nil }
+        // `204/QĐ-UBND`: the number and the notation written together in the number's field.
+        if let slash = raw.firstIndex(of: "/") {
+            let number = raw[..<slash].trimmingCharacters(in: .whitespaces)
+            let notation = raw[raw.index(after: slash)...].trimmingCharacters(in: .whitespaces)
+            if !number.isEmpty, number.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                let given = self["codeNotation"]?.stringValue?.precomposedNFC.trimmingCharacters(in: .whitespaces)
+                issues.append(
+                    SidecarMessages.numberWithNotation(raw, number: number, notation: notation, givenNotation: given))
+                return nil
+            }
+        }
         guard raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), raw.utf8.count <= 10,
             raw.contains(where: { $0 != "0" })
         else {
@@ -194,6 +214,7 @@ private struct FieldReader {
                 continue
             }
             codes.append(code)
+            wellFormedRecipients.append(code)
         }
         return failed ? nil : codes
     }

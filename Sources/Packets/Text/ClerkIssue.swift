@@ -22,9 +22,16 @@ public struct ClerkIssue: Sendable, Equatable, Codable, CustomStringConvertible 
 public struct SidecarRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// Everything wrong, in the order of the fields.
     public let issues: [ClerkIssue]
+    /// The well-formed recipient codes the sidecar gave despite its problems, so that the office can say at once
+    /// which of them it does not know (one pass, every problem).
+    public let recipients: [AgencyCode]
+    /// The issue date, when it could be read.
+    public let issuedDate: CalendarDate?
 
-    public init(_ issues: [ClerkIssue]) {
+    public init(_ issues: [ClerkIssue], recipients: [AgencyCode] = [], issuedDate: CalendarDate? = nil) {
         self.issues = issues
+        self.recipients = recipients
+        self.issuedDate = issuedDate
     }
 
     public var description: String { issues.map(\.description).joined(separator: "; ") }
