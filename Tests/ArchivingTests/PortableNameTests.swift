@@ -21,4 +21,11 @@ import Testing
         #expect(PortableName.problem(with: String(repeating: "đ", count: 128)) == .tooLong(bytes: 256))
         #expect(PortableName.problem(with: String(repeating: "a", count: 255)) == nil)
     }
+
+    @Test func proposesANameWindowsAccepts() {
+        #expect(PortableName.suggestion(for: "Thông báo: lịch họp?.pdf") == "Thông báo - lịch họp.pdf")
+        #expect(PortableName.suggestion(for: "Tờ trình 3/2026.docx") == "Tờ trình 3-2026.docx")
+        #expect(PortableName.suggestion(for: "\"Quan trọng\" *.pdf") == "Quan trọng.pdf")
+        #expect(PortableName.suggestion(for: "???") == nil)
+    }
 }
