@@ -48,7 +48,8 @@ extension Pipeline {
             try Mover.move(claim.path(entry.name), to: target)
         }
         let text = ReasonFile.text(
-            Rejection(code: plan.code, codes: plan.codes ?? [], issues: plan.issues), names: plan.shown, agency: claim.agency, at: clock.now(),
+            Rejection(code: plan.code, codes: plan.codes ?? [], issues: plan.issues), names: plan.shown,
+            agency: claim.agency, at: clock.now(),
             timeZone: config.calendar.timeZone)
         try Durable.writeFile(at: rejected + "/" + plan.reasonFile, bytes: Array(text.utf8), replace: true)
         try Durable.syncDirectory(rejected)
