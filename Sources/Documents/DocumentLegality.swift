@@ -43,7 +43,10 @@ public struct DocumentLegality: Sendable, Codable, Equatable {
         var members: [(String, JSONValue)] = [("name", .string(name)), ("status", .string(status.rawValue))]
         if let signer { members.append(("signer", .string(signer))) }
         if let at = signatures.last(where: \.valid)?.signedAt { members.append(("signedAt", .string(at))) }
-        if let reason { members.append(("reason", .string(reason.en))) }
+        if let reason {
+            members.append(("reason", .string(reason.en)))
+            members.append(("reasonVi", .string(reason.vi)))
+        }
         return .object(members)
     }
 }

@@ -40,12 +40,14 @@ struct WebBrowserTests {
         let downloads = spool.directory.file("downloads")
         try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
         let expected = try spool.directory.write("expected.pdf", document)
+        // Kept with the test output (not in the temporary folder): the pages as a 1024 and a 1280 px screen shows them.
+        let screenshots = Project.file(".build/test-output/screenshots")
         let result = try ProcessRunner.run(
             "python3",
             [
                 Project.file("Tests/Tools/web_browser_test.py"), "http://127.0.0.1:\(port)",
-                "luutru", "mat-khau-dung-1", downloads, "Quyết định 125.pdf", expected,
-            ], timeout: 180,
+                "luutru", "mat-khau-dung-1", downloads, "Quyết định 125.pdf", expected, screenshots,
+            ], timeout: 300,
             unset: ProcessRunner.fakedClock)
         #expect(result.status == 0, "\(result.output)\n--- server\n\(server.log)")
         server.send(SIGTERM)

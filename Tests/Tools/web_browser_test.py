@@ -2,7 +2,11 @@
 """Drives the LienThong archive web UI in headless Chromium (Debian's chromium + chromium-driver, Python selenium):
 log in, search "quyet dinh" without accents, open the packet, download a file and check its bytes.
 
-usage: web_browser_test.py BASE_URL USER PASSWORD DOWNLOAD_DIR EXPECTED_FILE_NAME EXPECTED_BYTES_PATH
+Then, at window widths 1024 and 1280: the date filter takes and shows dd/mm/yyyy whatever the browser's locale (and
+says so when a date is no date), no number/notation cell wraps, no page is wider than the window, the packet page
+shows each document's legal value; screenshots of the search and packet pages go to SCREENSHOT_DIR.
+
+usage: web_browser_test.py BASE_URL USER PASSWORD DOWNLOAD_DIR EXPECTED_FILE_NAME EXPECTED_BYTES_PATH [SCREENSHOT_DIR]
 exit 0 on success; 77 when selenium or the driver is missing (the caller skips); 1 on failure.
 """
 import os
@@ -23,6 +27,7 @@ except ImportError:
 
 def main():
     base, user, password, downloads, name, expected_path = sys.argv[1:7]
+    screenshots = sys.argv[7] if len(sys.argv) > 7 else None
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     if not os.path.exists(driver_path):
         print("chromedriver is not installed", file=sys.stderr)
@@ -34,6 +39,7 @@ def main():
         if binary and os.path.exists(binary):
             options.binary_location = binary
             break
+    options.add_argument("--lang=en-US")  # a locale whose date inputs would read mm/dd/yyyy
     options.add_experimental_option("prefs", {
         "download.default_directory": downloads, "download.prompt_for_download": False,
         "safebrowsing.enabled": True,
@@ -71,9 +77,64 @@ def main():
         assert os.path.exists(target), "not downloaded: " + str(os.listdir(downloads))
         with open(target, "rb") as got, open(expected_path, "rb") as want:
             assert got.read() == want.read(), "downloaded bytes differ"
+        if screenshots:
+            check_pages(driver, wait, base, screenshots)
         print("ok")
     finally:
         driver.quit()
+
+
+def one_line(driver, selector):
+    """The elements matching selector that render on more than one line (a word broken inside)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]))"
+        ".filter(e => e.getClientRects().length > 1 || e.getBoundingClientRect().height > "
+        "1.6 * parseFloat(getComputedStyle(e).lineHeight || '20')).map(e => e.textContent);", selector)
+
+
+def no_horizontal_scroll(driver):
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;")
+
+
+def check_pages(driver, wait, base, screenshots):
+    os.makedirs(screenshots, exist_ok=True)
+    for width in (1024, 1280):
+        driver.set_window_size(width, 1000)
+        driver.get(base + "/?q=quyet+dinh")
+        field = driver.find_element(By.ID, "tu-ngay")
+        assert field.get_attribute("type") == "text", "the date filter is a browser date input (locale-dependent)"
+        assert field.get_attribute("placeholder") == "dd/mm/yyyy", field.get_attribute("placeholder")
+        field.clear()
+        field.send_keys("01/01/2020")
+        driver.find_element(By.ID, "tim").click()
+        wait.until(lambda d: "from=01" in d.current_url)
+        shown = driver.find_element(By.ID, "tu-ngay").get_attribute("value")
+        assert shown == "01/01/2020", "the date is shown back as " + shown
+        count = driver.find_element(By.ID, "so-ket-qua").text
+        assert "Tìm thấy 1 văn bản" in count, "with the date filter: " + count
+        for cell in driver.find_elements(By.CSS_SELECTOR, "td.ngay"):
+            assert len(cell.text) == 10 and cell.text[2] == "/" and cell.text[5] == "/", "date cell: " + cell.text
+        broken = one_line(driver, "a.van-ban")
+        assert not broken, "at %d px these wrap: %r" % (width, broken)
+        assert no_horizontal_scroll(driver), "the search page is wider than %d px" % width
+        path = os.path.join(screenshots, "search-%d.png" % width)
+        driver.save_screenshot(path)
+        print("screenshot", path)
+        driver.find_element(By.CSS_SELECTOR, "a.van-ban").click()
+        wait.until(lambda d: "Quyết định" in d.find_element(By.TAG_NAME, "h1").text)
+        legal = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".gia-tri-phap-ly")]
+        assert legal and all(t in ("CÓ GIÁ TRỊ PHÁP LÝ", "CHỈ CÓ GIÁ TRỊ THAM KHẢO") for t in legal), \
+            "legal value on the packet page: %r" % legal
+        broken = one_line(driver, "h1 .so-ky-hieu")
+        assert not broken, "at %d px the number wraps: %r" % (width, broken)
+        assert no_horizontal_scroll(driver), "the packet page is wider than %d px" % width
+        path = os.path.join(screenshots, "packet-%d.png" % width)
+        driver.save_screenshot(path)
+        print("screenshot", path)
+    # A date that is no date is said so, not silently ignored.
+    driver.get(base + "/?q=quyet+dinh&from=31%2F02%2F2026")
+    message = driver.find_element(By.ID, "loi-ngay").text
+    assert "31/02/2026" in message and "ngày/tháng/năm" in message, "bad date message: " + message
 
 
 if __name__ == "__main__":

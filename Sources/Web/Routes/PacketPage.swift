@@ -8,6 +8,7 @@ enum PacketPage {
         let hit = record.hit
         func agency(_ code: String) -> String { names[code].map { "\($0) (\(code))" } ?? code }
         func when(_ stamp: String) -> String { Timestamp.parse(stamp).map { Timestamp.vietnamese($0) } ?? stamp }
+        let legal = DocumentLegalValue.byName(record.arrivals)
         return [
             "packetId": hit.packetId, "verifyAction": WebPaths.packet(hit.packetId) + "/kiem-tra",
             "number": hit.numberAndNotation, "issuedDate": Self.day(hit.issuedDate), "typeName": hit.typeName,
@@ -22,6 +23,7 @@ enum PacketPage {
                 [
                     "name": file.name, "link": WebPaths.file(hit.packetId, file.name), "size": sizeText(file.size),
                     "mediaType": file.mediaType, "sha256": file.sha256,
+                    "legal": legal[file.name.precomposedNFC]?.values as Any,
                 ] as [String: Any]
             },
             "deliveries": record.deliveries.map { ["agency": agency($0.agency), "at": when($0.at)] },
