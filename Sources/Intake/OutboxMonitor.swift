@@ -178,19 +178,29 @@ public final class OutboxMonitor {
                 let (priority, modified) = Self.priority(of: drop, outbox: outbox, entries: listing.entries)
                 ready.append((drop, priority, modified))
             }
+            // When each waiting entry is returned: `sidecarWait` after it was put in, and names that almost match
+            // go back together, when the last of them is due, so that each reason names the others.
+            var due: [RawName: Int64] = [:]
+            var settled: [Stray] = []
             for stray in listing.waiting {
+                // Only once it is settled and complete: a copy still going on is not yet waiting for anything else.
+                guard isReady(Drop(agency: agency, shape: .single(stray.name))) else { continue }
+                settled.append(stray)
+                let path = Directory.join(outbox, stray.name)
+                let changed =
+                    FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
+                    ?? listing.entries[stray.name]?.modified ?? wallNow
+                due[stray.name] = max(changed, listing.entries[stray.name]?.modified ?? 0) + waitNanos
+            }
+            for stray in settled {
                 // A document without its sidecar (or the reverse) waits, with a notice saying for what; after
                 // `sidecarWait` from when it was put into the outbox it is returned. The wait counts from the entry's
                 // status change (set by the share's server when the copy was made), not its modification time, which
                 // a copy keeps from the original: a document edited last week and copied in now still waits.
                 let single = Drop(agency: agency, shape: .single(stray.name))
-                guard isReady(single) else { continue }
-                let path = Directory.join(outbox, stray.name)
-                let changed =
-                    FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
-                    ?? listing.entries[stray.name]?.modified ?? wallNow
-                let deadline = max(changed, listing.entries[stray.name]?.modified ?? 0) + waitNanos
                 let nearly = listing.nearly[stray.name] ?? []
+                // A neighbour still settling counts as just put in: they go back together.
+                let deadline = ([stray.name] + nearly).map { due[$0] ?? wallNow + waitNanos }.max() ?? wallNow
                 if wallNow >= deadline {
                     look.strays.append(stray)
                     if !nearly.isEmpty { look.nearly[stray.name] = nearly }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Packets
 
 /// "Did you mean": a word where a subcommand belongs that names none (`archive serach x`) is answered with the
 /// nearest subcommand's name, in Vietnamese then English, instead of ArgumentParser's "2 unexpected arguments".
@@ -49,22 +50,5 @@ enum CommandSuggestion {
     }
 
     /// Damerau–Levenshtein distance (optimal string alignment): a swapped pair of letters counts as one slip.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return d[a.count][b.count]
-    }
+    static func distance(_ a: String, _ b: String) -> Int { EditDistance.between(a, b) }
 }

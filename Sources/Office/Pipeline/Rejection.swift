@@ -149,24 +149,35 @@ struct Rejection: Error, Sendable {
     static func missingSidecar(_ name: String, wait: Duration, nearly: [String]) -> Rejection {
         let waited = HumanDuration.text(wait)
         let why = WaitingNotice.Reason.sidecarMissing(document: name, nearly: nearly)
+        let sidecar = WaitingNotice.sidecarName(for: name)
         return Rejection(
             "missing-sidecar",
             vi: "Sau \(waited.vi) chờ, \(why.explanation.vi).",
             en: "After waiting \(waited.en), \(why.explanation.en).",
-            doVi: why.action.vi + " Sau đó đặt cả hai tệp vào outbox.",
-            doEn: why.action.en + " Then put both files into outbox.")
+            doVi: nearly.count == 1
+                ? why.action.vi + " Sau đó đặt cả hai tệp vào outbox."
+                : "Tạo tệp mô tả \"\(sidecar)\" theo mẫu trong hướng dẫn (README), rồi đặt cả văn bản và tệp mô tả vào outbox.",
+            doEn: nearly.count == 1
+                ? why.action.en + " Then put both files into outbox."
+                : "Write the sidecar \"\(sidecar)\" from the example in the README, then put the document and the sidecar into outbox."
+        )
     }
 
     /// A sidecar whose documents never came.
     static func missingDocument(_ name: String, wait: Duration, nearly: [String]) -> Rejection {
         let waited = HumanDuration.text(wait)
         let why = WaitingNotice.Reason.documentMissing(sidecar: name, nearly: nearly)
+        let stem = String(name.dropLast(5))
         return Rejection(
             "missing-document",
             vi: "Sau \(waited.vi) chờ, \(why.explanation.vi).",
             en: "After waiting \(waited.en), \(why.explanation.en).",
-            doVi: why.action.vi + " Sau đó đặt cả hai tệp vào outbox.",
-            doEn: why.action.en + " Then put both files into outbox.")
+            doVi: nearly.count == 1
+                ? why.action.vi + " Sau đó đặt cả hai tệp vào outbox."
+                : "Đặt tệp mô tả vào outbox cùng với văn bản cùng tên (ví dụ \"\(stem).pdf\").",
+            doEn: nearly.count == 1
+                ? why.action.en + " Then put both files into outbox."
+                : "Put the sidecar into outbox together with the document of the same name (such as \"\(stem).pdf\").")
     }
 
     /// A folder whose metadata.json never came.

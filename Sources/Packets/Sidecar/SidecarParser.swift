@@ -332,24 +332,10 @@ private struct FieldReader {
         let lower = Array(key.lowercased())
         var best: (String, Int)?
         for candidate in known.sorted() {
-            let distance = editDistance(lower, Array(candidate.lowercased()))
+            let distance = EditDistance.between(lower, Array(candidate.lowercased()))
             let allowed = candidate.count <= 4 ? 1 : 2
             if distance <= allowed, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
         }
         return best?.0
-    }
-
-    func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + [Int](repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
