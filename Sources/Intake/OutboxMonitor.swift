@@ -53,10 +53,15 @@ public final class OutboxMonitor {
     private let config: OfficeConfig
     private let clock: OfficeClock
 
-    public init(spool: SpoolLayout, config: OfficeConfig, clock: OfficeClock) {
+    /// Whether this monitor looks for long (a daemon), so that what it saw first is a time to count from. A single
+    /// pass (`watch --once`) has only the files' own times.
+    private let remembers: Bool
+
+    public init(spool: SpoolLayout, config: OfficeConfig, clock: OfficeClock, remembers: Bool = true) {
         self.spool = spool
         self.config = config
         self.clock = clock
+        self.remembers = remembers
         tracker = SettleTracker(settle: config.watch.settle)
     }
 
@@ -190,7 +195,11 @@ public final class OutboxMonitor {
                 let changed =
                     FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
                     ?? listing.entries[stray.name]?.modified ?? wallNow
-                due[stray.name] = max(changed, listing.entries[stray.name]?.modified ?? 0) + waitNanos
+                // A daemon also counts from when it first saw the entry: a share's server whose clock is behind ours
+                // must not have documents returned the moment they arrive.
+                let notice = WaitingNotice.name(for: stray.name)
+                let seen = remembers ? Int64(since(notice).timeIntervalSince1970 * 1e9) : 0
+                due[stray.name] = max(changed, listing.entries[stray.name]?.modified ?? 0, seen) + waitNanos
             }
             for stray in settled {
                 // A document without its sidecar (or the reverse) waits, with a notice saying for what; after

@@ -120,7 +120,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 var info = stat()
                 return stat(inbox, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
             })
-        let monitor = OutboxMonitor(spool: spool, config: config, clock: clock)
+        let monitor = OutboxMonitor(spool: spool, config: config, clock: clock, remembers: mode == .daemon)
         let storage = StorageAlarm(
             root: spool.root, initial: config.outage.retryInitial,
             cap: max(config.watch.rescanInterval, .seconds(1)), logger: logger)
