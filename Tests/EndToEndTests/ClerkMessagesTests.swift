@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a clerk is told (issue 13), on the built binary: a waiting notice for every kind of wait, near-miss names
 /// paired or named together, every problem of a drop at once with its fix, reason files copied back never sent,
 /// and the office's codes in every agency folder. The reason texts are quoted as the clerk reads them.
@@ -43,6 +47,30 @@ import Testing
             "outbox: \(spool.visible(outbox))\n\(daemon.log)")
         daemon.send(SIGTERM)
         #expect(daemon.wait(timeout: 10) == 0)
+    }
+
+    @Test func aLongCopyIsToldWhileItGoesOn() throws {
+        let spool = try OfficeSpool(mode: "inotify", label: "copying")
+        let daemon = try spool.start()
+        #expect(spool.waitUntil(20) { daemon.log.contains("office started") }, "\(daemon.log)")
+        let outbox = spool.outbox()
+        try write(outbox + "/Báo cáo lớn.json", Fixtures.sidecar(number: "77"))
+        // A copy that holds the file open for writing, as a slow copy over a share does.
+        let fd = open(outbox + "/Báo cáo lớn.pdf", O_WRONLY | O_CREAT, 0o644)
+        let part = Array(OfficeSpool.pdf("large").dropLast(7))
+        _ = part.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let notice = outbox + "/! ĐANG CHỜ — Báo cáo lớn.pdf.txt"
+        #expect(spool.waitUntil(25) { FileManager.default.fileExists(atPath: notice) }, "\(spool.visible(outbox))")
+        let said = text(notice)
+        #expect(said.contains("tệp \"Báo cáo lớn.pdf\" đang được chép vào (tệp vẫn còn thay đổi)"), "\(said)")
+        #expect(said.contains("Chờ đến: khi việc chép xong."), "\(said)")
+        _ = Array("\n%%EOF\n".utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        #expect(
+            spool.waitUntil(20) { spool.archived().count == 1 && spool.visible(outbox).isEmpty },
+            "outbox: \(spool.visible(outbox))\n\(daemon.log)")
+        daemon.send(SIGTERM)
+        _ = daemon.wait(timeout: 10)
     }
 
     @Test func aLoneDocumentIsReturnedWithTheClerksOwnNamesAndAHumanDuration() throws {
