@@ -55,12 +55,17 @@ import Glibc
         #expect(spool.waitUntil(20) { daemon.log.contains("office started") }, "\(daemon.log)")
         let outbox = spool.outbox()
         try write(outbox + "/Báo cáo lớn.json", Fixtures.sidecar(number: "77"))
-        // A copy that holds the file open for writing, as a slow copy over a share does.
+        // A slow copy over a share: the file open for writing, a piece every half second.
         let fd = open(outbox + "/Báo cáo lớn.pdf", O_WRONLY | O_CREAT, 0o644)
         let part = Array(OfficeSpool.pdf("large").dropLast(7))
         _ = part.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let notice = outbox + "/! ĐANG CHỜ — Báo cáo lớn.pdf.txt"
-        #expect(spool.waitUntil(25) { FileManager.default.fileExists(atPath: notice) }, "\(spool.visible(outbox))")
+        let shown = spool.waitUntil(25) {
+            _ = Array("0123456789abcdef\n".utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            usleep(450_000)
+            return FileManager.default.fileExists(atPath: notice)
+        }
+        #expect(shown, "\(spool.visible(outbox))")
         let said = text(notice)
         #expect(said.contains("tệp \"Báo cáo lớn.pdf\" đang được chép vào (tệp vẫn còn thay đổi)"), "\(said)")
         #expect(said.contains("Chờ đến: khi việc chép xong."), "\(said)")
