@@ -155,7 +155,7 @@ import Glibc
         #expect(said.contains("Thiếu trường `codeNotation`"), "\(said)")
         #expect(
             said.contains(
-                "Không có cơ quan nhận với mã 000.00.09.H53 trong hệ thống. Mã gần giống: 000.00.00.H53 (Ủy ban nhân dân tỉnh Thái Bình); 000.00.01.H53"
+                "Không có cơ quan nhận với mã 000.00.09.H53 trong hệ thống. Mã gần giống: 000.00.01.H53 (Văn phòng Ủy ban nhân dân tỉnh Thái Bình); 000.00.02.H53 (Sở Nội vụ tỉnh Thái Bình)"
             ), "\(said)")
         #expect(said.contains("DANH SÁCH CƠ QUAN.txt"), "\(said)")
         #expect(said.contains("Mã định danh \"12345\" không đúng dạng NNN.NN.NN.Xnn"), "\(said)")

@@ -64,7 +64,9 @@ extension Pipeline {
         var found: [Rejection] = []
         let unknown = recipients.filter { roster.agencies[$0] == nil }
         if !unknown.isEmpty {
-            found.append(.unknownRecipients(unknown, known: roster.agencies.mapValues(\.name)))
+            // The sender is no recipient of its own documents: its code is never offered as the one meant.
+            let others = roster.agencies.filter { $0.key != sender }.mapValues(\.name)
+            found.append(.unknownRecipients(unknown, known: others))
         }
         if recipients.contains(sender) { found.append(.recipientIsSender(sender)) }
         // A document cannot be sent before it is issued; a mistyped year would also hide it from the register.
