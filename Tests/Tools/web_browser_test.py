@@ -96,6 +96,16 @@ def no_horizontal_scroll(driver):
     return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;")
 
 
+def fits_and_shoot(driver, screenshots, page, width, numbers):
+    """Asserts that no element matching numbers wraps and that the page is no wider than the window; saves its PNG."""
+    broken = one_line(driver, numbers)
+    assert not broken, "at %d px on the %s page these wrap: %r" % (width, page, broken)
+    assert no_horizontal_scroll(driver), "the %s page is wider than %d px" % (page, width)
+    path = os.path.join(screenshots, "%s-%d.png" % (page, width))
+    driver.save_screenshot(path)
+    print("screenshot", path)
+
+
 def check_pages(driver, wait, base, screenshots):
     os.makedirs(screenshots, exist_ok=True)
     for width in (1024, 1280):
@@ -114,23 +124,13 @@ def check_pages(driver, wait, base, screenshots):
         assert "Tìm thấy 1 văn bản" in count, "with the date filter: " + count
         for cell in driver.find_elements(By.CSS_SELECTOR, "td.ngay"):
             assert len(cell.text) == 10 and cell.text[2] == "/" and cell.text[5] == "/", "date cell: " + cell.text
-        broken = one_line(driver, "a.van-ban")
-        assert not broken, "at %d px these wrap: %r" % (width, broken)
-        assert no_horizontal_scroll(driver), "the search page is wider than %d px" % width
-        path = os.path.join(screenshots, "search-%d.png" % width)
-        driver.save_screenshot(path)
-        print("screenshot", path)
+        fits_and_shoot(driver, screenshots, "search", width, "a.van-ban")
         driver.find_element(By.CSS_SELECTOR, "a.van-ban").click()
         wait.until(lambda d: "Quyết định" in d.find_element(By.TAG_NAME, "h1").text)
         legal = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".gia-tri-phap-ly")]
         assert legal and all(t in ("CÓ GIÁ TRỊ PHÁP LÝ", "CHỈ CÓ GIÁ TRỊ THAM KHẢO") for t in legal), \
             "legal value on the packet page: %r" % legal
-        broken = one_line(driver, "h1 .so-ky-hieu")
-        assert not broken, "at %d px the number wraps: %r" % (width, broken)
-        assert no_horizontal_scroll(driver), "the packet page is wider than %d px" % width
-        path = os.path.join(screenshots, "packet-%d.png" % width)
-        driver.save_screenshot(path)
-        print("screenshot", path)
+        fits_and_shoot(driver, screenshots, "packet", width, "h1 .so-ky-hieu")
     # A date that is no date is said so, not silently ignored.
     driver.get(base + "/?q=quyet+dinh&from=31%2F02%2F2026")
     message = driver.find_element(By.ID, "loi-ngay").text
