@@ -41,7 +41,7 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Inspect the office's hash-chained journal.",
-        subcommands: [Verify.self]
+        subcommands: [Verify.self, Show.self]
     )
 
     struct Verify: ParsableCommand {
