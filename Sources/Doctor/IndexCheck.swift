@@ -62,7 +62,7 @@ public struct IndexCheck: DoctorCheck {
                 case .delivered(let packetId, let recipient, _):
                     deliveries.insert(packetId.rawValue + " " + recipient.rawValue)
                 case .rejected: rejections += 1
-                case .completed, .registered, .status, .refused, .setAside, .verified, .started, .stopped, .accessed:
+                case .completed, .registered, .status, .refused, .setAside, .verified, .started, .stopped, .accessed, .admin:
                     break
                 }
             }

@@ -92,6 +92,12 @@ extension LedgerEvent {
             fields.add("action", action)
             fields.add("via", via)
             fields.add("file", file)
+        case .admin(let action, let by, let reason, let target, let details):
+            fields.add("action", action)
+            fields.add("by", by)
+            fields.add("reason", reason)
+            fields.add("target", target)
+            if let details { fields.add("details", details) }
         }
         return fields.members
     }
@@ -158,6 +164,11 @@ extension LedgerEvent {
                 packetId: try reader.string("packetId"),
                 secrecy: try reader.string("secrecy"), action: try reader.string("action"),
                 via: try reader.string("via", optional: true), file: try reader.string("file", optional: true))
+        case "admin":
+            self = .admin(
+                action: try reader.string("action"), by: try reader.string("by"), reason: try reader.string("reason"),
+                target: try reader.string("target", optional: true),
+                details: try reader.value("details", optional: true))
         default:
             throw JournalRecordError(
                 line: 0, sequence: sequence, kind: kind, field: nil, reason: "unknown record kind \"\(kind)\"")

@@ -41,6 +41,10 @@ public enum LedgerEvent: Sendable, Equatable {
     /// by releases before the archive review; `file` is written for a single file.
     case accessed(
         user: String, role: String, packetId: String, secrecy: String, action: String, via: String?, file: String?)
+    /// `admin`: an admin changed the office (Decree 30/2020 App. VI IV.1; Decision 17/2019 Art 10.4, 12.1): who (the
+    /// system user), what (`action`, e.g. `agency.merge`, on `target`), why (`reason`), and what exactly changed
+    /// (`details`, an object as the command states it).
+    case admin(action: String, by: String, reason: String, target: String?, details: JSONValue?)
 
     /// The record kind, as the line's `event` says it (and the `kind` label of `lienthong_journal_records_total`).
     public var kind: String {
@@ -58,6 +62,7 @@ public enum LedgerEvent: Sendable, Equatable {
         case .started: "started"
         case .stopped: "stopped"
         case .accessed: "accessed"
+        case .admin: "admin"
         }
     }
 }

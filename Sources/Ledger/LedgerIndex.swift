@@ -186,7 +186,7 @@ public final class LedgerIndex: Sendable {
                     reason, message, packetId.rawValue,
                 ])
             try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId.rawValue])
-        case .setAside, .started, .stopped, .accessed:
+        case .setAside, .started, .stopped, .accessed, .admin:
             // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
             break
         }

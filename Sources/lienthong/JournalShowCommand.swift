@@ -12,7 +12,7 @@ extension JournalCommand {
             discussion: """
                 Streams the journal (constant memory). --kind may be given more than once (packed, received, \
                 delivered, completed, registered, status, refused, set-aside, verified, rejected, started, stopped, \
-                accessed, …). --since takes an ISO 8601 time, a date yyyy-mm-dd or dd/mm/yyyy (from the start of that \
+                accessed, admin). --since takes an ISO 8601 time, a date yyyy-mm-dd or dd/mm/yyyy (from the start of that \
                 day in the office's time zone).
                 """)
 

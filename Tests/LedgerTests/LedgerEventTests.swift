@@ -212,6 +212,19 @@ import Testing
                 user: "an", role: "archivist", packetId: id.rawValue, secrecy: "mat", action: "download", via: nil,
                 file: "a.pdf")
         ),
+        (
+            line(
+                "admin",
+                #""action":"agency.rename","by":"root","reason":"Nghị quyết 202/2025/QH15","target":"000.00.03.H53","#
+                    + #""details":{"name":"Ủy ban nhân dân xã Đông Hưng"},"#),
+            .admin(
+                action: "agency.rename", by: "root", reason: "Nghị quyết 202/2025/QH15", target: "000.00.03.H53",
+                details: .object([("name", .string("Ủy ban nhân dân xã Đông Hưng"))]))
+        ),
+        (
+            line("admin", #""action":"crl.install","by":"lienthong","reason":"monthly CRL","#),
+            .admin(action: "crl.install", by: "lienthong", reason: "monthly CRL", target: nil, details: nil)
+        ),
     ]
 
     @Test func everyKindIsCovered() {
@@ -220,7 +233,7 @@ import Testing
             kinds == [
                 "packed", "received", "delivered", "completed", "registered", "status", "refused", "set-aside",
                 "verified",
-                "rejected", "started", "stopped", "accessed",
+                "rejected", "started", "stopped", "accessed", "admin",
             ])
     }
 
