@@ -62,7 +62,8 @@ public struct IndexCheck: DoctorCheck {
                 case .delivered(let packetId, let recipient, _):
                     deliveries.insert(packetId.rawValue + " " + recipient.rawValue)
                 case .rejected: rejections += 1
-                case .completed, .registered, .status, .refused, .setAside, .verified, .started, .stopped, .accessed, .admin:
+                case .completed, .registered, .status, .refused, .setAside, .verified, .started, .stopped, .accessed,
+                    .admin:
                     break
                 }
             }

@@ -28,7 +28,8 @@ enum JournalMetrics {
                     label: "lienthong_drops_rejected_total",
                     dimensions: [("agency", label(agency.rawValue)), ("reason", label(reason))]
                 ).increment()
-            case .received, .completed, .registered, .status, .setAside, .verified, .started, .stopped, .accessed, .admin:
+            case .received, .completed, .registered, .status, .setAside, .verified, .started, .stopped, .accessed,
+                .admin:
                 break
             }
         }
