@@ -50,12 +50,13 @@ import Glibc
     }
 
     @Test func aLongCopyIsToldWhileItGoesOn() throws {
-        let spool = try OfficeSpool(mode: "inotify", label: "copying")
+        let spool = try OfficeSpool(mode: "inotify", settle: "2s", label: "copying")
         let daemon = try spool.start()
         #expect(spool.waitUntil(20) { daemon.log.contains("office started") }, "\(daemon.log)")
         let outbox = spool.outbox()
         try write(outbox + "/Báo cáo lớn.json", Fixtures.sidecar(number: "77"))
-        // A slow copy over a share: the file open for writing, a piece every half second.
+        // A slow copy over a share: the file open for writing, a piece every half second — well within `settle`, so
+        // the file keeps changing whether or not inotify reports its writer.
         let fd = open(outbox + "/Báo cáo lớn.pdf", O_WRONLY | O_CREAT, 0o644)
         let part = Array(OfficeSpool.pdf("large").dropLast(7))
         _ = part.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
