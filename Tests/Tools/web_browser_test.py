@@ -131,6 +131,11 @@ def check_pages(driver, wait, base, screenshots):
         assert legal and all(t in ("CÓ GIÁ TRỊ PHÁP LÝ", "CHỈ CÓ GIÁ TRỊ THAM KHẢO") for t in legal), \
             "legal value on the packet page: %r" % legal
         fits_and_shoot(driver, screenshots, "packet", width, "h1 .so-ky-hieu")
+    # The filter really filters: nothing was issued up to 01/01/2020, so the same search finds nothing.
+    driver.get(base + "/?q=quyet+dinh&to=01%2F01%2F2020")
+    count = driver.find_element(By.ID, "so-ket-qua").text
+    assert "Tìm thấy 0 văn bản" in count, "issued up to 01/01/2020: " + count
+    assert driver.find_element(By.ID, "den-ngay").get_attribute("value") == "01/01/2020"
     # A date that is no date is said so, not silently ignored.
     driver.get(base + "/?q=quyet+dinh&from=31%2F02%2F2026")
     message = driver.find_element(By.ID, "loi-ngay").text
