@@ -193,7 +193,7 @@ public final class OutboxMonitor {
                 settled.append(stray)
                 let path = Directory.join(outbox, stray.name)
                 let changed =
-                    FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
+                    Self.statusChange(path)
                     ?? listing.entries[stray.name]?.modified ?? wallNow
                 // A daemon also counts from when it first saw the entry: a share's server whose clock is behind ours
                 // must not have documents returned the moment they arrive.
@@ -263,6 +263,12 @@ public final class OutboxMonitor {
         return look
     }
 
+    /// When the entry at `path` last changed status (ns since 1970): set by the machine that wrote it, on every write
+    /// and on a copy's closing `utime` — which a modification time copied from the original is not.
+    static func statusChange(_ path: RawPath) -> Int64? {
+        FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
+    }
+
     /// How long a copy goes on before its drop gets a notice: long enough that an ordinary copy, which settles within
     /// seconds, never has one flicker into the outbox.
     static func copyNoticeAfter(_ settle: Duration) -> TimeInterval {
@@ -292,7 +298,7 @@ public final class OutboxMonitor {
             let (checked, pdf) = Completeness.checks(name)
             guard checked, !Completeness.looksComplete(path, size: size) else { return nil }
             let changed =
-                FileSystem.status(path).map { Int64($0.st_ctim.tv_sec) * 1_000_000_000 + Int64($0.st_ctim.tv_nsec) }
+                Self.statusChange(path)
                 ?? 0
             return (WaitingNotice.Incomplete(name: shown, size: size, pdf: pdf), changed)
         }
