@@ -113,6 +113,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The admins' commands: agencies, certificates, shares, the delivery queue; each planned, checked, journaled.
+        .target(
+            name: "Admin",
+            dependencies: [
+                "Spool", "Signing", "Ledger", "Packets", "DurableIO", .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "Registers",
             dependencies: ["Ledger", "WorkingTime", "Packets", "Spool", "DurableIO"]
@@ -122,7 +129,7 @@ let package = Package(
             dependencies: [
                 "Signing", "Archiving", "Packets", "Spool", "DurableIO", "Ledger", "WorkingTime", "Intake", "Fallback",
                 "Office",
-                "Registers", "Archivist",
+                "Registers", "Archivist", "Admin",
                 "Accounts", "Web", "Doctor", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -236,7 +236,8 @@ public final class OutboxMonitor {
                 if case .settled = state(name) { look.reasonCopies.append((agency, name)) }
             }
             // Notices of drops that were sent, returned, completed or removed go away.
-            for name in listing.notices where !keep.contains(name) {
+            for name in listing.notices
+            where !keep.contains(name) && name.string?.precomposedNFC != WaitingNotice.closedName {
                 _ = Directory.join(outbox, name).withCString { unlink($0) }
             }
         }

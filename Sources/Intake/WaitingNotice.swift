@@ -15,10 +15,14 @@ public enum WaitingNotice {
     public static let prefix = "! ĐANG CHỜ — "
     public static let suffix = ".txt"
 
-    /// Whether `name` is a waiting notice (whatever the normalisation a share gave its name).
+    /// The notice in the outbox of an agency that retired: the outbox is closed.
+    public static let closedName = "! ĐÃ ĐÓNG — hộp thư đi không còn dùng.txt".precomposedNFC
+
+    /// Whether `name` is a waiting notice or the closed-outbox notice (whatever the normalisation a share gave its
+    /// name).
     public static func isNotice(_ name: RawName) -> Bool {
         guard name.bytes.first == UInt8(ascii: "!"), let text = name.string?.precomposedNFC else { return false }
-        return text.hasPrefix(prefix) && text.lowercased().hasSuffix(suffix)
+        return (text.hasPrefix(prefix) && text.lowercased().hasSuffix(suffix)) || text == closedName
     }
 
     /// The notice's name for the entry `name` (a document, or a folder drop), shortened to fit in 255 bytes.

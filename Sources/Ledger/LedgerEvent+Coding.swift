@@ -98,6 +98,15 @@ extension LedgerEvent {
             fields.add("reason", reason)
             fields.add("target", target)
             if let details { fields.add("details", details) }
+        case .redirected(let packetId, let from, let to):
+            fields.add("packetId", packetId)
+            fields.add("from", from)
+            fields.add("to", to)
+        case .undelivered(let packetId, let recipient, let reason, let by):
+            fields.add("packetId", packetId)
+            fields.add("recipient", recipient)
+            fields.add("reason", reason)
+            fields.add("by", by)
         }
         return fields.members
     }
@@ -169,6 +178,13 @@ extension LedgerEvent {
                 action: try reader.string("action"), by: try reader.string("by"), reason: try reader.string("reason"),
                 target: try reader.string("target", optional: true),
                 details: try reader.value("details", optional: true))
+        case "redirected":
+            self = .redirected(
+                packetId: try reader.packetID("packetId"), from: try reader.agency("from"), to: try reader.agency("to"))
+        case "undelivered":
+            self = .undelivered(
+                packetId: try reader.packetID("packetId"), recipient: try reader.agency("recipient"),
+                reason: try reader.string("reason"), by: try reader.string("by"))
         default:
             throw JournalRecordError(
                 line: 0, sequence: sequence, kind: kind, field: nil, reason: "unknown record kind \"\(kind)\"")

@@ -45,6 +45,12 @@ public enum LedgerEvent: Sendable, Equatable {
     /// system user), what (`action`, e.g. `agency.merge`, on `target`), why (`reason`), and what exactly changed
     /// (`details`, an object as the command states it).
     case admin(action: String, by: String, reason: String, target: String?, details: JSONValue?)
+    /// `redirected`: a packet addressed to `from`, which retired, goes to its successor `to` instead (Circular
+    /// 06/2025/TT-BNV: the records of a merged or dissolved agency go to its successor).
+    case redirected(packetId: PacketID, from: AgencyCode, to: AgencyCode)
+    /// `undelivered`: the office gave up delivering a packet to `recipient` (`queue drop`, or a recipient that retired
+    /// with no successor): it stays archived, the recipient is not delivered to, the sender's status says why.
+    case undelivered(packetId: PacketID, recipient: AgencyCode, reason: String, by: String)
 
     /// The record kind, as the line's `event` says it (and the `kind` label of `lienthong_journal_records_total`).
     public var kind: String {
@@ -63,6 +69,8 @@ public enum LedgerEvent: Sendable, Equatable {
         case .stopped: "stopped"
         case .accessed: "accessed"
         case .admin: "admin"
+        case .redirected: "redirected"
+        case .undelivered: "undelivered"
         }
     }
 }

@@ -83,6 +83,25 @@ public final class LedgerIndex: Sendable {
                     "CREATE TABLE verification (packetId TEXT PRIMARY KEY, at TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)"
             )
         }
+        migrator.registerMigration("v7-admin") { db in
+            // Deliveries the admins changed: redirected to a successor, given up, held.
+            try db.execute(
+                sql: """
+                    CREATE TABLE redirect (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, successor TEXT NOT NULL, at TEXT NOT NULL,
+                        PRIMARY KEY (packetId, agency));
+                    CREATE TABLE undelivered (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL, byWhom TEXT NOT NULL,
+                        PRIMARY KEY (packetId, agency));
+                    CREATE TABLE hold (
+                        kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, byWhom TEXT NOT NULL, reason TEXT NOT NULL,
+                        PRIMARY KEY (kind, key));
+                    -- Packets made here from clerks' drops (their deliveries are the office's to make); only those take
+                    -- document numbers, which tells them apart in an index made before this column.
+                    ALTER TABLE packet ADD COLUMN madeHere INTEGER NOT NULL DEFAULT 0;
+                    UPDATE packet SET madeHere = 1 WHERE packetId IN (SELECT packetId FROM documentNumber);
+                    """)
+        }
         return migrator
     }
 
@@ -137,6 +156,8 @@ public final class LedgerIndex: Sendable {
         switch record.event {
         case .packed(let packet):
             try apply(packet, at: record.at, db)
+            try db.execute(
+                sql: "UPDATE packet SET madeHere = 1 WHERE packetId = ?", arguments: [packet.packetId.rawValue])
             // Only this office's own outgoing documents take numbers in its agencies' series.
             if let year = Int(packet.issuedDate.prefix(4)) {
                 try db.execute(
@@ -186,7 +207,20 @@ public final class LedgerIndex: Sendable {
                     reason, message, packetId.rawValue,
                 ])
             try db.execute(sql: "DELETE FROM documentNumber WHERE packetId = ?", arguments: [packetId.rawValue])
-        case .setAside, .started, .stopped, .accessed, .admin:
+        case .redirected(let packetId, let from, let to):
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO redirect VALUES (?, ?, ?, ?)",
+                arguments: [packetId.rawValue, from.rawValue, to.rawValue, record.at])
+            // The successor is a recipient of the packet from now on: it finds it, and its clerks see it.
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO recipient VALUES (?, ?)", arguments: [packetId.rawValue, to.rawValue])
+        case .undelivered(let packetId, let recipient, let reason, let by):
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO undelivered VALUES (?, ?, ?, ?, ?)",
+                arguments: [packetId.rawValue, recipient.rawValue, record.at, reason, by])
+        case .admin(let action, let by, let reason, _, let details):
+            try applyHold(action: action, by: by, reason: reason, details: details, at: record.at, db)
+        case .setAside, .started, .stopped, .accessed:
             // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
             break
         }

@@ -8,8 +8,8 @@ import Spool
 /// The agencies the office serves, read from the spool and re-read when folders or agency.yaml files change,
 /// so an agency added while the daemon runs is served without a restart.
 final class AgencyRoster {
-    private let spool: SpoolLayout
-    private let logger: Logger
+    let spool: SpoolLayout
+    let logger: Logger
     private(set) var agencies: [AgencyCode: AgencyConfig] = [:]
     private var configTimes: [AgencyCode: Int64] = [:]
     private var signers: [AgencyCode: CMSSigner] = [:]
@@ -96,6 +96,9 @@ final class AgencyRoster {
             certificates[code] = nil
         }
     }
+
+    /// The agencies as a directory (who succeeds whom).
+    var directory: AgencyDirectory { AgencyDirectory(agencies: agencies) }
 
     /// Where packets for `code` are delivered.
     func inbox(_ code: AgencyCode) -> String {

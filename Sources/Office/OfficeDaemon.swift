@@ -261,6 +261,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         let recoveries = pipeline.recoveries
         roster.refresh()
         roster.updateCodeList()
+        roster.closeRetiredOutboxes(now: clock.now(), timeZone: config.calendar.timeZone)
         if let watcher { watchOutboxes(roster, watcher) }
         let looked = ContinuousClock.now
         let routes = roster.routes
@@ -339,7 +340,9 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         // A deferred delivery's next try (at once for a route that works again), and the next outage threshold.
         // (A threshold already passed whose incident could not be written is looked at again a second later.)
         let threshold = outage.nextDeadline().map { max($0, wall.addingTimeInterval(1)) }
-        for deadline in [pipeline.nextRetry(now: wall), threshold].compactMap({ $0 }) {
+        // A retirement scheduled ahead (agency retire --at) takes effect on time, not at the next rescan.
+        let retirement = roster.agencies.values.compactMap(\.retirement?.at).filter { $0 > wall }.min()
+        for deadline in [pipeline.nextRetry(now: wall), threshold, retirement].compactMap({ $0 }) {
             wake = min(wake, now + .milliseconds(max(0, Int64((deadline.timeIntervalSince(wall) * 1000).rounded(.up)))))
         }
         wait(max(.zero, clock.instant().duration(to: wake)))

@@ -11,6 +11,9 @@ import Signing
 /// key: state/keys/000.00.02.H53.pem  # never where clerks can reach it
 /// keyPassphraseFile: state/keys/000.00.02.H53.pass   # optional, for an encrypted key
 /// inbox: /mnt/snv/inbox             # optional: deliver to a mounted share instead
+/// certificateRequest: state/keys/000.00.02.H53.csr   # a CSR waiting for the CA (agency add without --cert)
+/// formerNames / formerCodes / retired: its past (`AgencyLifecycle.swift`), written by `lienthong agency …`
+/// revoked: [{ certificate: <sha256>, since: …, reason: keyCompromise }]   # `lienthong cert revoke`
 /// ```
 public struct AgencyConfig: Sendable, Equatable {
     public let code: AgencyCode
@@ -26,16 +29,30 @@ public struct AgencyConfig: Sendable, Equatable {
     public let passphrase: PassphraseSource?
     /// A delivery folder elsewhere (a mounted share), absolute; nil means `agencies/<code>/inbox`.
     public let inbox: String?
+    /// A certificate signing request waiting for the CA, when the office made the agency's key (`agency add`).
+    public let certificateRequestPath: String?
+    /// Names the agency had before, oldest first.
+    public let formerNames: [FormerName]
+    /// Codes the agency was known by before.
+    public let formerCodes: [AgencyCode]
+    /// When the agency retired (or will), and its successor.
+    public let retirement: Retirement?
+    /// Certificates of this agency the office revoked.
+    public let revocations: [LocalRevocation]
 
     static let keys: Set<String> = [
         "code", "name", "certificate", "previousCertificates", "key", "keyPassphraseFile",
-        "keyPassphraseEnv", "inbox", "demo",
+        "keyPassphraseEnv", "inbox", "demo", "certificateRequest", "formerNames", "formerCodes", "retired",
+        "revoked",
     ]
 
     /// Reads an agency's configuration.
     public static func load(_ code: AgencyCode, in spool: SpoolLayout) throws(ConfigError) -> AgencyConfig {
-        let file = spool.agencyConfig(code)
-        let root = try ConfigNode.load(file: file)
+        try parse(ConfigNode.load(file: spool.agencyConfig(code)), code: code, in: spool)
+    }
+
+    /// Reads an agency's configuration from its parsed file.
+    static func parse(_ root: ConfigNode, code: AgencyCode, in spool: SpoolLayout) throws(ConfigError) -> AgencyConfig {
         let members = try root.mapping(allowed: keys)
         if let declared = members["code"] {
             guard try declared.string() == code.rawValue else {
@@ -56,10 +73,64 @@ public struct AgencyConfig: Sendable, Equatable {
         if let file = members["keyPassphraseFile"] { passphrase = .file(spool.path(try file.string())) }
         if let variable = members["keyPassphraseEnv"] { passphrase = .environment(try variable.string()) }
         let inbox = try members["inbox"].map { node throws(ConfigError) in spool.path(try node.string()) }
+        let request = try members["certificateRequest"].map { node throws(ConfigError) in
+            spool.path(try node.string())
+        }
+        let formerNames =
+            try members["formerNames"].map { node throws(ConfigError) in
+                try node.list().map { item throws(ConfigError) -> FormerName in
+                    let fields = try item.mapping(allowed: ["name", "until"])
+                    guard let name = fields["name"], let until = fields["until"] else {
+                        throw item.error("a former name needs name and until")
+                    }
+                    return FormerName(name: try name.string(), until: try until.instant())
+                }
+            } ?? []
+        let formerCodes =
+            try members["formerCodes"].map { node throws(ConfigError) in
+                try node.list().map { item throws(ConfigError) in try item.agencyCode() }
+            } ?? []
+        let retirement = try members["retired"].map { node throws(ConfigError) -> Retirement in
+            let fields = try node.mapping(allowed: ["at", "successor"])
+            guard let at = fields["at"] else { throw node.error("missing key at") }
+            let successor = try fields["successor"].map { item throws(ConfigError) in try item.agencyCode() }
+            if successor == code { throw node.error("an agency cannot be its own successor") }
+            return Retirement(at: try at.instant(), successor: successor)
+        }
+        let revocations =
+            try members["revoked"].map { node throws(ConfigError) in
+                try node.list().map { item throws(ConfigError) -> LocalRevocation in
+                    let fields = try item.mapping(allowed: ["certificate", "since", "reason", "subject"])
+                    guard let fingerprint = fields["certificate"], let since = fields["since"],
+                        let reason = fields["reason"]
+                    else { throw item.error("a revocation needs certificate, since and reason") }
+                    let why = try reason.string()
+                    guard LocalRevocation.reasons.contains(why) else {
+                        throw reason.error("expected one of \(LocalRevocation.reasons.joined(separator: ", "))")
+                    }
+                    return LocalRevocation(
+                        fingerprint: try fingerprint.string().lowercased(), since: try since.instant(), reason: why)
+                }
+            } ?? []
         return AgencyConfig(
             code: code, name: name, certificatePath: certificate, previousCertificatePaths: previous,
             keyPath: key, passphrase: passphrase ?? .environment(PassphraseSource.defaultEnvironmentVariable),
-            inbox: inbox)
+            inbox: inbox, certificateRequestPath: request, formerNames: formerNames, formerCodes: formerCodes,
+            retirement: retirement, revocations: revocations)
+    }
+
+    /// The agency's name at `date`: a former name for a date before it changed, else the current one.
+    public func name(at date: Date) -> String {
+        formerNames.first { date < $0.until }?.name ?? name
+    }
+
+    /// Every name the agency had, current first.
+    public var allNames: [String] { [name] + formerNames.reversed().map(\.name).filter { $0 != name } }
+
+    /// The office's revocation of `certificate`, if any.
+    public func revocation(of certificate: Certificate) -> LocalRevocation? {
+        let fingerprint = certificate.sha256Fingerprint
+        return revocations.first { $0.fingerprint == fingerprint }
     }
 
     /// The agency's current and previous certificates.

@@ -7,6 +7,11 @@ public struct AgencyDirectory: Sendable {
     /// The agencies by code.
     public let agencies: [AgencyCode: AgencyConfig]
 
+    /// A directory of the agencies given.
+    public init(agencies: [AgencyCode: AgencyConfig]) {
+        self.agencies = agencies
+    }
+
     /// Reads every agency folder; a folder whose name is not an agency code is refused.
     public static func load(_ spool: SpoolLayout) throws(ConfigError) -> AgencyDirectory {
         let names: [String]

@@ -1,5 +1,6 @@
 import DurableIO
 import Foundation
+import Packets
 import Yams
 
 /// A node of a YAML configuration file, read with Yams, that reports errors with their line and column.
@@ -90,5 +91,25 @@ public struct ConfigNode {
         default:
             return ConfigError(file: file, message: "YAML: \(error)")
         }
+    }
+}
+
+extension ConfigNode {
+    /// The node as a point in time (`2025-07-01T00:00:00+07:00`, as the journal writes them; a bare date is midnight
+    /// in Vietnam).
+    public func instant() throws(ConfigError) -> Date {
+        let text = try string()
+        if let date = Timestamp.parse(text) { return date }
+        if CalendarDate(iso: text) != nil, let date = Timestamp.parse(text + "T00:00:00+07:00") { return date }
+        throw error("expected a time such as 2025-07-01T00:00:00+07:00, not \(text)")
+    }
+
+    /// The node as an agency code (`NNN.NN.NN.Xnn`).
+    public func agencyCode() throws(ConfigError) -> AgencyCode {
+        let text = try string()
+        guard let code = AgencyCode(text), code.rawValue == text else {
+            throw error("expected an agency code NNN.NN.NN.Xnn, not \(text)")
+        }
+        return code
     }
 }

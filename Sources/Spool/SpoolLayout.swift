@@ -22,6 +22,11 @@ public struct SpoolLayout: Sendable, Equatable {
         relative.hasPrefix("/") ? relative : root + "/" + relative
     }
 
+    /// `path` relative to the spool root when it is inside it, else as it is (for messages).
+    public func relative(_ path: String) -> String {
+        path == root ? "." : path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
     public var officeConfig: String { path("office.yaml") }
     public var trustAnchors: String { path("trust/ca") }
     public var revocationLists: String { path("trust/crl") }

@@ -225,6 +225,19 @@ import Testing
             line("admin", #""action":"crl.install","by":"lienthong","reason":"monthly CRL","#),
             .admin(action: "crl.install", by: "lienthong", reason: "monthly CRL", target: nil, details: nil)
         ),
+        (
+            line(
+                "redirected",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","from":"000.00.03.H53","to":"000.00.05.H33","#),
+            .redirected(packetId: id, from: AgencyCode("000.00.03.H53")!, to: AgencyCode("000.00.05.H33")!)
+        ),
+        (
+            line(
+                "undelivered",
+                #""packetId":"20261124-030000-001-ABCDEFGHJK","recipient":"000.00.03.H53","reason":"gửi bản giấy","#
+                    + #""by":"root","#),
+            .undelivered(packetId: id, recipient: AgencyCode("000.00.03.H53")!, reason: "gửi bản giấy", by: "root")
+        ),
     ]
 
     @Test func everyKindIsCovered() {
@@ -233,7 +246,7 @@ import Testing
             kinds == [
                 "packed", "received", "delivered", "completed", "registered", "status", "refused", "set-aside",
                 "verified",
-                "rejected", "started", "stopped", "accessed", "admin",
+                "rejected", "started", "stopped", "accessed", "admin", "redirected", "undelivered",
             ])
     }
 

@@ -56,7 +56,7 @@ struct DeliveryStage: Sendable {
         var found: [Found] = []
         var attempts: [Attempt] = []
         for (position, shipment) in shipments.enumerated() {
-            for recipient in shipment.pending {
+            for recipient in shipment.pending where !shipment.held.contains(recipient) {
                 do {
                     let inbox = try reachableInbox(recipient, routes: routes)
                     let target = inbox + "/" + shipment.id.rawValue

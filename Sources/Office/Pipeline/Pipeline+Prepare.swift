@@ -69,6 +69,19 @@ extension Pipeline {
             found.append(.unknownRecipients(unknown, known: others))
         }
         if recipients.contains(sender) { found.append(.recipientIsSender(sender)) }
+        // Agencies that retired (agency retire, agency merge): their successors receive; with none, nobody does.
+        let directory = roster.directory
+        let now = clock.now()
+        if let retirement = directory.agencies[sender]?.retirement, retirement.isEffective(at: now) {
+            found.insert(
+                .senderRetired(sender, directory, at: retirement.at, timeZone: config.calendar.timeZone), at: 0)
+        }
+        let known = recipients.filter { roster.agencies[$0] != nil && $0 != sender }
+        let orphaned = known.filter { directory.addressee($0, at: now) == nil }
+        if !orphaned.isEmpty { found.append(.recipientsRetired(orphaned, directory)) }
+        for recipient in known where directory.addressee(recipient, at: now) == sender {
+            found.append(.recipientSucceededBySender(recipient, sender: sender))
+        }
         // A document cannot be sent before it is issued; a mistyped year would also hide it from the register.
         let today = CalendarDate(clock.now(), in: config.calendar.timeZone)
         if let issued, issued > today { found.append(.issuedInFuture(issued, today: today)) }

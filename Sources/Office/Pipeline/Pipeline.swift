@@ -114,6 +114,15 @@ final class Pipeline {
     func ship(_ shipments: [Shipment], step: (String, () throws -> Void) throws -> Void = { try $1() }) throws {
         guard !shipments.isEmpty else { return }
         let routes = roster.routes
+        let holds = try index.holds()
+        let heldRoutes = Set(holds.filter { $0.kind == "route" }.map(\.key))
+        let heldPackets = Set(holds.filter { $0.kind == "packet" }.map(\.key))
+        var shipments = try redirect(shipments)
+        for position in shipments.indices {
+            let packetHeld = heldPackets.contains(shipments[position].id.rawValue)
+            shipments[position].held = Set(
+                shipments[position].pending.filter { packetHeld || heldRoutes.contains($0.rawValue) })
+        }
         var advanced: [Shipment] = []
         try step("deliver") { advanced = try deliveries.deliver(shipments, routes: routes) }
         try step("complete") { try deliveries.complete(advanced.filter(\.isDone), routes: routes) }

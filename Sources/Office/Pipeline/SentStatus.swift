@@ -54,6 +54,14 @@ enum SentStatus {
         for (recipient, reason) in shipment.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): TỪ CHỐI TIẾP NHẬN — \(reason.vi)")
         }
+        for (from, to) in shipment.redirects.sorted(by: { $0.key < $1.key }) {
+            lines.append(
+                "  - \(from) \(names[from] ?? ""): ĐÃ NGỪNG HOẠT ĐỘNG (sáp nhập, giải thể) — văn bản đã được chuyển cho "
+                    + "cơ quan kế thừa \(to) \(names[to] ?? "")")
+        }
+        for (recipient, reason) in shipment.undelivered.sorted(by: { $0.key < $1.key }) {
+            lines.append("  - \(recipient) \(names[recipient] ?? ""): KHÔNG CHUYỂN — \(reason)")
+        }
         let paired = nearPairing.map { pairing in
             (pairing.sidecar, pairing.documents.map { "\"\($0)\"" }.joined(separator: ", "))
         }
@@ -84,6 +92,14 @@ enum SentStatus {
         }
         for (recipient, reason) in shipment.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("  - \(recipient) \(names[recipient] ?? ""): REFUSED — \(reason.en)")
+        }
+        for (from, to) in shipment.redirects.sorted(by: { $0.key < $1.key }) {
+            lines.append(
+                "  - \(from) \(names[from] ?? ""): RETIRED (merged or dissolved) — delivered to its successor \(to) "
+                    + "\(names[to] ?? "") instead")
+        }
+        for (recipient, reason) in shipment.undelivered.sorted(by: { $0.key < $1.key }) {
+            lines.append("  - \(recipient) \(names[recipient] ?? ""): NOT DELIVERED — \(reason)")
         }
         if let (sidecar, documents) = paired {
             lines.append(

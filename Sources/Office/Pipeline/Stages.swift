@@ -89,6 +89,12 @@ struct Shipment {
     var lastFailure: [AgencyCode: String] = [:]
     /// When a delivery of it was first deferred.
     var firstDeferred: Date?
+    /// Recipients that retired, and the successors delivered to instead.
+    var redirects: [AgencyCode: AgencyCode] = [:]
+    /// Recipients given up (`queue drop`, retired with no successor), with why.
+    var undelivered: [AgencyCode: String] = [:]
+    /// Pending recipients an admin holds (`queue hold`): not tried until released.
+    var held: Set<AgencyCode> = []
 
     /// The next try of a deferred delivery.
     struct Retry {
