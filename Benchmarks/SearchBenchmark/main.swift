@@ -136,7 +136,7 @@ for number in 0..<queryCount {
         query.issuedFrom = CalendarDate(iso: "2026-03-01")
         query.issuedTo = CalendarDate(iso: "2026-09-30")
     }
-    if number % 5 == 2 { query.agencyScope = agencies[number % agencies.count].0 }
+    if number % 5 == 2 { query.agencyScope = [agencies[number % agencies.count].0] }
     if number % 2 == 0 { query.allowedSecrecy = [] }
     queries.append(query)
 }

@@ -16,13 +16,19 @@ public struct AdminPlan: Sendable {
     public let changes: [AdminChange]
     /// Lines that say what the action means (printed before the changes, and by `--dry-run`).
     public let summary: [String]
+    /// Records journaled with the admin record, in the same batch (what the action does to deliveries).
+    public let events: [LedgerEvent]
 
-    public init(action: String, target: String?, details: JSONValue, changes: [AdminChange], summary: [String]) {
+    public init(
+        action: String, target: String?, details: JSONValue, changes: [AdminChange], summary: [String],
+        events: [LedgerEvent] = []
+    ) {
         self.action = action
         self.target = target
         self.details = details
         self.changes = changes
         self.summary = summary
+        self.events = events
     }
 
     /// Makes the plan's changes, or with `--dry-run` only says what they would be. The admin record is journaled
@@ -34,12 +40,13 @@ public struct AdminPlan: Sendable {
             session.say("--dry-run: nothing changed. Would:")
             for change in changes { session.say("  " + change.description(in: session.spool)) }
             session.say("  append to the journal: admin \(action)\(target.map { " " + $0 } ?? "")")
+            for event in events { session.say("  append to the journal: \(event.kind)") }
             return
         }
         let journal = try session.journal()
-        try journal.append([
-            .admin(action: action, by: session.actor, reason: session.reason, target: target, details: details)
-        ])
+        try journal.append(
+            [.admin(action: action, by: session.actor, reason: session.reason, target: target, details: details)]
+                + events)
         for change in changes {
             session.say("  " + change.description(in: session.spool))
             try change.apply()
@@ -48,6 +55,7 @@ public struct AdminPlan: Sendable {
         if let index = try? LedgerIndex(path: session.spool.state + "/index.sqlite") {
             try? index.catchUp(with: journal)
         }
+        Doorbell.ring(session.spool)
         session.say("Đã ghi vào nhật ký — journaled: admin \(action) by \(session.actor)")
     }
 }

@@ -38,6 +38,9 @@ public struct AdminSession: Sendable {
 
     public var timeZone: TimeZone { config.calendar.timeZone }
 
+    /// What the journal says when no `--reason` was given.
+    public static let noReason = "(không nêu lý do — no reason given)"
+
     /// The agencies as their files say now.
     public func directory() throws -> AgencyDirectory { try AgencyDirectory.load(spool) }
 

@@ -20,8 +20,9 @@ public struct ArchiveQuery: Sendable, Equatable {
     public var secrecy: String?
     /// A number and notation, or a part of it (`125/QĐ-UBND`, `125`).
     public var number: String?
-    /// Who asks: only packets this agency sent or received (a clerk); nil for every agency.
-    public var agencyScope: String?
+    /// Who asks: only packets these agencies sent or received (a clerk's agency, and the agencies it succeeded);
+    /// nil for every agency.
+    public var agencyScope: [String]?
     /// The secrecy levels the asker may see; nil for all.
     public var allowedSecrecy: Set<String>?
     public var limit: Int
@@ -30,7 +31,7 @@ public struct ArchiveQuery: Sendable, Equatable {
     public init(
         text: String = "", sender: String? = nil, recipient: String? = nil, typeName: String? = nil,
         issuedFrom: CalendarDate? = nil, issuedTo: CalendarDate? = nil, priority: String? = nil, secrecy: String? = nil,
-        number: String? = nil, agencyScope: String? = nil, allowedSecrecy: Set<String>? = nil, limit: Int = 50,
+        number: String? = nil, agencyScope: [String]? = nil, allowedSecrecy: Set<String>? = nil, limit: Int = 50,
         offset: Int = 0
     ) {
         self.text = text

@@ -45,6 +45,52 @@ extension LedgerIndex {
         }
     }
 
+    /// `queue retry` admin records, as requests the daemon takes.
+    /// A `queue drop` is one too: the daemon takes the dropped deliveries out of its queue at once, held or not.
+    static func applyRetry(action: String, details: JSONValue?, sequence: Int64, _ db: Database) throws {
+        guard let details else { return }
+        if action == "queue.drop", case .array(let deliveries) = details["deliveries"] ?? .null {
+            let packets = Set(deliveries.compactMap { $0["packetId"]?.stringValue }).sorted()
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO retryRequest VALUES (?, ?, ?)",
+                arguments: [sequence, "", packets.joined(separator: " ")])
+            return
+        }
+        guard action == "queue.retry" else { return }
+        func keys(_ member: String) -> String {
+            guard case .array(let items) = details[member] ?? .array([]) else { return "" }
+            return items.compactMap(\.stringValue).joined(separator: " ")
+        }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO retryRequest VALUES (?, ?, ?)",
+            arguments: [sequence, keys("routes"), keys("packets")])
+    }
+
+    /// `queue retry` requests recorded after journal record `sequence`: the routes and packets to try at once, and
+    /// the last request's sequence.
+    public func retryRequests(after sequence: Int64) throws -> (routes: Set<String>, packets: Set<String>, last: Int64)
+    {
+        try pool.read { db in
+            var routes: Set<String> = []
+            var packets: Set<String> = []
+            var last = sequence
+            for row in try Row.fetchAll(
+                db, sql: "SELECT sequence, routes, packets FROM retryRequest WHERE sequence > ? ORDER BY sequence",
+                arguments: [sequence])
+            {
+                routes.formUnion((row["routes"] as String).split(separator: " ").map(String.init))
+                packets.formUnion((row["packets"] as String).split(separator: " ").map(String.init))
+                last = max(last, row["sequence"])
+            }
+            return (routes, packets, last)
+        }
+    }
+
+    /// The sequence of the last `queue retry` request (0 before the first).
+    public func lastRetryRequest() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM retryRequest") ?? 0 }
+    }
+
     /// Every delivery still owed, oldest first: recipients of packets not yet filed under sent/ with no delivery,
     /// refusal, redirection or give-up recorded.
     public func pendingDeliveries() throws -> [PendingDelivery] {

@@ -57,9 +57,13 @@ extension LedgerIndex {
             arguments += [number, Self.likeEscaped(number) + "/%"]
         }
         if let scope = query.agencyScope {
+            let marks = scope.map { _ in "?" }.joined(separator: ", ")
             conditions.append(
-                "(c.sender = ? OR EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency = ?))")
-            arguments += [scope, scope]
+                scope.isEmpty
+                    ? "0"
+                    : "(c.sender IN (\(marks)) OR EXISTS (SELECT 1 FROM recipient r WHERE r.packetId = c.packetId AND r.agency IN (\(marks))))"
+            )
+            arguments += scope + scope
         }
         if let allowed = query.allowedSecrecy {
             let levels = allowed.sorted()

@@ -96,6 +96,8 @@ public final class LedgerIndex: Sendable {
                     CREATE TABLE hold (
                         kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, byWhom TEXT NOT NULL, reason TEXT NOT NULL,
                         PRIMARY KEY (kind, key));
+                    -- queue retry: deliveries to try at once (the daemon takes those after the last it saw).
+                    CREATE TABLE retryRequest (sequence INTEGER PRIMARY KEY, routes TEXT NOT NULL, packets TEXT NOT NULL);
                     -- Packets made here from clerks' drops (their deliveries are the office's to make); only those take
                     -- document numbers, which tells them apart in an index made before this column.
                     ALTER TABLE packet ADD COLUMN madeHere INTEGER NOT NULL DEFAULT 0;
@@ -220,6 +222,7 @@ public final class LedgerIndex: Sendable {
                 arguments: [packetId.rawValue, recipient.rawValue, record.at, reason, by])
         case .admin(let action, let by, let reason, _, let details):
             try applyHold(action: action, by: by, reason: reason, details: details, at: record.at, db)
+            try applyRetry(action: action, details: details, sequence: record.sequence, db)
         case .setAside, .started, .stopped, .accessed:
             // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
             break

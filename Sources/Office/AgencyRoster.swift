@@ -18,6 +18,8 @@ final class AgencyRoster {
     /// The spool's trust anchors and revocation lists, re-read when their folders change.
     private(set) var trust: TrustStore
     private var trustStamp: String = ""
+    /// The office's clock (retirements take effect by it).
+    var now: () -> Date = { Date() }
     /// The agencies last written to every folder's `DANH SÁCH CƠ QUAN.txt`.
     private var listed: [String] = []
 
@@ -97,6 +99,16 @@ final class AgencyRoster {
         }
     }
 
+    /// Each retired agency's successor at `date` (followed through successors that retired too).
+    func successors(at date: Date) -> [AgencyCode: AgencyCode] {
+        let directory = self.directory
+        var result: [AgencyCode: AgencyCode] = [:]
+        for (code, agency) in agencies where agency.retirement?.isEffective(at: date) == true {
+            if let successor = directory.addressee(code, at: date) { result[code] = successor }
+        }
+        return result
+    }
+
     /// The agencies as a directory (who succeeds whom).
     var directory: AgencyDirectory { AgencyDirectory(agencies: agencies) }
 
@@ -123,7 +135,8 @@ final class AgencyRoster {
         return Routes(
             inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
             configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
-            names: agencies.mapValues(\.name), certificates: certificates, trust: trust)
+            names: agencies.mapValues(\.name), certificates: certificates, trust: trust,
+            successors: successors(at: now()))
     }
 
     /// The signer for `code`, loading its key and certificate on first use.

@@ -98,6 +98,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
             })
         let index = try openIndex(journal)
         let roster = try AgencyRoster(spool: spool, logger: logger)
+        roster.now = clock.now
         let outage = OutageMonitor(
             spool: spool, config: config, calendar: WorkingCalendar(config.calendar), clock: clock, logger: logger)
         outage.start()
@@ -151,6 +152,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 downtime = nil
             }
             outage.evaluate(waiting: pipeline.waiting.map(\.waiting), names: roster.routes.names)
+            pipeline.writeQueueSnapshot(now: clock.now())
             pipeline.expedite(outage.takeRestored())
             gauges.update(
                 waiting: pipeline.waiting, failing: Set(outage.state.failing.keys),

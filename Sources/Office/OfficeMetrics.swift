@@ -70,11 +70,13 @@ final class RouteGauges {
         waiting: [Shipment], failing: Set<String>, incidentOpen: Bool, routes: some Sequence<AgencyCode>, now: Date
     ) {
         var count: [String: Int] = [:]
+        var held: [String: Int] = [:]
         var oldest: [String: Double] = [:]
         for job in waiting {
             let since = job.waitingSince
             for recipient in Set(job.pending) {
                 count[recipient.rawValue, default: 0] += 1
+                if job.held.contains(recipient) { held[recipient.rawValue, default: 0] += 1 }
                 oldest[recipient.rawValue] = max(oldest[recipient.rawValue] ?? 0, max(0, now.timeIntervalSince(since)))
             }
         }
@@ -84,6 +86,7 @@ final class RouteGauges {
         for route in known {
             let dimensions = [("route", route)]
             Gauge(label: "lienthong_deliveries_waiting", dimensions: dimensions).record(count[route] ?? 0)
+            Gauge(label: "lienthong_deliveries_held", dimensions: dimensions).record(held[route] ?? 0)
             Gauge(label: "lienthong_oldest_waiting_seconds", dimensions: dimensions).record(oldest[route] ?? 0)
             Gauge(label: "lienthong_route_failing", dimensions: dimensions).record(failing.contains(route) ? 1 : 0)
         }

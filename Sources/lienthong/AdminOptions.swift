@@ -27,8 +27,15 @@ struct AdminOptions: ParsableArguments {
             throw CommandFailure("\(error)", code: 2)
         }
         return AdminSession(
-            spool: layout, config: config, reason: reason ?? "(không nêu lý do — no reason given)", dryRun: dryRun,
+            spool: layout, config: config, reason: reason ?? AdminSession.noReason, dryRun: dryRun,
             say: { print($0) })
+    }
+
+    /// A session for a command that changes nothing (`queue list`).
+    static func readOnly(_ spool: SpoolOptions) throws -> AdminSession {
+        let layout = try spool.existingLayout()
+        let config = (try? OfficeConfig.load(layout.officeConfig)) ?? OfficeConfig()
+        return AdminSession(spool: layout, config: config, reason: "", dryRun: true, say: { print($0) })
     }
 
     /// Runs an admin command's body: a refusal is printed as such, exit 1.

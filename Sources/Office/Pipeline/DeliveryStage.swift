@@ -200,6 +200,7 @@ struct DeliveryStage: Sendable {
                 ])
         }
         shipment.lastFailure[recipient] = "\(error)"
+        shipment.attempts[recipient, default: 0] += 1
         if shipment.firstDeferred == nil { shipment.firstDeferred = clock.now() }
         if route { observer?.deliveryFailed(shipment.id, to: recipient, error: "\(error)", at: clock.now()) }
     }

@@ -33,7 +33,7 @@ final class Pipeline {
     let clock: OfficeClock
     let logger: Logger
     /// Shipments whose delivery to some recipient failed; retried later.
-    private(set) var waiting: [Shipment] = []
+    var waiting: [Shipment] = []
     /// When set, every shipment taken through (recovered or new) is kept here, as it last stood: the backlog found
     /// at start after the office itself was down.
     var collected: [PacketID: Shipment]?
@@ -42,6 +42,11 @@ final class Pipeline {
     var storageFailure: (error: String, path: String)?
     /// How many times `recover()` ran (the daemon's sign that claimed drops were tried again).
     var recoveries = 0
+    /// The last `queue retry` request taken, and the holds seen at the last pass (`Pipeline+Queue`).
+    var retrySequence: Int64?
+    var lastHolds: Set<String> = []
+    /// The queue snapshot last written to `state/queue.json`.
+    var lastSnapshot: [UInt8] = []
     /// Damage to the journal that is not a torn tail, met where an error is logged rather than thrown.
     var journalDamage: JournalDamagedError?
 
@@ -126,6 +131,12 @@ final class Pipeline {
         var advanced: [Shipment] = []
         try step("deliver") { advanced = try deliveries.deliver(shipments, routes: routes) }
         try step("complete") { try deliveries.complete(advanced.filter(\.isDone), routes: routes) }
+        // Held for all it still waits for: tried again only when released (`takeAdminRequests`), not every pass.
+        for position in advanced.indices
+        where !advanced[position].isDone && advanced[position].pending.allSatisfy(advanced[position].held.contains) {
+            advanced[position].retry = Shipment.Retry(
+                at: .distantFuture, delay: advanced[position].retry?.delay ?? config.outage.retryInitial)
+        }
         waiting += advanced.filter { !$0.isDone }
         if collected != nil { for shipment in advanced { collected?[shipment.id] = shipment } }
     }
@@ -134,6 +145,7 @@ final class Pipeline {
     /// it, and the backlog goes most urgent first: the first retry to find a route back must not deliver an ordinary
     /// document before a hỏa tốc one.
     func retryDue(at now: Date) throws {
+        try takeAdminRequests()
         let ready = waiting.filter { ($0.retry?.at ?? now) <= now }
         guard !ready.isEmpty else { return }
         let tried = Set(ready.flatMap(\.pending))

@@ -44,6 +44,13 @@ struct Routes: Sendable {
     let certificates: [AgencyCode: [Certificate]]
     /// The spool's trust anchors and revocation lists, against which every arriving packet is verified.
     let trust: TrustStore
+    /// Agencies that retired, and who receives what is addressed to them now.
+    var successors: [AgencyCode: AgencyCode] = [:]
+
+    /// Whether a packet addressed to `to` is one `recipient` takes: addressed to it, or to an agency it succeeded.
+    func isAddressed(_ to: [AgencyCode], to recipient: AgencyCode) -> Bool {
+        to.contains { $0 == recipient || successors[$0] == recipient }
+    }
 }
 
 /// Moving what the office files away (originals to sent/ or rejected/).

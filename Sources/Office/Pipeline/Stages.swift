@@ -95,6 +95,8 @@ struct Shipment {
     var undelivered: [AgencyCode: String] = [:]
     /// Pending recipients an admin holds (`queue hold`): not tried until released.
     var held: Set<AgencyCode> = []
+    /// How many delivery attempts failed, per recipient.
+    var attempts: [AgencyCode: Int] = [:]
 
     /// The next try of a deferred delivery.
     struct Retry {

@@ -84,7 +84,7 @@ struct ArrivalDesk: Sendable {
             packet.string ?? "", shownAs: packetName.description, for: recipient, into: staging,
             routes: routes
         ) { report in
-            if let metadata = report.metadata, !metadata.document.to.contains(recipient) {
+            if let metadata = report.metadata, !routes.isAddressed(metadata.document.to, to: recipient) {
                 let addressees = metadata.document.to.map { code in
                     routes.names[code].map { "\($0) (\(code))" } ?? code.rawValue
                 }

@@ -16,7 +16,7 @@ struct PacketAccess {
         try await services.refreshArchive()
         let desk = services.desk
         guard let record = try await NIOThreadPool.singleton.runIfActive({ try desk.index.record(id) }),
-            Viewer(account: account).canSee(record.hit)
+            Viewer(account: account, spool: services.settings.spool).canSee(record.hit)
         else {
             throw Self.notFound
         }

@@ -18,7 +18,8 @@ struct SearchRoutes {
     private func results(_ search: SearchRequest, _ context: WebContext) async throws -> ArchiveResults {
         guard let account = context.account else { throw HTTPError(.unauthorized) }
         try await services.refreshArchive()
-        let query = Viewer(account: account).scoped(search.query(pageSize: services.settings.pageSize))
+        let query = Viewer(account: account, spool: services.settings.spool).scoped(
+            search.query(pageSize: services.settings.pageSize))
         let desk = services.desk
         return try await NIOThreadPool.singleton.runIfActive { try desk.index.search(query) }
     }
