@@ -72,8 +72,10 @@ public struct ArchiveDesk: Sendable {
     public func verifier() throws -> PacketVerifier {
         let store = try TrustStore.load(anchorPaths: [spool.trustAnchors], revocationListPaths: [spool.revocationLists])
         let directory = self.directory
-        return PacketVerifier(
+        var verifier = PacketVerifier(
             trust: store, revocation: .whenAvailable, senderIdentity: .registered { directory.certificates(for: $0) })
+        verifier.localRevocation = { directory.localRevocation($0, $1) }
+        return verifier
     }
 
     /// Why an extraction did not happen.

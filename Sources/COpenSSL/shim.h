@@ -36,6 +36,7 @@ static inline int COpenSSL_sk_X509_num(const STACK_OF(X509) *stack) { return sk_
 static inline X509 *COpenSSL_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
 static inline void COpenSSL_sk_X509_free(STACK_OF(X509) *stack) { sk_X509_free(stack); }
 static inline void COpenSSL_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
+static inline int COpenSSL_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *stack) { return stack ? sk_X509_REVOKED_num(stack) : 0; }
 
 // STACK_OF(CMS_SignerInfo) accessors are macros.
 static inline int COpenSSL_sk_CMS_SignerInfo_num(const STACK_OF(CMS_SignerInfo) *stack) {

@@ -136,7 +136,7 @@ final class AgencyRoster {
             inboxes: Dictionary(uniqueKeysWithValues: agencies.keys.map { ($0, inbox($0)) }),
             configured: Set(agencies.filter { $0.value.inbox != nil }.keys),
             names: agencies.mapValues(\.name), certificates: certificates, trust: trust,
-            successors: successors(at: now()))
+            successors: successors(at: now()), directory: directory)
     }
 
     /// The signer for `code`, loading its key and certificate on first use.

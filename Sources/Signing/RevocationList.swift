@@ -25,6 +25,21 @@ public final class RevocationList: @unchecked Sendable {
         return lists
     }
 
+    /// The CRLs of a file's bytes: PEM (one or more), or one DER-encoded list (CAs publish `.crl` files in DER).
+    public static func parse(_ bytes: [UInt8], path: String = "<memory>") throws -> [RevocationList] {
+        if let lists = try? all(pem: bytes, path: path) { return lists }
+        let crl = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            return d2i_X509_CRL(nil, &cursor, buffer.count)
+        }
+        ERR_clear_error()
+        guard let crl else { throw SigningError.noPEMObject(path: path, expected: "X509 CRL (PEM or DER)") }
+        return [RevocationList(taking: crl)]
+    }
+
+    /// How many certificates the list names.
+    public var count: Int { Int(COpenSSL_sk_X509_REVOKED_num(X509_CRL_get_REVOKED(pointer))) }
+
     /// Every CRL in the PEM file at `path`.
     public static func load(path: String) throws -> [RevocationList] {
         guard let data = FileManager.default.contents(atPath: path) else {

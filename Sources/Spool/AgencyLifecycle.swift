@@ -57,6 +57,12 @@ public struct LocalRevocation: Sendable, Equatable {
 }
 
 extension AgencyDirectory {
+    /// The office's revocation of the certificate with SHA-256 `fingerprint` of `code`, for `PacketVerifier`.
+    public func localRevocation(_ code: AgencyCode, _ fingerprint: String) -> LocalRevocationEntry? {
+        agencies[code]?.revocations.first { $0.fingerprint == fingerprint.lowercased() }
+            .map { LocalRevocationEntry(since: $0.since, reason: $0.reason) }
+    }
+
     /// Who receives what is addressed to `code` at `now`: the agency itself while it works; its successor (followed
     /// through successors that retired too) once it retired; nil when it retired without one, is unknown, or the
     /// successors loop.

@@ -48,6 +48,7 @@ struct VerifyCommand: ParsableCommand {
         var anchors = trust
         var lists = crl
         var identity = SenderIdentity.certificateNamesAgency
+        var revocations: AgencyDirectory?
         if let spool {
             let layout = SpoolLayout.resolve(spool)
             anchors.append(layout.trustAnchors)
@@ -59,6 +60,7 @@ struct VerifyCommand: ParsableCommand {
                 throw CommandFailure("\(error)", code: 2)
             }
             identity = .registered { directory.certificates(for: $0) }
+            revocations = directory
         }
         let store: TrustStore
         do {
@@ -66,9 +68,10 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot load the trust store: \(error)", code: 2)
         }
-        let verifier = PacketVerifier(
+        var verifier = PacketVerifier(
             trust: store, revocation: crl.isEmpty ? .whenAvailable : .required,
             limits: ArchiveLimits(maxEntries: maxEntries, maxTotalBytes: maxBytes), senderIdentity: identity)
+        if let revocations { verifier.localRevocation = { revocations.localRevocation($0, $1) } }
         let report: VerificationReport
         do {
             report = try verifier.verify(path: packet)

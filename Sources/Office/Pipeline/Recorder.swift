@@ -46,6 +46,8 @@ struct Routes: Sendable {
     let trust: TrustStore
     /// Agencies that retired, and who receives what is addressed to them now.
     var successors: [AgencyCode: AgencyCode] = [:]
+    /// The agencies as the roster read them (their local revocations).
+    var directory = AgencyDirectory(agencies: [:])
 
     /// Whether a packet addressed to `to` is one `recipient` takes: addressed to it, or to an agency it succeeded.
     func isAddressed(_ to: [AgencyCode], to recipient: AgencyCode) -> Bool {

@@ -82,9 +82,11 @@ struct Receiver: Sendable {
     ) throws -> Outcome {
         try FileSystem.removeTree(RawPath(folder))  // a half-made earlier attempt
         try FileSystem.makeDirectory(RawPath(folder), mode: 0o755)
-        let verifier = PacketVerifier(
+        var verifier = PacketVerifier(
             trust: routes.trust, revocation: .whenAvailable,
             senderIdentity: .registered { routes.certificates[$0] }, clock: clock.now)
+        let directory = routes.directory
+        verifier.localRevocation = { directory.localRevocation($0, $1) }
         let sink = DestinationSink(directory: folder)
         var report = verifier.verify(
             try FileDescriptor.openRegularFileForReading(packet), displayPath: displayPath, sink: sink)

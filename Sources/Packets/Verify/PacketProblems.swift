@@ -187,6 +187,16 @@ enum PacketProblems {
             en: "The signer (\(subject)) is not the sending agency \(code) the packet names: \(detail).")
     }
 
+    static func revokedByOffice(_ subject: String, since: String, reason: String, signedAt: String) -> PacketProblem {
+        PacketProblem(
+            "certificate-revoked", check: "certificate",
+            vi:
+                "Chứng thư số \(subject) đã bị thu hồi từ \(since) (lý do: \(reason)); văn bản được ký lúc \(signedAt), sau thời điểm thu hồi.",
+            en:
+                "The certificate \(subject) was revoked as of \(since) (\(reason)); the packet was signed at \(signedAt), after that."
+        )
+    }
+
     static func senderNotRegistered(_ code: AgencyCode) -> PacketProblem {
         PacketProblem(
             "sender-not-registered", check: "sender", vi: "Cơ quan gửi \(code) chưa được đăng ký trong hệ thống.",

@@ -24,6 +24,10 @@ public struct PacketVerifier: Sendable {
     public var senderIdentity: SenderIdentity
     /// The clock (a signing time far in the future is refused).
     public var clock: @Sendable () -> Date
+    /// The office's own revocations (`cert revoke`): for a sender and the SHA-256 of its signer's certificate, since
+    /// when that certificate no longer counts and why. A packet signed at or after that time is refused; one signed
+    /// before stays valid (Decree 23/2025 Art 16: a signature is judged at its signing time).
+    public var localRevocation: (@Sendable (AgencyCode, String) -> LocalRevocationEntry?)?
 
     public init(
         trust: TrustStore, revocation: RevocationPolicy = .whenAvailable, limits: ArchiveLimits = .packet,
@@ -176,7 +180,19 @@ public struct PacketVerifier: Sendable {
         do {
             try trust.verify(
                 certificate, intermediates: signature.embeddedCertificates, at: signingTime, revocation: revocation)
-            report.record("certificate", [])
+            if let sender = metadata?.from.organId,
+                let revoked = localRevocation?(sender, certificate.sha256Fingerprint), signingTime >= revoked.since
+            {
+                report.record(
+                    "certificate",
+                    [
+                        PacketProblems.revokedByOffice(
+                            certificate.subject.description, since: Timestamp.string(revoked.since),
+                            reason: revoked.reason, signedAt: Timestamp.string(signingTime))
+                    ])
+            } else {
+                report.record("certificate", [])
+            }
         } catch {
             report.record("certificate", [PacketProblems.chain(error)])
         }
@@ -313,4 +329,16 @@ public struct PacketVerifier: Sendable {
 private final class JudgedMetadata {
     var fragment: VerificationReport?
     var tagFileNames: Set<String> = []
+}
+
+/// A revocation the office itself recorded for a certificate (`lienthong cert revoke`).
+public struct LocalRevocationEntry: Sendable, Equatable {
+    public let since: Date
+    /// keyCompromise, superseded, cessationOfOperation.
+    public let reason: String
+
+    public init(since: Date, reason: String) {
+        self.since = since
+        self.reason = reason
+    }
 }
