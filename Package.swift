@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Accounts", "Archivist", "Ledger", "Packets", "Spool", "DurableIO",
+                "Accounts", "Archivist", "Admin", "Ledger", "Packets", "Spool", "DurableIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

@@ -41,7 +41,13 @@ public struct AgencyHistory: Sendable {
 
     /// Reads the history of `code` from the spool (agency.yaml files, certificates, the journal).
     public static func load(_ code: AgencyCode, spool: SpoolLayout, now: Date) throws -> AgencyHistory {
-        let directory = try AgencyDirectory.load(spool)
+        try load(code, directory: try AgencyDirectory.load(spool), spool: spool, actions: true)
+    }
+
+    /// The history of `code` in `directory`; with `actions`, the admin records naming it are read from the journal.
+    public static func load(_ code: AgencyCode, directory: AgencyDirectory, spool: SpoolLayout, actions readActions: Bool)
+        throws -> AgencyHistory
+    {
         guard let agency = directory.agencies[code] else {
             throw AdminRefusal(
                 vi: "\(code) không phải cơ quan của hệ thống.", en: "\(code) is not an agency of this office.",
@@ -65,7 +71,7 @@ public struct AgencyHistory: Sendable {
         var actions: [Action] = []
         let related = Set([code.rawValue] + agency.formerCodes.map(\.rawValue))
         let journalPath = spool.state + "/journal.jsonl"
-        if FileManager.default.fileExists(atPath: journalPath) {
+        if readActions, FileManager.default.fileExists(atPath: journalPath) {
             try Journal(path: journalPath, repairing: false).forEachRecord { record in
                 guard case .admin(let action, let by, let reason, let target, let details) = record.event else {
                     return

@@ -18,6 +18,8 @@ final class AgencyRoster {
     /// The spool's trust anchors and revocation lists, re-read when their folders change.
     private(set) var trust: TrustStore
     private var trustStamp: String = ""
+    /// When certificates' expiry is looked at next (hourly).
+    var nextExpiryCheck = ContinuousClock.Instant.now
     /// The office's clock (retirements take effect by it).
     var now: () -> Date = { Date() }
     /// The agencies last written to every folder's `DANH SÁCH CƠ QUAN.txt`.
@@ -159,9 +161,9 @@ final class AgencyRoster {
     }
 
     /// Logs a problem once per `key`.
-    func report(_ key: String, _ message: String, _ code: AgencyCode?) {
+    func report(_ key: String, _ message: String, _ code: AgencyCode?, level: Logger.Level = .error) {
         guard reportedProblems.insert(key).inserted else { return }
-        logger.error("\(message)", metadata: code.map { ["agency": "\($0)"] } ?? [:])
+        logger.log(level: level, "\(message)", metadata: code.map { ["agency": "\($0)"] } ?? [:])
     }
 
     private func modified(_ path: String) -> Int64? {

@@ -264,6 +264,10 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         roster.refresh()
         roster.updateCodeList()
         roster.closeRetiredOutboxes(now: clock.now(), timeZone: config.calendar.timeZone)
+        if clock.instant() >= roster.nextExpiryCheck {
+            roster.warnExpiringCertificates(now: clock.now(), timeZone: config.calendar.timeZone)
+            roster.nextExpiryCheck = clock.instant() + .seconds(3600)
+        }
         if let watcher { watchOutboxes(roster, watcher) }
         let looked = ContinuousClock.now
         let routes = roster.routes

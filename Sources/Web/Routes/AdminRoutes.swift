@@ -30,8 +30,10 @@ struct AdminRoutes {
         try requireAdmin(context)
         let accounts = services.accounts
         let list = try await NIOThreadPool.singleton.runIfActive { try accounts.list() }
+        let spool = services.settings.spool
+        let agencies = try await NIOThreadPool.singleton.runIfActive { AgencyRows.rows(spool, now: Date()) }
         let values: [String: Any] = [
-            "message": message ?? "", "error": error ?? "",
+            "message": message ?? "", "error": error ?? "", "agencies": agencies.map(\.values),
             "accounts": list.map { account in
                 [
                     "name": account.name, "role": account.role.label, "agency": account.agency ?? "",
