@@ -331,7 +331,7 @@ public struct AgencyAdmin {
         [root, root + "/outbox", root + "/inbox", root + "/rejected"].map { .makeDirectory(path: $0, mode: 0o755) }
     }
 
-    private func agencyFile(_ code: AgencyCode, _ yaml: AgencyYAML, what: String) throws -> AdminChange {
+    func agencyFile(_ code: AgencyCode, _ yaml: AgencyYAML, what: String) throws -> AdminChange {
         .write(path: spool.agencyConfig(code), bytes: try render(code, yaml), mode: 0o644, what: what)
     }
 
@@ -355,7 +355,7 @@ public struct AgencyAdmin {
         ]
     }
 
-    private func existing(_ code: AgencyCode, _ directory: AgencyDirectory) throws -> AgencyConfig {
+    func existing(_ code: AgencyCode, _ directory: AgencyDirectory) throws -> AgencyConfig {
         guard let agency = directory.agencies[code] else {
             throw AdminRefusal(
                 vi: "\(code) không phải cơ quan của hệ thống.", en: "\(code) is not an agency of this office.",
@@ -376,7 +376,7 @@ public struct AgencyAdmin {
         }
     }
 
-    private func refuseRetired(_ agency: AgencyConfig, at now: Date) throws {
+    func refuseRetired(_ agency: AgencyConfig, at now: Date) throws {
         if let retirement = agency.retirement, retirement.isEffective(at: now) {
             throw AdminRefusal(
                 vi: "\(agency.code) đã ngừng hoạt động.", en: "\(agency.code) has retired.",

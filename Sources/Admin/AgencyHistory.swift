@@ -45,7 +45,9 @@ public struct AgencyHistory: Sendable {
     }
 
     /// The history of `code` in `directory`; with `actions`, the admin records naming it are read from the journal.
-    public static func load(_ code: AgencyCode, directory: AgencyDirectory, spool: SpoolLayout, actions readActions: Bool)
+    public static func load(
+        _ code: AgencyCode, directory: AgencyDirectory, spool: SpoolLayout, actions readActions: Bool
+    )
         throws -> AgencyHistory
     {
         guard let agency = directory.agencies[code] else {

@@ -18,10 +18,11 @@ public final class FileLock {
         return FileLock(descriptor)
     }
 
-    /// Takes the lock on `path` if nobody holds it; nil when another process does.
-    public static func tryAcquire(_ path: String) throws -> FileLock? {
+    /// Takes the lock on `path` if nobody holds it; nil when another process does. A `shared` lock is held by many
+    /// at once (the daemons delivering into an inbox) and keeps out only an exclusive one (`inbox move`).
+    public static func tryAcquire(_ path: String, shared: Bool = false) throws -> FileLock? {
         let descriptor = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
-        guard flock(descriptor.raw, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor.raw, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             if errno == EWOULDBLOCK { return nil }
             throw FileError("flock", path: path)
         }

@@ -39,6 +39,12 @@ public struct SpoolLayout: Sendable, Equatable {
     /// The demo CA's private key and certificate (`init --demo` only).
     public var demoAuthority: String { path("state/demo-ca") }
 
+    /// The lock an `inbox move` holds (exclusively) while it copies an agency's inbox; deliveries into the inbox
+    /// take it shared, so none lands in the old place once the move has begun.
+    public func inboxLock(_ code: AgencyCode) -> String { state + "/locks/inbox-" + code.rawValue + ".lock" }
+    /// Where an unfinished `inbox move` keeps what it is doing.
+    public func inboxMove(_ code: AgencyCode) -> String { state + "/moves/" + code.rawValue + ".json" }
+
     public func agency(_ code: AgencyCode) -> String { agencies + "/" + code.rawValue }
     public func agencyConfig(_ code: AgencyCode) -> String { agency(code) + "/agency.yaml" }
     public func outbox(_ code: AgencyCode) -> String { agency(code) + "/outbox" }

@@ -55,8 +55,14 @@ struct DeliveryStage: Sendable {
         }
         var found: [Found] = []
         var attempts: [Attempt] = []
+        var gate = InboxGate(spool: spool, routes: routes)
         for (position, shipment) in shipments.enumerated() {
+            shipments[position].paused = []
             for recipient in shipment.pending where !shipment.held.contains(recipient) {
+                guard gate.isOpen(recipient) else {
+                    shipments[position].paused.insert(recipient)
+                    continue
+                }
                 do {
                     let inbox = try reachableInbox(recipient, routes: routes)
                     let target = inbox + "/" + shipment.id.rawValue
@@ -159,6 +165,7 @@ struct DeliveryStage: Sendable {
             observer?.refused(packet.id, to: attempt.recipient, at: clock.now())
         }
         let receipts = try receiver.acknowledge(landings, refusals: refusals, at: now, routes: routes)
+        withExtendedLifetime(gate) {}
         let positions = Dictionary(shipments.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (key, receipt) in receipts {
             guard let position = positions[key.packet] else { continue }

@@ -131,11 +131,16 @@ final class Pipeline {
         var advanced: [Shipment] = []
         try step("deliver") { advanced = try deliveries.deliver(shipments, routes: routes) }
         try step("complete") { try deliveries.complete(advanced.filter(\.isDone), routes: routes) }
-        // Held for all it still waits for: tried again only when released (`takeAdminRequests`), not every pass.
-        for position in advanced.indices
-        where !advanced[position].isDone && advanced[position].pending.allSatisfy(advanced[position].held.contains) {
+        // Held for all it still waits for: tried again only when released (`takeAdminRequests`), not every pass;
+        // paused (an inbox being moved): looked at again a second later.
+        for position in advanced.indices where !advanced[position].isDone {
+            let shipment = advanced[position]
+            guard shipment.pending.allSatisfy({ shipment.held.contains($0) || shipment.paused.contains($0) }) else {
+                continue
+            }
+            let at = shipment.paused.isEmpty ? Date.distantFuture : clock.now().addingTimeInterval(1)
             advanced[position].retry = Shipment.Retry(
-                at: .distantFuture, delay: advanced[position].retry?.delay ?? config.outage.retryInitial)
+                at: at, delay: shipment.retry?.delay ?? config.outage.retryInitial)
         }
         waiting += advanced.filter { !$0.isDone }
         if collected != nil { for shipment in advanced { collected?[shipment.id] = shipment } }

@@ -95,6 +95,9 @@ struct Shipment {
     var undelivered: [AgencyCode: String] = [:]
     /// Pending recipients an admin holds (`queue hold`): not tried until released.
     var held: Set<AgencyCode> = []
+    /// Pending recipients not tried in this pass: their inbox is being moved (`inbox move`), or its place changed
+    /// since the pass began. Tried again a second later.
+    var paused: Set<AgencyCode> = []
     /// How many delivery attempts failed, per recipient.
     var attempts: [AgencyCode: Int] = [:]
 
