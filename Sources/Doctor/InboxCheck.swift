@@ -1,4 +1,5 @@
 import Foundation
+import Packets
 import Spool
 
 #if canImport(Glibc)
@@ -20,6 +21,34 @@ public struct InboxCheck: DoctorCheck {
         let spoolDevice = stat(context.spool.root, &spoolInfo) == 0 ? spoolInfo.st_dev : nil
         return context.agencies.compactMap { agency in
             agency.inbox.map { check($0, agency: agency, spoolDevice: spoolDevice, mounts: mounts) }
+        } + moves(context.spool)
+    }
+
+    /// `inbox move`s not finished (`state/moves/CODE.json`): one stopped while copying (the old place is still in
+    /// service), or one switched whose old copy is left.
+    private func moves(_ spool: SpoolLayout) -> [Finding] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: spool.inboxMoves)) ?? []
+        return entries.sorted().compactMap { name -> Finding? in
+            guard name.hasSuffix(".json"),
+                let data = FileManager.default.contents(atPath: spool.inboxMoves + "/" + name),
+                let value = try? JSONParser().parse(Array(data)),
+                let from = value["from"]?.stringValue, let to = value["to"]?.stringValue
+            else { return nil }
+            let code = String(name.dropLast(5))
+            let command = "lienthong inbox move \(code) --to \(to)"
+            if value["phase"]?.stringValue == "switched" {
+                return Finding(
+                    "inbox-move-old-copy", .warning, subject: "\(code) inbox: \(from)",
+                    vi: "Hộp thư đến của cơ quan \(code) đã chuyển sang \(to); bản cũ vẫn còn ở \(from).",
+                    en: "The inbox of agency \(code) has moved to \(to); the old copy is still at \(from).",
+                    actionVi: "Kiểm tra chỗ mới rồi xóa bản cũ: \(command) --remove-old",
+                    actionEn: "Check the new place, then remove the old copy: \(command) --remove-old")
+            }
+            return Finding(
+                "inbox-move-unfinished", .warning, subject: "\(code) inbox: \(from)",
+                vi: "Việc chuyển hộp thư đến của cơ quan \(code) sang \(to) chưa xong; chỗ cũ vẫn đang dùng.",
+                en: "The move of agency \(code)'s inbox to \(to) did not finish; the old place is still in service.",
+                actionVi: "Chạy lại để làm tiếp: \(command)", actionEn: "Run it again to finish it: \(command)")
         }
     }
 

@@ -43,7 +43,9 @@ public struct SpoolLayout: Sendable, Equatable {
     /// take it shared, so none lands in the old place once the move has begun.
     public func inboxLock(_ code: AgencyCode) -> String { state + "/locks/inbox-" + code.rawValue + ".lock" }
     /// Where an unfinished `inbox move` keeps what it is doing.
-    public func inboxMove(_ code: AgencyCode) -> String { state + "/moves/" + code.rawValue + ".json" }
+    public func inboxMove(_ code: AgencyCode) -> String { inboxMoves + "/" + code.rawValue + ".json" }
+    /// Where unfinished `inbox move`s are kept (`state/moves/`).
+    public var inboxMoves: String { state + "/moves" }
 
     public func agency(_ code: AgencyCode) -> String { agencies + "/" + code.rawValue }
     public func agencyConfig(_ code: AgencyCode) -> String { agency(code) + "/agency.yaml" }

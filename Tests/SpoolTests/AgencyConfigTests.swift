@@ -36,7 +36,7 @@ import Testing
             throws: ConfigError(
                 file: directory.path + "/agencies/000.00.02.H53/agency.yaml", line: 3, column: 1,
                 message:
-                    "unknown key certficate; expected one of: certificate, code, demo, inbox, key, keyPassphraseEnv, keyPassphraseFile, name, previousCertificates"
+                    "unknown key certficate; expected one of: certificate, certificateRequest, code, demo, formerCodes, formerNames, inbox, key, keyPassphraseEnv, keyPassphraseFile, name, previousCertificates, retired, revoked"
             )
         ) {
             try load("name: Sở Nội vụ\n# comment\ncertficate: x.pem\n")

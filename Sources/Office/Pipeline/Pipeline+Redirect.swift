@@ -47,7 +47,10 @@ extension Pipeline {
                     }
                     shipment.redirects[recipient] = successor
                 }
-                let registered = try index.arrivalNumber(packetId: id, agency: successor.rawValue) != nil
+                // At a successor, a packet it already holds (sent to it as well, and registered) is not delivered again;
+                // a recipient's own paper hand-over (fallback) is still followed by the electronic copy.
+                let registered =
+                    try successor != recipient && index.arrivalNumber(packetId: id, agency: successor.rawValue) != nil
                 let done =
                     registered || shipment.delivered.contains { $0.recipient == successor }
                     || shipment.refusals[successor] != nil

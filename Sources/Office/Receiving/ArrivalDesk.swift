@@ -24,7 +24,9 @@ struct ArrivalDesk: Sendable {
 
     /// Claims and receives each settled packet file; one that fails for a reason that may pass stays for the next try.
     func receive(_ arrivals: [PlacedPacket], routes: Routes) {
-        for placed in arrivals {
+        var gate = InboxGate(spool: paths.spool, routes: routes)  // not into an inbox being moved
+        defer { withExtendedLifetime(gate) {} }
+        for placed in arrivals where gate.isOpen(placed.agency) {
             do {
                 try prepareRoots(placed.inbox)
                 let drop = Drop(agency: placed.agency, shape: .single(placed.name))
@@ -47,7 +49,9 @@ struct ArrivalDesk: Sendable {
 
     /// Finishes arrivals a stopped process left in `arriving/` (those whose lock is free).
     func resume(_ inboxes: [AgencyCode: String], routes: Routes) {
-        for (recipient, inbox) in inboxes {
+        var gate = InboxGate(spool: paths.spool, routes: routes)
+        defer { withExtendedLifetime(gate) {} }
+        for (recipient, inbox) in inboxes where gate.isOpen(recipient) {
             let root = paths.arrivals(inbox: inbox)
             guard let claims = try? Directory.entries(root) else { continue }
             for entry in claims where entry.kind == .directory {
