@@ -299,7 +299,7 @@ public struct AgencyAdmin {
             let key = try PrivateKey.generate(.rsa(bits: 3072))
             let request = try CertificateRequest.pem(
                 subject: DistinguishedName([("C", "VN"), ("O", name), ("UID", code.rawValue), ("CN", name)]), key: key)
-            let requestRelative = "state/keys/\(code.rawValue).csr.pem"
+            let requestRelative = "state/requests/\(code.rawValue).csr.pem"  // public: not among the keys
             changes.append(
                 .write(
                     path: spool.path(keyRelative), bytes: try key.pem(), mode: 0o600,
