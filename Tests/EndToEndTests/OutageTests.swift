@@ -153,10 +153,14 @@ import Glibc
         // The electronic copy says it was registered on paper, under the same number: one row in the register.
         let paperNote = try String(contentsOfFile: share + "/\(ordinaryId)/ĐÃ NHẬN BẢN GIẤY.txt", encoding: .utf8)
         #expect(paperNote.contains("số đến 1") && paperNote.contains("KHÔNG vào sổ lại"), "\(paperNote)")
-        let numbers = spool.journal().filter { ($0["event"] as? String) == "registered" }.compactMap {
-            $0["number"] as? Int
+        // Numbers start again on 1 January (Decree 30/2020 Art 15.1): two registrations either side of midnight on
+        // 31 December are each number 1 of their year, so the check is per year: gap-free from 1, none repeated.
+        let registered = spool.journal().filter { ($0["event"] as? String) == "registered" }
+        let byYear = Dictionary(grouping: registered, by: { $0["year"] as? Int ?? 0 }).mapValues {
+            $0.compactMap { $0["number"] as? Int }.sorted()
         }
-        #expect(numbers.sorted() == [1, 2], "\(numbers)")
+        #expect(registered.count == 2, "\(registered)")
+        #expect(byYear.values.allSatisfy { $0 == Array(1...$0.count) }, "\(byYear)")
         // The pages print on A4: the completed report on one portrait page, the log in landscape, no incident shown open.
         let browser = try Browser()
         let reportPage = fallback + "/Biên bản sự cố \(incident).html"
