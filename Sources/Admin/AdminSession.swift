@@ -44,16 +44,21 @@ public struct AdminSession: Sendable {
     /// The agencies as their files say now.
     public func directory() throws -> AgencyDirectory { try AgencyDirectory.load(spool) }
 
-    /// The journal, opened for appending.
+    /// The journal, opened for appending (with `--dry-run`, only for reading: a torn tail is not cut).
     func journal() throws -> Journal {
+        if dryRun { return try Journal(path: spool.state + "/journal.jsonl", timeZone: timeZone, repairing: false) }
         try FileSystem.makeDirectory(RawPath(spool.state), mode: 0o700)
         return try Journal(path: spool.state + "/journal.jsonl", timeZone: timeZone, clock: now)
     }
 
-    /// The index, caught up with the journal.
+    /// The index, caught up with the journal. With `--dry-run` it is a private copy in a temporary folder (removed
+    /// when the command exits), caught up there: the office's own index is only read.
     public func index() throws -> LedgerIndex {
         let journal = try journal()
-        let index = try LedgerIndex(path: spool.state + "/index.sqlite")
+        let path = spool.state + "/index.sqlite"
+        let index =
+            dryRun ? try LedgerIndex.privateCopy(of: path, at: try ScratchFolder.make() + "/index.sqlite")
+            : try LedgerIndex(path: path)
         try index.catchUp(with: journal)
         return index
     }

@@ -21,7 +21,7 @@ public struct AgencyAdmin {
     public enum Credentials: Sendable {
         /// A certificate the CA issued, and the key when this office signs for the agency.
         case given(certificate: String, key: String?, passphraseFile: String?)
-        /// A new key made here, with a CSR for the CA; the certificate comes later (`cert install`).
+        /// A new key made here, with a CSR for the CA; the certificate comes later (`cert rotate`).
         case newKey
     }
 

@@ -11,7 +11,7 @@ import Signing
 /// key: state/keys/000.00.02.H53.pem  # never where clerks can reach it
 /// keyPassphraseFile: state/keys/000.00.02.H53.pass   # optional, for an encrypted key
 /// inbox: /mnt/snv/inbox             # optional: deliver to a mounted share instead
-/// certificateRequest: state/keys/000.00.02.H53.csr   # a CSR waiting for the CA (agency add without --cert)
+/// certificateRequest: state/requests/000.00.02.H53.csr.pem   # a CSR waiting for the CA (agency add without --cert)
 /// formerNames / formerCodes / retired: its past (`AgencyLifecycle.swift`), written by `lienthong agency …`
 /// revoked: [{ certificate: <sha256>, since: …, reason: keyCompromise }]   # `lienthong cert revoke`
 /// ```
