@@ -57,7 +57,8 @@ public struct AdminSession: Sendable {
         let journal = try journal()
         let path = spool.state + "/index.sqlite"
         let index =
-            dryRun ? try LedgerIndex.privateCopy(of: path, at: try ScratchFolder.make() + "/index.sqlite")
+            dryRun
+            ? try LedgerIndex.privateCopy(of: path, at: try ScratchFolder.make() + "/index.sqlite")
             : try LedgerIndex(path: path)
         try index.catchUp(with: journal)
         return index

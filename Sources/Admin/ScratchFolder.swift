@@ -28,7 +28,10 @@ enum ScratchFolder {
     }
 
     static func removeAll() {
-        for path in made.withLock({ list in defer { list.removeAll() }; return list }) {
+        for path in made.withLock({ list in
+            defer { list.removeAll() }
+            return list
+        }) {
             try? FileManager.default.removeItem(atPath: path)
         }
     }

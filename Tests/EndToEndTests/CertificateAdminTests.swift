@@ -99,7 +99,8 @@ import Glibc
         var der = try #require(Data(base64Encoded: body))
         der[der.count - 1] ^= 0x01  // the last byte of the signature
         let bad = spool.directory.file("bad.crl.pem")
-        try ("-----BEGIN X509 CRL-----\n" + der.base64EncodedString(options: [.lineLength64Characters])
+        try
+            ("-----BEGIN X509 CRL-----\n" + der.base64EncodedString(options: [.lineLength64Characters])
             + "\n-----END X509 CRL-----\n").write(toFile: bad, atomically: true, encoding: .utf8)
         let before = try spool.treeHash()
         let result = try spool.admin(["crl", "install", bad, "--reason", "CRL mới"])

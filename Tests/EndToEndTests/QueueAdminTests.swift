@@ -150,7 +150,9 @@ import Glibc
             ("queue.drop", "cơ quan nhận đã nhận bản giấy"),
         ] {
             #expect(
-                lines.contains { $0.contains("action=\(action)") && $0.contains("reason=\(reason)") && $0.contains("by=") },
+                lines.contains {
+                    $0.contains("action=\(action)") && $0.contains("reason=\(reason)") && $0.contains("by=")
+                },
                 "\(shown.output)")
         }
         #expect(try spool.verifyJournal().status == 0)
@@ -186,10 +188,12 @@ import Glibc
         ]
         let before = try spool.treeHash([spool.directory.file("new-share")])
         for (action, arguments) in actions {
-            let preview = try spool.admin(arguments + ["--dry-run"] + (action == "cert.revoke" ? [] : ["--reason", "thử"]))
+            let preview = try spool.admin(
+                arguments + ["--dry-run"] + (action == "cert.revoke" ? [] : ["--reason", "thử"]))
             #expect(preview.status == 0 && preview.stdout.contains("--dry-run"), "\(action): \(preview.output)")
             #expect(
-                try spool.treeHash([spool.directory.file("new-share")]) == before, "\(action) --dry-run changed the spool")
+                try spool.treeHash([spool.directory.file("new-share")]) == before,
+                "\(action) --dry-run changed the spool")
         }
         #expect(spool.journal().filter { $0["event"] as? String == "admin" }.count == 1, "only the rotation")
 
