@@ -11,20 +11,7 @@ extension LedgerIndex {
     /// does), so neither it nor its `-wal`/`-shm` change. The copy may then be caught up with the journal.
     public static func privateCopy(of path: String, at copy: String) throws -> LedgerIndex {
         if access(path, F_OK) == 0 {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(30)
-            let location: String
-            if access(path + "-wal", F_OK) == 0 {
-                location = path
-            } else {
-                let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3F")
-                    .replacingOccurrences(of: "#", with: "%23")
-                location = "file:" + escaped + "?immutable=1"
-            }
-            let source = try DatabaseQueue(path: location, configuration: configuration)
-            let target = try DatabaseQueue(path: copy)
-            try source.backup(to: target)
+            try readOnly(path: path, busyTimeout: 30).backup(to: try DatabaseQueue(path: copy))
         }
         return try LedgerIndex(path: copy)
     }

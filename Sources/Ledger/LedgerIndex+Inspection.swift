@@ -22,9 +22,21 @@ extension LedgerIndex {
     /// nobody is writing, so it is opened `immutable` (nothing created); otherwise the office has it open and the
     /// existing `-wal`/`-shm` are shared as usual.
     public static func inspect(path: String) throws -> Inspection {
+        let queue = try readOnly(path: path, busyTimeout: 5)
+        return try queue.read { db in
+            Inspection(
+                lastSequence: try Int64.fetchOne(db, sql: "SELECT lastSequence FROM journalState") ?? 0,
+                packets: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packet") ?? 0,
+                deliveries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") ?? 0,
+                rejections: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection") ?? 0)
+        }
+    }
+
+    /// A strictly read-only connection to the index at `path` (see `inspect`): `immutable` when there is no `-wal`.
+    static func readOnly(path: String, busyTimeout: TimeInterval) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(busyTimeout)
         let location: String
         if access(path + "-wal", F_OK) == 0 {
             location = path
@@ -34,13 +46,6 @@ extension LedgerIndex {
                 .replacingOccurrences(of: "#", with: "%23")
             location = "file:" + escaped + "?immutable=1"
         }
-        let queue = try DatabaseQueue(path: location, configuration: configuration)
-        return try queue.read { db in
-            Inspection(
-                lastSequence: try Int64.fetchOne(db, sql: "SELECT lastSequence FROM journalState") ?? 0,
-                packets: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packet") ?? 0,
-                deliveries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") ?? 0,
-                rejections: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejection") ?? 0)
-        }
+        return try DatabaseQueue(path: location, configuration: configuration)
     }
 }

@@ -31,6 +31,15 @@ struct AdminOptions: ParsableArguments {
             say: { print($0) })
     }
 
+    /// Works out a plan in a session of these options and runs it (with `--dry-run`, only prints it); a refusal is
+    /// printed as such, exit 1.
+    func perform(_ plan: (AdminSession) throws -> AdminPlan) throws {
+        try Self.run {
+            let session = try session()
+            try plan(session).run(session)
+        }
+    }
+
     /// A session for a command that changes nothing (`queue list`).
     static func readOnly(_ spool: SpoolOptions) throws -> AdminSession {
         let layout = try spool.existingLayout()

@@ -49,12 +49,10 @@ struct AgencyCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
-                let plan = try AgencyAdmin(session: session).add(
+            try admin.perform { session in
+                try AgencyAdmin(session: session).add(
                     try AdminArguments.code(code), name: name, credentials: try credentials.credentials() ?? .newKey,
                     inbox: credentials.inbox)
-                try plan.run(session)
             }
         }
     }
@@ -69,12 +67,10 @@ struct AgencyCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
-                let plan = try AgencyAdmin(session: session).rename(
+            try admin.perform { session in
+                try AgencyAdmin(session: session).rename(
                     try AdminArguments.code(code), name: name,
                     code: try newCode.map { try AdminArguments.code($0, "--code") })
-                try plan.run(session)
             }
         }
     }
@@ -91,13 +87,11 @@ struct AgencyCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
-                let plan = try AgencyAdmin(session: session).merge(
+            try admin.perform { session in
+                try AgencyAdmin(session: session).merge(
                     try olds.map { try AdminArguments.code($0, "OLD") }, into: try AdminArguments.code(into, "--into"),
                     at: try AdminArguments.time(at, session), name: name, credentials: try credentials.credentials(),
                     inbox: credentials.inbox)
-                try plan.run(session)
             }
         }
     }
@@ -113,13 +107,11 @@ struct AgencyCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
-                let plan = try AgencyAdmin(session: session).retire(
+            try admin.perform { session in
+                try AgencyAdmin(session: session).retire(
                     try AdminArguments.code(code),
                     successor: try successor.map { try AdminArguments.code($0, "--successor") },
                     at: try AdminArguments.time(at, session))
-                try plan.run(session)
             }
         }
     }

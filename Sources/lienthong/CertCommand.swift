@@ -30,11 +30,9 @@ struct CertCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
+            try admin.perform { session in
                 try CertAdmin(session: session).rotate(
-                    try AdminArguments.code(code), certificate: cert, key: key, passphraseFile: keyPassphraseFile
-                ).run(session)
+                    try AdminArguments.code(code), certificate: cert, key: key, passphraseFile: keyPassphraseFile)
             }
         }
     }
@@ -85,10 +83,7 @@ struct CRLCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
-                try CertAdmin(session: session).installRevocationLists(files).run(session)
-            }
+            try admin.perform { session in try CertAdmin(session: session).installRevocationLists(files) }
         }
     }
 }

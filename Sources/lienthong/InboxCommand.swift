@@ -29,10 +29,8 @@ struct InboxCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
 
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
+            try admin.perform { session in
                 try InboxMove(session: session).plan(try AdminArguments.code(code), to: to, removeOld: removeOld)
-                    .run(session)
             }
         }
     }

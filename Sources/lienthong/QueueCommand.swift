@@ -101,10 +101,8 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var admin: AdminOptions
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
+            try admin.perform { session in
                 try QueueAdmin(session: session).hold(false, packets: selection.packets, route: try selection.code())
-                    .run(session)
             }
         }
     }
@@ -114,10 +112,8 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var admin: AdminOptions
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
+            try admin.perform { session in
                 try QueueAdmin(session: session).hold(true, packets: selection.packets, route: try selection.code())
-                    .run(session)
             }
         }
     }
@@ -127,10 +123,8 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var selection: Selection
         @OptionGroup var admin: AdminOptions
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
+            try admin.perform { session in
                 try QueueAdmin(session: session).retry(packets: selection.packets, route: try selection.code())
-                    .run(session)
             }
         }
     }
@@ -142,11 +136,8 @@ struct QueueCommand: ParsableCommand {
         @Option(help: "The recipient, or ALL (every recipient the packet waits for).") var to: String
         @OptionGroup var admin: AdminOptions
         func run() throws {
-            try AdminOptions.run {
-                let session = try admin.session()
-                if to != "ALL" { _ = try AdminArguments.code(to, "--to") }
-                try QueueAdmin(session: session).drop(packet: packet, to: to).run(session)
-            }
+            if to != "ALL" { _ = try AdminArguments.code(to, "--to") }
+            try admin.perform { session in try QueueAdmin(session: session).drop(packet: packet, to: to) }
         }
     }
 }
