@@ -2,6 +2,10 @@ import Foundation
 import Signing
 import Spool
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Each agency's current certificate: it loads, is valid now (expired and not-yet-valid are errors), does not
 /// expire within `DoctorSettings.expiryWarning` (a warning), chains to `trust/ca` and is not revoked by
 /// `trust/crl`, names no other agency, and — when the key can be read — belongs to the agency's private key.
@@ -20,6 +24,19 @@ public struct CertificateCheck: DoctorCheck {
     private func check(_ agency: AgencyConfig, store: TrustStore?, context: DoctorContext) -> [Finding] {
         let subject = context.relative(agency.certificatePath)
         let now = context.settings.now
+        if let request = agency.certificateRequestPath, access(agency.certificatePath, F_OK) != 0 {
+            // `agency add` without a certificate: a key and a CSR were made; the CA's answer is awaited.
+            return [
+                Finding(
+                    "certificate-requested", .warning, subject: context.relative(request),
+                    vi:
+                        "Cơ quan \(agency.code) chưa có chứng thư số: yêu cầu cấp (CSR) đang chờ CA; cơ quan chưa gửi, nhận được.",
+                    en:
+                        "Agency \(agency.code) has no certificate yet: its signing request (CSR) waits for the CA; it can neither send nor receive.",
+                    actionVi: "Gửi tệp CSR cho CA, rồi: lienthong cert rotate \(agency.code) --cert CHỨNG-THƯ.pem",
+                    actionEn: "Send the CSR to the CA, then: lienthong cert rotate \(agency.code) --cert SIGNED.pem")
+            ]
+        }
         let certificate: Certificate
         do {
             guard let first = try Certificate.load(path: agency.certificatePath).first else {
@@ -48,9 +65,9 @@ public struct CertificateCheck: DoctorCheck {
                     en:
                         "The certificate of agency \(agency.code) expired on \(until.iso8601UTC); documents cannot be signed.",
                     actionVi:
-                        "Xin chứng thư số mới (Ban Cơ yếu Chính phủ), đặt vào certificate:, chuyển chứng thư cũ sang previousCertificates:.",
+                        "Xin chứng thư số mới (Ban Cơ yếu Chính phủ), rồi: lienthong cert rotate \(agency.code) --cert MỚI.pem --key MỚI.pem",
                     actionEn:
-                        "Get a new certificate (Ban Cơ yếu Chính phủ), set it as certificate:, move the old one to previousCertificates:."
+                        "Get a new certificate (Ban Cơ yếu Chính phủ), then: lienthong cert rotate \(agency.code) --cert NEW.pem --key NEW.pem"
                 ))
         } else if now < certificate.notBefore {
             findings.append(

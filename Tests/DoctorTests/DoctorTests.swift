@@ -67,6 +67,16 @@ import Glibc
         #expect(problems.map(\.code) == ["key-missing"], "\(problems)")
     }
 
+    @Test func anAgencyWaitingForItsCertificateIsAWarningThatSaysWhatToDo() throws {
+        let spool = try DemoSpool()
+        try FileManager.default.removeItem(atPath: spool.root + "/agencies/\(DemoSpool.agency)/certificate.pem")
+        try spool.addLine("certificateRequest: state/requests/\(DemoSpool.agency).csr.pem")
+        let problems = DemoSpool.problems(try spool.report())
+        #expect(problems.map(\.code) == ["certificate-requested"], "\(problems)")
+        #expect(problems.first?.severity == .warning)
+        #expect(problems.first?.message.action.contains("lienthong cert rotate \(DemoSpool.agency)") == true)
+    }
+
     @Test func certificatesExpiringExpiredAndNotYetValid() throws {
         let spool = try DemoSpool()
         // The demo certificates are valid for two years from an hour ago; its CRL for a year.
