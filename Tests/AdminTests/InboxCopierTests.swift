@@ -64,8 +64,8 @@ import Glibc
         var new = stat()
         #expect(stat(source + file, &old) == 0 && stat(target + file, &new) == 0)
         #expect(new.st_mode & 0o777 == 0o640)
-        // libfaketime (the suite's reruns at other dates) shifts the file times stat reports but not those utimensat
-        // sets, so a kept time cannot be seen through it; everywhere else it is exact.
+        // libfaketime (the suite's reruns at other dates) moves the times futimens and utimensat set by its offset, so
+        // a kept time cannot be seen through it; everywhere else it is exact.
         let fakedClock = ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("faketime") == true
         #expect(fakedClock || new.st_mtim.tv_sec == 1_700_000_000)
         #expect(try String(contentsOfFile: target + "/latest/Quyết định.pdf", encoding: .utf8).hasPrefix("%PDF"))
