@@ -137,6 +137,24 @@ final class InboxCopier: @unchecked Sendable {  // used by one thread at a time
         return tally
     }
 
+    /// What differs between the source and the target, read only: relative paths of files missing at the target or
+    /// with another SHA-256 (a single file compares with a single file).
+    func differences() throws -> [String] {
+        guard let info = FileSystem.status(source), info.st_mode & S_IFMT == S_IFDIR else {
+            guard FileSystem.exists(target) else { return ["."] }
+            return try Self.sha256(source) == Self.sha256(target) ? [] : ["."]
+        }
+        var found: [String] = []
+        for item in try walk(source) where item.isFile {
+            let there = path(target, item.relative)
+            guard FileSystem.status(there) != nil, try Self.sha256(there) == sourceDigest(item) else {
+                found.append(RawName(item.relative).description)
+                continue
+            }
+        }
+        return found
+    }
+
     /// Removes from the source what the target holds (same kind, same size); what it does not hold stays, and is
     /// returned. Folders left empty are removed; the source folder itself stays.
     func removeCopied() throws -> [String] {

@@ -63,7 +63,7 @@ public struct IndexCheck: DoctorCheck {
                     deliveries.insert(packetId.rawValue + " " + recipient.rawValue)
                 case .rejected: rejections += 1
                 case .completed, .registered, .status, .refused, .setAside, .verified, .started, .stopped, .accessed,
-                    .admin, .redirected, .undelivered:
+                    .admin, .redirected, .undelivered, .relocated:
                     break
                 }
             }

@@ -29,7 +29,7 @@ enum JournalMetrics {
                     dimensions: [("agency", label(agency.rawValue)), ("reason", label(reason))]
                 ).increment()
             case .received, .completed, .registered, .status, .setAside, .verified, .started, .stopped, .accessed,
-                .admin, .redirected, .undelivered:
+                .admin, .redirected, .undelivered, .relocated:
                 break
             }
         }

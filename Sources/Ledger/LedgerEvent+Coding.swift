@@ -107,6 +107,12 @@ extension LedgerEvent {
             fields.add("recipient", recipient)
             fields.add("reason", reason)
             fields.add("by", by)
+        case .relocated(let agency, let folder, let packetId, let from, let to):
+            fields.add("agency", agency)
+            fields.add("folder", folder)
+            fields.add("packetId", packetId)
+            fields.add("from", from)
+            fields.add("to", to)
         }
         return fields.members
     }
@@ -185,6 +191,11 @@ extension LedgerEvent {
             self = .undelivered(
                 packetId: try reader.packetID("packetId"), recipient: try reader.agency("recipient"),
                 reason: try reader.string("reason"), by: try reader.string("by"))
+        case "relocated":
+            self = .relocated(
+                agency: try reader.agency("agency"), folder: try reader.string("folder"),
+                packetId: try reader.string("packetId", optional: true), from: try reader.string("from"),
+                to: try reader.string("to"))
         default:
             throw JournalRecordError(
                 line: 0, sequence: sequence, kind: kind, field: nil, reason: "unknown record kind \"\(kind)\"")

@@ -14,7 +14,10 @@ public struct ArchiveRecord: Sendable, Codable {
     public struct Delivery: Sendable, Codable {
         public let agency: String
         public let at: String
+        /// Where the delivered copy is now (relative to the spool when inside it).
         public let path: String
+        /// Where it was delivered, when `lienthong rotate` moved it since (nil: it is where it was delivered).
+        public let movedFrom: String?
     }
 
     public struct Arrival: Sendable, Codable {
@@ -98,9 +101,15 @@ extension LedgerIndex {
                 ArchiveRecord.File(name: $0["name"], size: $0["size"], sha256: $0["sha256"], mediaType: $0["mediaType"])
             }
             let deliveries = try Row.fetchAll(
-                db, sql: "SELECT * FROM delivery WHERE packetId = ? ORDER BY deliveredAt", arguments: [packetId]
+                db,
+                sql: """
+                    SELECT d.*, (SELECT r.fromPath FROM relocation r WHERE r.toPath = d.path AND r.packetId = d.packetId
+                                 ORDER BY r.at LIMIT 1) AS movedFrom
+                    FROM delivery d WHERE d.packetId = ? ORDER BY d.deliveredAt
+                    """, arguments: [packetId]
             ).map {
-                ArchiveRecord.Delivery(agency: $0["agency"], at: $0["deliveredAt"], path: $0["path"])
+                ArchiveRecord.Delivery(
+                    agency: $0["agency"], at: $0["deliveredAt"], path: $0["path"], movedFrom: $0["movedFrom"])
             }
             let arrivals = try Row.fetchAll(
                 db, sql: "SELECT * FROM arrival WHERE packetId = ? ORDER BY registeredAt", arguments: [packetId]

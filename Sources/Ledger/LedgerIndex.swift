@@ -104,6 +104,7 @@ public final class LedgerIndex: Sendable {
                     UPDATE packet SET madeHere = 1 WHERE packetId IN (SELECT packetId FROM documentNumber);
                     """)
         }
+        registerRotation(&migrator)
         return migrator
     }
 
@@ -176,7 +177,9 @@ public final class LedgerIndex: Sendable {
                 sql: "INSERT OR IGNORE INTO delivery VALUES (?, ?, ?, ?)",
                 arguments: [packetId.rawValue, recipient.rawValue, record.at, path])
         case .completed(let packetId, _):
-            try db.execute(sql: "UPDATE packet SET completed = 1 WHERE packetId = ?", arguments: [packetId.rawValue])
+            try db.execute(
+                sql: "UPDATE packet SET completed = 1, completedAt = COALESCE(completedAt, ?) WHERE packetId = ?",
+                arguments: [record.at, packetId.rawValue])
         case .registered(let registration):
             let legal = String(decoding: JSONWriter.compactBytes(registration.documents), as: UTF8.self)
             try db.execute(
@@ -223,6 +226,9 @@ public final class LedgerIndex: Sendable {
         case .admin(let action, let by, let reason, _, let details):
             try applyHold(action: action, by: by, reason: reason, details: details, at: record.at, db)
             try applyRetry(action: action, details: details, sequence: record.sequence, db)
+        case .relocated(let agency, let folder, let packetId, let from, let to):
+            try applyRelocation(
+                agency: agency.rawValue, folder: folder, packetId: packetId, from: from, to: to, at: record.at, db)
         case .setAside, .started, .stopped, .accessed:
             // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
             break

@@ -78,12 +78,27 @@ public struct OfficeConfig: Sendable, Equatable {
         public var listen: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
+    /// The clerks' folders rotated by the daemon: `rotate: { every: 24h, keepFor: 30d, to: /mnt/old }`.
+    public struct Rotate: Sendable, Equatable {
+        /// How often the daemon rotates (the first run comes one `every` after it starts).
+        public var every: Duration = .seconds(86_400)
+        /// Handled entries older than this leave the folders' top level.
+        public var keepFor: Duration = .seconds(30 * 86_400)
+        /// Another place (a share) for the dated folders: `<to>/<code>/<folder>/<YYYY>/<MM>/`; nil keeps them in the
+        /// folder itself (`<folder>/<YYYY>/<MM>/`).
+        public var to: String?
+
+        public init() {}
+    }
+
     public var watch = Watch()
     public var calendar = Calendar()
     public var outage = Outage()
     public var archiveFormat: ArchiveFormat = .tar
     /// Off (nil) unless office.yaml has `metrics: { listen: HOST:PORT }`.
     public var metrics: Metrics?
+    /// Off (nil) unless office.yaml has `rotate:`; `lienthong rotate` works either way.
+    public var rotate: Rotate?
 
     public init() {}
 
@@ -95,7 +110,7 @@ public struct OfficeConfig: Sendable, Equatable {
     /// Checks parsed office.yaml.
     public static func parse(_ root: ConfigNode) throws(ConfigError) -> OfficeConfig {
         var config = OfficeConfig()
-        let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive", "metrics"])
+        let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive", "metrics", "rotate"])
         if let watch = sections["watch"] {
             let keys = try watch.mapping(allowed: [
                 "mode", "pollInterval", "settle", "rescanInterval", "sidecarWait", "incompleteWait",
@@ -201,6 +216,18 @@ public struct OfficeConfig: Sendable, Equatable {
                 throw node.error("\"\(text)\" is not HOST:PORT with a port from 1 to 65535, like 127.0.0.1:9464")
             }
             config.metrics = address
+        }
+        if let rotate = sections["rotate"] {
+            let keys = try rotate.mapping(allowed: ["every", "keepFor", "to"])
+            var value = Rotate()
+            if let node = keys["every"] { value.every = try duration(node, minimum: .seconds(60)) }
+            if let node = keys["keepFor"] { value.keepFor = try duration(node, minimum: .seconds(3600)) }
+            if let node = keys["to"] {
+                let path = try node.string()
+                guard path.hasPrefix("/") else { throw node.error("expected an absolute path, like /mnt/luu-tru") }
+                value.to = path
+            }
+            config.rotate = value
         }
         return config
     }

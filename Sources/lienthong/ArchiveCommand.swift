@@ -157,7 +157,10 @@ struct ArchiveCommand: ParsableCommand {
             for file in record.files {
                 lines.append("file:       \(file.name) (\(file.size) bytes, \(file.mediaType), sha256 \(file.sha256))")
             }
-            for delivery in record.deliveries { lines.append("delivered:  \(delivery.agency) at \(delivery.at)") }
+            for delivery in record.deliveries {
+                lines.append("delivered:  \(delivery.agency) at \(delivery.at)")
+                if delivery.movedFrom != nil { lines.append("            now in \(delivery.path) (rotate)") }
+            }
             for arrival in record.arrivals {
                 lines.append(
                     "registered: \(arrival.agency) arrival no. \(arrival.number) (\(arrival.year), \(arrival.series)) at \(arrival.registeredAt)"

@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import Foundation
 import Logging
@@ -39,6 +40,13 @@ struct WatchCommand: AsyncParsableCommand {
         // office.yaml `metrics: { listen: HOST:PORT }`: GET /metrics beside the office, which waits until it listens.
         let metrics = daemon.config.metrics.map(MetricsEndpoint.init)
         if let metrics { services = metrics.services(running: daemon, logger: logger) }
+        // The clerks' folders: unfinished moves finished at start; office.yaml `rotate:` runs rotations on schedule.
+        if !once {
+            services.append(
+                .init(
+                    service: ScheduledRotation(spool: layout, config: daemon.config, logger: logger),
+                    successTerminationBehavior: .ignore))
+        }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

@@ -26,7 +26,7 @@ enum PacketPage {
                     "legal": legal[file.name.precomposedNFC]?.values as Any,
                 ] as [String: Any]
             },
-            "deliveries": record.deliveries.map { ["agency": agency($0.agency), "at": when($0.at)] },
+            "deliveries": record.deliveries.map { ["agency": agency($0.agency), "at": when($0.at), "path": $0.path] },
             "arrivals": record.arrivals.map { arrival in
                 [
                     "agency": agency(arrival.agency), "number": "\(arrival.number)/\(arrival.year)",
