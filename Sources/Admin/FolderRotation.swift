@@ -287,9 +287,8 @@ public struct FolderRotation {
     /// Whether the entry, or anything directly inside it, changed within `inUse` of `now`.
     private func changedRecently(_ path: String, now: Date) -> Bool {
         let limit = now.addingTimeInterval(-inUse).timeIntervalSince1970
-        func recent(_ info: stat) -> Bool {
-            Double(info.st_mtim.tv_sec) > limit || Double(info.st_ctim.tv_sec) > limit
-        }
+        // The modification time only: a status change (ctime) comes with any rename or copy of the share too.
+        func recent(_ info: stat) -> Bool { Double(info.st_mtim.tv_sec) > limit }
         guard let info = FileSystem.status(RawPath(path)) else { return true }
         if recent(info) { return true }
         guard info.st_mode & S_IFMT == S_IFDIR, let inside = try? Directory.entries(path) else { return false }

@@ -28,6 +28,12 @@ final class OfficeSpool: @unchecked Sendable {
         try writeOfficeYAML(mode: mode, settle: settle, sidecarWait: sidecarWait, incompleteWait: incompleteWait)
     }
 
+    /// A spool made already (by the test, at another time) at `root`, inside `directory`.
+    init(existing root: String, directory: TemporaryDirectory) {
+        self.directory = directory
+        self.root = root
+    }
+
     func writeOfficeYAML(
         mode: String, settle: String, sidecarWait: String, incompleteWait: String? = nil, format: String = "tar",
         threshold: String = "4h"

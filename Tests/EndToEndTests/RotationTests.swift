@@ -1,0 +1,198 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lienthong rotate` on the built binary: three months of deliveries, made with the clock set back by libfaketime
+/// (an absolute moment per batch, so the suite's own reruns at other dates move it along), rotated with a `kill -9`
+/// in the middle.
+@Suite struct RotationTests {
+    static let recipient = "000.00.01.H53"
+
+    /// `lienthong ARGS` with the clock starting at `moment` (libfaketime's absolute form: it runs on from there).
+    static func at(_ moment: Date, _ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(
+            "faketime", [Self.faketimeText(moment), Project.lienthong] + arguments,
+            environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"],
+            // Under the suite's own libfaketime rerun, the moment is already on the faked clock: only this one applies.
+            unset: ["LD_PRELOAD", "FAKETIME", "FAKETIME_TIMESTAMP_FILE", "FAKETIME_NO_CACHE"])
+    }
+
+    static func faketimeText(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: date)
+    }
+
+    /// `<YYYY>/<MM>` of `date` in Vietnam.
+    static func month(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        return String(format: "%04d/%02d", parts.year!, parts.month!)
+    }
+
+    /// Sets the modification time of everything under `paths` to `moment`, as if written then (by Python: the
+    /// suite's libfaketime reruns leave an explicit time it sets alone, and the office reads file times unfaked).
+    static func age(_ paths: [String], to moment: Date) throws {
+        let script = """
+            import os, sys
+            t = float(sys.argv[1])
+            for top in sys.argv[2:]:
+                for folder, _, files in os.walk(top):
+                    for name in files:
+                        os.utime(os.path.join(folder, name), (t, t), follow_symlinks=False)
+                    os.utime(folder, (t, t))
+                if os.path.isfile(top):
+                    os.utime(top, (t, t))
+            """
+        let result = try ProcessRunner.run(
+            "python3", ["-c", script, String(moment.timeIntervalSince1970)] + paths)
+        guard result.status == 0 else { throw ProcessError.failed("set file times", result) }
+    }
+
+    /// Every packet folder under `inbox`: at its top level and in its dated folders, by packet id (path relative).
+    static func packetFolders(_ inbox: String) -> [String: [String]] {
+        var found: [String: [String]] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: inbox)
+        while let relative = enumerator?.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard name.first?.isNumber == true, name.count > 20, !relative.contains(".lienthong") else { continue }
+            enumerator?.skipDescendants()
+            found[name, default: []].append(relative)
+        }
+        return found
+    }
+
+    @Test func threeMonthsOfAnInboxRotatedWithAKillInTheMiddleLeaveEveryEntryOnceWhereTheJournalSays() throws {
+        let now = Date()
+        let directory = TemporaryDirectory("lienthong-rotation")
+        let root = directory.file("Spool")
+        let start = now.addingTimeInterval(-100 * 86_400)
+        let made = try Self.at(start, ["init", "--spool", root, "--demo"])
+        try #require(made.status == 0, "\(made.output)")
+        let spool = try OfficeSpool(existing: root, directory: directory)
+        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s")
+
+        // Four batches of 500 documents, delivered and registered 90, 60, 35 and 5 days ago.
+        let ages: [Double] = [90, 60, 35, 5]
+        var delivered: [Double: Set<String>] = [:]
+        var number = 0
+        for age in ages {
+            let moment = now.addingTimeInterval(-age * 86_400)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+            let day = calendar.dateComponents([.year, .month, .day], from: moment)
+            let issued = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+            for _ in 0..<500 {
+                number += 1
+                try Data(OfficeSpool.pdf("d\(number)")).write(
+                    to: URL(fileURLWithPath: spool.outbox() + "/d\(number).pdf"))
+                try Fixtures.sidecar(
+                    to: [Self.recipient], number: "\(number)", subject: "Văn bản \(number)", priority: "thuong",
+                    issued: issued
+                ).write(toFile: spool.outbox() + "/d\(number).json", atomically: false, encoding: .utf8)
+            }
+            let run = try Self.at(moment, ["watch", "--once", "--spool", root])
+            try #require(run.status == 0, "\(run.output)")
+            let before = Set(delivered.values.flatMap { $0 })
+            let new = Set(spool.packets(spool.inbox(Self.recipient))).subtracting(before)
+            delivered[age] = new
+            #expect(new.count == 500, "\(run.output)")
+            // The files were written then, as far as the office's clock goes.
+            let sender = root + "/agencies/\(OfficeSpool.sender)"
+            let ids = Set(new)
+            let written = ["sent", "status"].flatMap { folder in
+                spool.visible(sender + "/" + folder).filter { name in
+                    ids.contains(String(name.prefix { $0 != " " }))
+                }.map { sender + "/" + folder + "/" + $0 }
+            }
+            try Self.age(new.map { spool.inbox(Self.recipient) + "/" + $0 } + written, to: moment)
+        }
+        let all = Set(delivered.values.flatMap { $0 })
+        #expect(all.count == 2000)
+        // A clerk is working in one 90-day-old folder right now: it stays where it is this time.
+        let inUse = try #require(delivered[90]?.max())
+        let touched = try ProcessRunner.run("touch", [spool.inbox(Self.recipient) + "/\(inUse)/metadata.json"])
+        #expect(touched.status == 0)
+
+        // A rotation killed once some of its moves are journaled.
+        let rotation = try BackgroundProcess(
+            Project.lienthong,
+            ["rotate", "--older-than", "30d", "--spool", root, "--reason", "xếp thư mục hằng tháng"],
+            logPath: directory.file("rotate.log"))
+        let journal = root + "/state/journal.jsonl"
+        let began = spool.waitUntil(60) {
+            ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"event\":\"relocated\"")
+        }
+        rotation.send(SIGKILL)
+        _ = rotation.wait(timeout: 10)
+        #expect(began, "\(rotation.log)")
+        // The kill came in the middle: some moves journaled, not all of the rotation's 5,996.
+        let journaledAtKill = spool.records("relocated").count
+        #expect(journaledAtKill > 0 && journaledAtKill < 5996, "\(journaledAtKill) moves journaled at the kill")
+        let interrupted = Self.packetFolders(spool.inbox(Self.recipient)).values.filter { $0 == [$0[0]] }.count
+        #expect(interrupted == 2000, "a folder was in two places or lost after the kill")
+
+        // Run again: the journaled moves are finished and the rest made; every entry is in one place.
+        let again = try spool.admin(["rotate", "--older-than", "30d", "--reason", "chạy lại sau sự cố"])
+        #expect(again.status == 0, "\(again.output)")
+        let folders = Self.packetFolders(spool.inbox(Self.recipient))
+        #expect(Set(folders.keys) == all, "lost: \(all.subtracting(folders.keys).count)")
+        #expect(folders.values.allSatisfy { $0.count == 1 }, "in two places: \(folders.filter { $0.value.count > 1 })")
+        for age in ages {
+            for id in delivered[age] ?? [] {
+                let expected =
+                    age < 30 || id == inUse ? id : Self.month(now.addingTimeInterval(-age * 86_400)) + "/" + id
+                if folders[id]?.first != expected {
+                    Issue.record("\(id), delivered \(Int(age)) days ago, is at \(folders[id] ?? []), not \(expected)")
+                    break
+                }
+            }
+        }
+        let top = spool.visible(spool.inbox(Self.recipient)).filter { $0.count > 4 }
+        #expect(
+            Set(top) == delivered[5]!.union([inUse]), "the top level holds what is not 30 days old (and the one in use)"
+        )
+        // The sender's sent/ and status/ too: each entry once, the top level only what is recent.
+        let sender = root + "/agencies/\(OfficeSpool.sender)"
+        for (folder, count) in [("sent", 2000), ("status", 4000)] {
+            let names = try ProcessRunner.run(
+                "find", [sender + "/" + folder, "-mindepth", "1", "-maxdepth", "3", "-name", "2*-*"]
+            ).stdout.split(separator: "\n").map { ($0 as Substring).split(separator: "/").last.map(String.init) ?? "" }
+            #expect(names.count == count && Set(names).count == count, "\(folder): \(names.count) entries")
+        }
+        for folder in ["sent", "status"] {
+            let entries = spool.visible(spool.root + "/agencies/\(OfficeSpool.sender)/\(folder)").filter {
+                $0.count > 4
+            }
+            #expect(entries.allSatisfy { name in delivered[5]?.contains { name.hasPrefix($0) } == true }, "\(folder)")
+        }
+
+        // The journal says where each one went; it verifies, and an index made again from it says the same.
+        let relocated = spool.records("relocated").filter { $0["folder"] as? String == "inbox" }
+        #expect(relocated.count == 1499 && Set(relocated.compactMap { $0["packetId"] as? String }).count == 1499)
+        #expect(try spool.verifyJournal().status == 0)
+        let query = "SELECT packetId, agency, path FROM delivery ORDER BY packetId, agency"
+        let before = try ProcessRunner.run("sqlite3", [root + "/state/index.sqlite", query])
+        #expect(try spool.admin(["index", "rebuild"]).status == 0)
+        let after = try ProcessRunner.run("sqlite3", [root + "/state/index.sqlite", query])
+        #expect(before.stdout == after.stdout && before.stdout.split(separator: "\n").count == 2000)
+        let old = try #require(delivered[90]?.min())
+        let show = try spool.admin(["archive", "show", old])
+        let place = "agencies/\(Self.recipient)/inbox/\(Self.month(now.addingTimeInterval(-90 * 86_400)))/\(old)"
+        #expect(show.stdout.contains("now in \(place)"), "\(show.output)")
+        #expect(FileManager.default.fileExists(atPath: root + "/" + place + "/metadata.json"))
+
+        // Nothing is left to do, and a dry run says so without changing anything.
+        let hash = try spool.treeHash()
+        let dry = try spool.admin(["rotate", "--older-than", "30d", "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("rotate: 0 "), "\(dry.output)")
+        #expect(try spool.treeHash() == hash)
+    }
+}
