@@ -220,7 +220,7 @@ public struct OfficeConfig: Sendable, Equatable {
         if let rotate = sections["rotate"] {
             let keys = try rotate.mapping(allowed: ["every", "keepFor", "to"])
             var value = Rotate()
-            if let node = keys["every"] { value.every = try duration(node, minimum: .seconds(60)) }
+            if let node = keys["every"] { value.every = try duration(node, minimum: .seconds(1)) }
             if let node = keys["keepFor"] { value.keepFor = try duration(node, minimum: .seconds(3600)) }
             if let node = keys["to"] {
                 let path = try node.string()

@@ -196,3 +196,45 @@ import Glibc
         #expect(try spool.treeHash() == hash)
     }
 }
+
+extension RotationTests {
+    @Test func theDaemonRotatesOnTheScheduleOfficeYAMLSets() throws {
+        let now = Date()
+        let directory = TemporaryDirectory("lienthong-rotation-schedule")
+        let root = directory.file("Spool")
+        let earlier = now.addingTimeInterval(-3 * 3600)
+        try #require(try Self.at(earlier.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"]).status == 0)
+        let spool = try OfficeSpool(existing: root, directory: directory)
+        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s")
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let day = calendar.dateComponents([.year, .month, .day], from: earlier)
+        for number in 1...3 {
+            try Data(OfficeSpool.pdf("s\(number)")).write(to: URL(fileURLWithPath: spool.outbox() + "/s\(number).pdf"))
+            try Fixtures.sidecar(
+                to: [Self.recipient], number: "\(number)", priority: "thuong",
+                issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+            ).write(toFile: spool.outbox() + "/s\(number).json", atomically: false, encoding: .utf8)
+        }
+        try #require(try Self.at(earlier, ["watch", "--once", "--spool", root]).status == 0)
+        let delivered = spool.packets(spool.inbox(Self.recipient))
+        #expect(delivered.count == 3)
+        try Self.age(delivered.map { spool.inbox(Self.recipient) + "/" + $0 }, to: earlier)
+
+        // Kept for an hour, rotated every second: the daemon moves them without being asked.
+        let yaml = root + "/office.yaml"
+        try (try String(contentsOfFile: yaml, encoding: .utf8) + "\nrotate: { every: 1s, keepFor: 1h }\n")
+            .write(toFile: yaml, atomically: true, encoding: .utf8)
+        let daemon = try spool.start()
+        defer {
+            daemon.send(SIGTERM)
+            _ = daemon.wait(timeout: 20)
+        }
+        let dated = spool.inbox(Self.recipient) + "/" + Self.month(earlier)
+        #expect(spool.waitUntil(20) { spool.packets(dated).count == 3 }, "\(daemon.log)")
+        #expect(spool.packets(spool.inbox(Self.recipient)).filter { $0.count > 4 }.isEmpty)
+        let admin = spool.records("admin").filter { $0["action"] as? String == "rotate" }
+        #expect(admin.count == 1 && (admin.first?["by"] as? String ?? "").contains("lienthong watch"), "\(admin)")
+        #expect(admin.first?["reason"] as? String == "office.yaml rotate")
+    }
+}

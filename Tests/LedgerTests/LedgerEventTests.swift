@@ -238,6 +238,27 @@ import Testing
                     + #""by":"root","#),
             .undelivered(packetId: id, recipient: AgencyCode("000.00.03.H53")!, reason: "gửi bản giấy", by: "root")
         ),
+        (
+            line(
+                "relocated",
+                #""agency":"000.00.03.H53","folder":"inbox","packetId":"20261124-030000-001-ABCDEFGHJK","#
+                    + #""from":"agencies/000.00.03.H53/inbox/20261124-030000-001-ABCDEFGHJK","#
+                    + #""to":"agencies/000.00.03.H53/inbox/2026/11/20261124-030000-001-ABCDEFGHJK","#),
+            .relocated(
+                agency: AgencyCode("000.00.03.H53")!, folder: "inbox", packetId: id.rawValue,
+                from: "agencies/000.00.03.H53/inbox/20261124-030000-001-ABCDEFGHJK",
+                to: "agencies/000.00.03.H53/inbox/2026/11/20261124-030000-001-ABCDEFGHJK")
+        ),
+        (
+            line(
+                "relocated",
+                #""agency":"000.00.03.H53","folder":"rejected","#
+                    + #""from":"agencies/000.00.03.H53/rejected/x.pdf","to":"/mnt/old/000.00.03.H53/rejected/2026/11/x.pdf","#
+            ),
+            .relocated(
+                agency: AgencyCode("000.00.03.H53")!, folder: "rejected", packetId: nil,
+                from: "agencies/000.00.03.H53/rejected/x.pdf", to: "/mnt/old/000.00.03.H53/rejected/2026/11/x.pdf")
+        ),
     ]
 
     @Test func everyKindIsCovered() {
@@ -246,7 +267,7 @@ import Testing
             kinds == [
                 "packed", "received", "delivered", "completed", "registered", "status", "refused", "set-aside",
                 "verified",
-                "rejected", "started", "stopped", "accessed", "admin", "redirected", "undelivered",
+                "rejected", "started", "stopped", "accessed", "admin", "redirected", "undelivered", "relocated",
             ])
     }
 

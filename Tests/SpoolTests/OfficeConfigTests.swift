@@ -92,4 +92,22 @@ import Testing
         #expect(throws: ConfigError.self) { try parse("calendar: { holidays: [\"30/04/2026\"] }\n") }
         #expect(throws: ConfigError.self) { try parse("archive: { format: rar }\n") }
     }
+
+    @Test func rotateIsOffUnlessWrittenAndReadsItsKeys() throws {
+        #expect(try parse(OfficeDefaults.officeYAML).rotate == nil)
+        let rotate = try #require(try parse("rotate: { every: 12h, keepFor: 60d, to: /mnt/luu-tru }\n").rotate)
+        #expect(
+            rotate.every == .seconds(43_200) && rotate.keepFor == .seconds(60 * 86_400) && rotate.to == "/mnt/luu-tru")
+        let defaults = try #require(try parse("rotate: {}\n").rotate)
+        #expect(defaults.every == .seconds(86_400) && defaults.keepFor == .seconds(30 * 86_400) && defaults.to == nil)
+        #expect(
+            throws: ConfigError(
+                file: "office.yaml", line: 1, column: 15,
+                message: "rotate.to: expected an absolute path, like /mnt/luu-tru")
+        ) {
+            try parse("rotate: { to: old }\n")
+        }
+        #expect(throws: ConfigError.self) { try parse("rotate: { keepFor: 10m }\n") }
+        #expect(throws: ConfigError.self) { try parse("rotate: { often: 1h }\n") }
+    }
 }
