@@ -1,4 +1,5 @@
 import DurableIO
+import Fallback
 import Foundation
 import Ledger
 import Packets
@@ -33,11 +34,14 @@ public struct FolderRotation {
     /// The clerk folders rotated.
     public enum Folder: String, Sendable, CaseIterable {
         case inbox, sent, status, rejected
+        /// The office's paper fallback folder: the reports of closed incidents.
+        case fallback
     }
 
     /// One planned move.
     public struct Move: Sendable, Equatable {
-        public let agency: AgencyCode
+        /// nil for the fallback folder, which is the office's.
+        public let agency: AgencyCode?
         public let folder: Folder
         public let packetId: String?
         /// Absolute paths.
@@ -99,7 +103,7 @@ public struct FolderRotation {
             [
                 ("olderThanDays", .integer(Int64(days))), ("moves", .integer(Int64(moves.count))),
                 ("folders", .object(counts)),
-                ("agencies", .array(Set(moves.map(\.agency.rawValue)).sorted().map(JSONValue.string))),
+                ("agencies", .array(Set(moves.compactMap(\.agency?.rawValue)).sorted().map(JSONValue.string))),
             ] + (base.map { [("to", JSONValue.string($0))] } ?? []))
         outcome.moved = try run(moves, details: details)
         session.say(
@@ -195,7 +199,30 @@ public struct FolderRotation {
             }
             moves += try rejectedEntries(code, spool.rejected(code), base, facts, cutoff, now)
         }
+        if chosen == nil { moves += try fallbackEntries(index, cutoff: cutoff, now: now) }
         return (moves, skipped)
+    }
+
+    /// The reports of incidents closed before `cutoff`, into `<fallback>/<YYYY>/<MM>/` by the month they closed
+    /// (always in place: the fallback folder is a local disk the office keeps for outages; the pages find them there).
+    private func fallbackEntries(_ index: LedgerIndex, cutoff: Date, now: Date) throws -> [Move] {
+        let directory = session.config.outage.fallbackPath(spool)
+        guard FileSystem.exists(RawPath(directory + "/" + FallbackLog.fileName)) else { return [] }
+        let state = FallbackState(try FallbackLog(directory: directory).readAll())
+        let relocated = try index.relocations(folder: Folder.fallback.rawValue)
+        var moves: [Move] = []
+        for incident in state.incidents {
+            guard let closed = incident.closedAt, closed < cutoff else { continue }
+            let name = FallbackOutputs.reportName(incident.id)
+            let from = directory + "/" + name
+            let to =
+                directory + "/" + FallbackOutputs.datedFolder(closed, timeZone: session.timeZone) + "/" + name
+            guard FileSystem.exists(RawPath(from)), !FileSystem.exists(RawPath(to)), !changedRecently(from, now: now),
+                !relocated.contains(spool.relative(from))
+            else { continue }
+            moves.append(Move(agency: nil, folder: .fallback, packetId: nil, from: from, to: to))
+        }
+        return moves
     }
 
     /// The top-level entries of one folder that `dated` dates (journal time, packet id, the names that move together).

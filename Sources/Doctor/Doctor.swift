@@ -32,6 +32,7 @@ public struct Doctor: Sendable {
         FreeSpaceCheck(),
         JournalCheck(),
         IndexCheck(),
+        RotationCheck(),
         TemplatesCheck(),
     ]
 

@@ -26,7 +26,24 @@ public final class FallbackOutputs: @unchecked Sendable {
 
     static let logPageName = "Sổ chuyển giao văn bản giấy.html".precomposedNFC
     public static let noticeName = "THÔNG BÁO SỰ CỐ.txt".precomposedNFC
-    static func reportName(_ incident: String) -> String { "Biên bản sự cố \(incident).html".precomposedNFC }
+    public static func reportName(_ incident: String) -> String { "Biên bản sự cố \(incident).html".precomposedNFC }
+
+    /// Where an incident's report is: at the top of the fallback folder, or — a closed incident's, once `lienthong
+    /// rotate` moved it — in `<YYYY>/<MM>/` by the month it closed (in `timeZone`).
+    public static func reportPath(_ incident: FallbackState.Incident, in directory: String, timeZone: TimeZone)
+        -> String
+    {
+        let top = directory + "/" + reportName(incident.id)
+        guard let closed = incident.closedAt, !FileSystem.exists(RawPath(top)) else { return top }
+        let dated = directory + "/" + datedFolder(closed, timeZone: timeZone) + "/" + reportName(incident.id)
+        return FileSystem.exists(RawPath(dated)) ? dated : top
+    }
+
+    /// `<YYYY>/<MM>` of `date` in `timeZone`.
+    public static func datedFolder(_ date: Date, timeZone: TimeZone) -> String {
+        let day = CalendarDate(date, in: timeZone)
+        return String(format: "%04d/%02d", day.year, day.month)
+    }
 
     init(spool: SpoolLayout, directory: String, timeZone: TimeZone, threshold: Duration, logger: Logger) {
         self.spool = spool
@@ -58,10 +75,8 @@ public final class FallbackOutputs: @unchecked Sendable {
         }
         if let reportTemplate {
             for incident in state.incidents {
-                ok =
-                    write(
-                        directory + "/" + Self.reportName(incident.id), reportTemplate.render(context.report(incident)))
-                    && ok
+                let path = Self.reportPath(incident, in: directory, timeZone: timeZone)
+                ok = write(path, reportTemplate.render(context.report(incident))) && ok
             }
         }
         for code in Set(names.keys).union(state.entries.compactMap { AgencyCode($0.document.sender) }).sorted(by: {

@@ -91,7 +91,7 @@ public struct FallbackStatus: Encodable, Sendable {
                 delivered: entries.filter { $0.deliveredAt != nil }.count,
                 handedOver: entries.filter { $0.handover != nil }.count,
                 immediate: entries.filter(\.document.immediate).count,
-                report: directory + "/" + FallbackOutputs.reportName(incident.id))
+                report: FallbackOutputs.reportPath(incident, in: directory, timeZone: calendar.timeZone))
         }
         failingRoutes = state.failing.values.sorted { $0.since < $1.since }.map {
             Route(

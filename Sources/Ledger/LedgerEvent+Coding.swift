@@ -108,7 +108,7 @@ extension LedgerEvent {
             fields.add("reason", reason)
             fields.add("by", by)
         case .relocated(let agency, let folder, let packetId, let from, let to):
-            fields.add("agency", agency)
+            if let agency { fields.add("agency", agency) }
             fields.add("folder", folder)
             fields.add("packetId", packetId)
             fields.add("from", from)
@@ -193,7 +193,7 @@ extension LedgerEvent {
                 reason: try reader.string("reason"), by: try reader.string("by"))
         case "relocated":
             self = .relocated(
-                agency: try reader.agency("agency"), folder: try reader.string("folder"),
+                agency: try reader.agency("agency", optional: true), folder: try reader.string("folder"),
                 packetId: try reader.string("packetId", optional: true), from: try reader.string("from"),
                 to: try reader.string("to"))
         default:
@@ -323,6 +323,14 @@ private struct FieldReader {
 
     mutating func agency(_ key: String) throws -> AgencyCode {
         let text = try string(key)
+        guard let code = AgencyCode(text), code.rawValue == text else {
+            throw error(key, "is not an agency code: \"\(text)\"")
+        }
+        return code
+    }
+
+    mutating func agency(_ key: String, optional: Bool) throws -> AgencyCode? {
+        guard let text = try string(key, optional: optional) else { return nil }
         guard let code = AgencyCode(text), code.rawValue == text else {
             throw error(key, "is not an agency code: \"\(text)\"")
         }

@@ -52,9 +52,10 @@ public enum LedgerEvent: Sendable, Equatable {
     /// with no successor): it stays archived, the recipient is not delivered to, the sender's status says why.
     case undelivered(packetId: PacketID, recipient: AgencyCode, reason: String, by: String)
     /// `relocated`: `lienthong rotate` moved a handled entry of an agency's `folder` (`inbox`, `sent`, `status`,
-    /// `rejected`) from `from` to `to` (each relative to the spool when inside it, else absolute) — a delivered copy
-    /// (`packetId`) is found at `to` from then on. Journaled before the move, which a later run finishes after a crash.
-    case relocated(agency: AgencyCode, folder: String, packetId: String?, from: String, to: String)
+    /// `rejected`), or of the office's `fallback` folder (no agency), from `from` to `to` (each relative to the spool
+    /// when inside it, else absolute) — a delivered copy (`packetId`) is found at `to` from then on. Journaled before
+    /// the move, which a later run finishes after a crash.
+    case relocated(agency: AgencyCode?, folder: String, packetId: String?, from: String, to: String)
 
     /// The record kind, as the line's `event` says it (and the `kind` label of `lienthong_journal_records_total`).
     public var kind: String {

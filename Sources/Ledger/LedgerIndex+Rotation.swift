@@ -111,9 +111,25 @@ extension LedgerIndex {
         }
     }
 
+    /// The `from` of every move journaled for `folder` (the fallback folder, which no agency owns).
+    public func relocations(folder: String) throws -> Set<String> {
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT fromPath FROM relocation WHERE folder = ?", arguments: [folder]))
+        }
+    }
+
     /// Moves journaled but not yet seen done on disk (a rotation stopped by a crash leaves some).
     public func unsettledRelocations() throws -> [Relocation] {
         try pool.read { db in try Self.relocations(db, sql: "WHERE settled = 0", arguments: []) }
+    }
+
+    /// Moves journaled but not seen done, read from the index at `path` strictly read-only (for `lienthong doctor`);
+    /// empty for an index made before rotation existed.
+    public static func unsettledRelocations(readOnlyAt path: String) throws -> [Relocation] {
+        try readOnly(path: path, busyTimeout: 5).read { db in
+            guard try db.tableExists("relocation") else { return [] }
+            return try relocations(db, sql: "WHERE settled = 0", arguments: [])
+        }
     }
 
     /// Marks moves as seen done on disk.

@@ -228,7 +228,8 @@ public final class LedgerIndex: Sendable {
             try applyRetry(action: action, details: details, sequence: record.sequence, db)
         case .relocated(let agency, let folder, let packetId, let from, let to):
             try applyRelocation(
-                agency: agency.rawValue, folder: folder, packetId: packetId, from: from, to: to, at: record.at, db)
+                agency: agency?.rawValue ?? "", folder: folder, packetId: packetId, from: from, to: to, at: record.at,
+                db)
         case .setAside, .started, .stopped, .accessed:
             // Set aside: not a refusal of the document by its recipient. The others say nothing the index keeps.
             break

@@ -1,5 +1,6 @@
 import Admin
 import Foundation
+import Intake
 import Logging
 import ServiceLifecycle
 import Spool
@@ -8,13 +9,36 @@ import Spool
 /// unmade; with office.yaml `rotate: { every: 24h, keepFor: 30d, to: … }` it rotates every agency's folders every
 /// `every` (the first time one `every` after the start), each run journaled as an admin action of the schedule. A
 /// run that fails is logged and tried again at the next one; one refused because a `lienthong rotate` is running is
-/// simply left to it.
+/// left to it. It runs on a thread of its own and waits as the office's loop does (`LoopControl`: a semaphore on the
+/// monotonic clock), so a long rotation never holds a thread of the concurrency pool.
 struct ScheduledRotation: Service {
     let spool: SpoolLayout
     let config: OfficeConfig
     let logger: Logger
+    private let control = LoopControl()
+
+    init(spool: SpoolLayout, config: OfficeConfig, logger: Logger) {
+        self.spool = spool
+        self.config = config
+        self.logger = logger
+    }
 
     func run() async throws {
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    loop()
+                    continuation.resume()
+                }
+                thread.name = "lienthong-rotate"
+                thread.start()
+            }
+        } onGracefulShutdown: { [control] in
+            control.requestStop()
+        }
+    }
+
+    private func loop() {
         let session = session()
         do {
             try FolderRotation(session: session).finish(try session.index())
@@ -22,12 +46,9 @@ struct ScheduledRotation: Service {
             logger.error("cannot finish an interrupted rotation", metadata: ["error": "\(error)"])
         }
         guard let schedule = config.rotate else { return }
-        while !Task.isCancelled {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: schedule.every) }
-            } catch {
-                return  // stopping
-            }
+        while !control.isStopping {
+            control.wait(schedule.every)
+            if control.isStopping { return }
             do {
                 let outcome = try FolderRotation(session: session).rotate(
                     agencies: nil, olderThan: TimeInterval(schedule.keepFor.components.seconds), to: schedule.to)
@@ -43,7 +64,7 @@ struct ScheduledRotation: Service {
     }
 
     private func session() -> AdminSession {
-        let every = config.rotate.map { "every \($0.every.components.seconds / 3600)h" } ?? "at start"
+        let every = config.rotate.map { "every \(DurationText.format($0.every))" } ?? "at start"
         return AdminSession(
             spool: spool, config: config, actor: AdminSession.systemUser() + " (lienthong watch, rotate \(every))",
             reason: "office.yaml rotate", dryRun: false, say: { [logger] line in logger.debug("\(line)") })

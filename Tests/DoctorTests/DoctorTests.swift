@@ -235,6 +235,27 @@ import Glibc
         #expect(problems.map(\.code) == ["index-mismatch"], "\(problems)")
     }
 
+    @Test func aRotationStoppedHalfWayIsAWarningUntilItIsFinished() throws {
+        let spool = try DemoSpool()
+        let journal = try Journal(path: spool.layout.state + "/journal.jsonl")
+        let from = "agencies/\(DemoSpool.agency)/rejected/x.pdf"
+        let to = "agencies/\(DemoSpool.agency)/rejected/2026/11/x.pdf"
+        try spool.directory.write("Spool/" + from, "%PDF-1.7\n%%EOF\n")
+        try journal.append(
+            .relocated(agency: AgencyCode(DemoSpool.agency), folder: "rejected", packetId: nil, from: from, to: to))
+        let index = try LedgerIndex(path: spool.layout.state + "/index.sqlite")
+        try index.catchUp(with: journal)
+        var problems = DemoSpool.problems(try spool.report())
+        #expect(problems.map(\.code) == ["rotation-unfinished"], "\(problems)")
+        #expect(problems.first?.message.action.contains("lienthong rotate") == true)
+        // Made by hand (or by the next rotation): nothing left to say.
+        try FileManager.default.createDirectory(
+            atPath: spool.root + "/agencies/\(DemoSpool.agency)/rejected/2026/11", withIntermediateDirectories: true)
+        rename(spool.root + "/" + from, spool.root + "/" + to)
+        problems = DemoSpool.problems(try spool.report())
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
     @Test func anIndexBehindTheJournalIsFine() throws {
         let spool = try DemoSpool()
         let journal = try Journal(path: spool.layout.state + "/journal.jsonl")

@@ -238,3 +238,70 @@ extension RotationTests {
         #expect(admin.first?["reason"] as? String == "office.yaml rotate")
     }
 }
+
+extension RotationTests {
+    @Test func aClosedIncidentsReportGoesIntoItsMonthAndTheStatusFindsItThere() throws {
+        let now = Date()
+        let directory = TemporaryDirectory("lienthong-rotation-fallback")
+        let root = directory.file("Spool")
+        let then = now.addingTimeInterval(-40 * 86_400)
+        try #require(try Self.at(then.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"]).status == 0)
+        let spool = try OfficeSpool(existing: root, directory: directory)
+        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s", threshold: "2s")
+        let share = directory.file("mnt/share")
+        try spool.setInbox(Self.recipient, share)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let day = calendar.dateComponents([.year, .month, .day], from: then)
+        try Data(OfficeSpool.pdf("su-co")).write(to: URL(fileURLWithPath: spool.outbox() + "/su-co.pdf"))
+        try Fixtures.sidecar(
+            to: [Self.recipient], number: "1", priority: "thuong",
+            issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        ).write(toFile: spool.outbox() + "/su-co.json", atomically: false, encoding: .utf8)
+
+        // Forty days ago: the share was missing past the threshold (an incident), then mounted (closed).
+        let daemon = try BackgroundProcess(
+            "/usr/bin/env",
+            [
+                "-u", "LD_PRELOAD", "-u", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC=1", "faketime",
+                Self.faketimeText(then), Project.lienthong, "watch", "--spool", root,
+            ], logPath: directory.file("daemon.log"))
+        // The faketime wrapper runs the daemon as its child and passes no signal on: stop the daemon itself.
+        func stopDaemon() {
+            _ = try? ProcessRunner.run("pkill", ["-TERM", "-f", "lienthong watch --spool \(root)$"])
+            _ = daemon.wait(timeout: 20)
+        }
+        defer { stopDaemon() }
+        let status = { () -> [String: Any] in
+            let result = try? spool.admin(["fallback", "status", "--json"])
+            return (try? JSONSerialization.jsonObject(with: Data((result?.stdout ?? "").utf8))) as? [String: Any] ?? [:]
+        }
+        let incidents = { (status()["incidents"] as? [[String: Any]]) ?? [] }
+        #expect(spool.waitUntil(30) { !incidents().isEmpty }, "\(daemon.log)")
+        try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)
+        #expect(spool.waitUntil(30) { incidents().first?["open"] as? Bool == false }, "\(daemon.log)")
+        stopDaemon()
+        let incident = try #require(incidents().first)
+        let report = try #require(incident["report"] as? String)
+        #expect(FileManager.default.fileExists(atPath: report) && !report.contains("/\(Self.month(then))/"))
+        try Self.age([report], to: then)
+
+        let rotate = try spool.admin(["rotate", "--reason", "cuối tháng"])
+        #expect(rotate.status == 0, "\(rotate.output)")
+        let moved = root + "/fallback/\(Self.month(then))/" + (report as NSString).lastPathComponent
+        #expect(FileManager.default.fileExists(atPath: moved) && !FileManager.default.fileExists(atPath: report))
+        #expect(incidents().first?["report"] as? String == moved, "\(incidents())")
+        let record = spool.records("relocated").first { $0["folder"] as? String == "fallback" }
+        #expect(record != nil && record?["agency"] == nil, "\(spool.records("relocated"))")
+
+        // The daemon, started again, keeps the report where it is now rather than writing it at the top again.
+        let again = try spool.start(log: "again.log")
+        #expect(spool.waitUntil(10) { again.log.contains("office started") }, "\(again.log)")
+        usleep(1_500_000)
+        again.send(SIGTERM)
+        _ = again.wait(timeout: 20)
+        #expect(!FileManager.default.fileExists(atPath: report), "the report came back at the top: \(again.log)")
+        #expect(FileManager.default.fileExists(atPath: moved))
+        #expect(try spool.verifyJournal().status == 0)
+    }
+}
