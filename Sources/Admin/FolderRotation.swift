@@ -68,8 +68,7 @@ public struct FolderRotation {
         if session.dryRun {
             lock = nil
         } else {
-            try Durable.makeDirectories(spool.state + "/locks")
-            guard let held = try FileLock.tryAcquire(spool.state + "/locks/rotate.lock") else {
+            guard let held = try takeLock() else {
                 throw AdminRefusal(
                     vi: "một lần xếp thư mục khác đang chạy.", en: "another rotation is running.",
                     advice: "Chờ nó xong rồi chạy lại — wait for it, then run again.")
@@ -110,6 +109,20 @@ public struct FolderRotation {
             "Đã chuyển \(outcome.moved) mục — moved \(outcome.moved) entries; journaled: admin rotate by \(session.actor)"
         )
         return outcome
+    }
+
+    /// The lock one rotation holds (`state/locks/rotate.lock`); nil when another process holds it.
+    func takeLock() throws -> FileLock? {
+        try Durable.makeDirectories(spool.state + "/locks")
+        return try FileLock.tryAcquire(spool.state + "/locks/rotate.lock")
+    }
+
+    /// Finishes interrupted moves unless a rotation is running (it finishes them itself); for the daemon at start.
+    @discardableResult
+    public func finishUnlessRunning() throws -> Int {
+        guard let lock = try takeLock() else { return 0 }
+        defer { withExtendedLifetime(lock) {} }
+        return try finish(try session.index())
     }
 
     /// `--to`: an absolute folder that exists and can be written.

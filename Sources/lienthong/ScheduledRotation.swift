@@ -41,7 +41,7 @@ struct ScheduledRotation: Service {
     private func loop() {
         let session = session()
         do {
-            try FolderRotation(session: session).finish(try session.index())
+            try FolderRotation(session: session).finishUnlessRunning()
         } catch {
             logger.error("cannot finish an interrupted rotation", metadata: ["error": "\(error)"])
         }
