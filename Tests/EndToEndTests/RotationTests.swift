@@ -37,6 +37,18 @@ import Glibc
         return String(format: "%04d/%02d", parts.year!, parts.month!)
     }
 
+    /// The processes whose command line is exactly `arguments` (read from /proc: procps may not be installed).
+    static func processes(running arguments: [String]) -> [pid_t] {
+        let wanted = Array(arguments.joined(separator: "\0").utf8) + [0]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name),
+                FileManager.default.contents(atPath: "/proc/\(name)/cmdline").map(Array.init) == wanted
+            else { return nil }
+            return pid
+        }
+    }
+
     /// Sets the modification time of everything under `paths` to `moment`, as if written then (by Python: the
     /// suite's libfaketime reruns leave an explicit time it sets alone, and the office reads file times unfaked).
     static func age(_ paths: [String], to moment: Date) throws {
@@ -268,7 +280,9 @@ extension RotationTests {
             ], logPath: directory.file("daemon.log"))
         // The faketime wrapper runs the daemon as its child and passes no signal on: stop the daemon itself.
         func stopDaemon() {
-            _ = try? ProcessRunner.run("pkill", ["-TERM", "-f", "lienthong watch --spool \(root)$"])
+            let command = [Project.lienthong, "watch", "--spool", root]
+            for pid in Self.processes(running: command) { kill(pid, SIGTERM) }
+            _ = spool.waitUntil(20) { Self.processes(running: command).isEmpty }
             _ = daemon.wait(timeout: 20)
         }
         defer { stopDaemon() }

@@ -45,6 +45,8 @@ check "no Swift shared library is needed" test -z "$(grep -i 'swift\|Foundation\
 mkdir "$work/cwd"
 cd "$work/cwd"
 run() { env -u LIENTHONG_TEMPLATES -u LIENTHONG_SPOOL "$bin" "$@"; }
+# In the background: the program itself (exec), so that $! is its pid and a signal sent to it reaches it.
+start() { (exec env -u LIENTHONG_TEMPLATES -u LIENTHONG_SPOOL "$bin" "$@") & }
 check "lienthong --version prints the package's upstream version" test "$(run --version)" = "${version%-*}"
 spool="$work/spool"
 check "init --demo makes a spool" quiet run init --demo --spool "$spool"
@@ -79,7 +81,7 @@ check "templates list names only built-in templates" test -z "$(run templates li
 
 # The web UI's login page, from the built-in templates.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-run serve --spool "$spool" --listen "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+start serve --spool "$spool" --listen "127.0.0.1:$port" > "$work/serve.log" 2>&1
 serve=$!
 login=""
 for _ in $(seq 1 100); do
@@ -110,7 +112,7 @@ cat > "$outbox/Công văn 126.json" <<JSON
   "to": ["000.00.02.H53"]
 }
 JSON
-run watch --spool "$spool" > "$work/outage.log" 2>&1 &
+start watch --spool "$spool" > "$work/outage.log" 2>&1
 daemon=$!
 for _ in $(seq 1 150); do
     [ -n "$(find "$spool/fallback" -name 'Biên bản sự cố *.html' -print -quit 2>/dev/null)" ] && break
