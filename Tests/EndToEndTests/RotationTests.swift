@@ -319,3 +319,64 @@ extension RotationTests {
         #expect(try spool.verifyJournal().status == 0)
     }
 }
+
+extension RotationTests {
+    @Test func toAnotherFileSystemEachEntryIsCopiedProvedAndOnlyThenRemoved() throws {
+        let now = Date()
+        let directory = TemporaryDirectory("lienthong-rotation-across")
+        let root = directory.file("Spool")
+        let then = now.addingTimeInterval(-40 * 86_400)
+        try #require(try Self.at(then.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"]).status == 0)
+        let spool = try OfficeSpool(existing: root, directory: directory)
+        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s")
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let day = calendar.dateComponents([.year, .month, .day], from: then)
+        for number in 1...3 {
+            try Data(OfficeSpool.pdf("x\(number)")).write(to: URL(fileURLWithPath: spool.outbox() + "/x\(number).pdf"))
+            try Fixtures.sidecar(
+                to: [Self.recipient], number: "\(number)", priority: "thuong",
+                issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+            ).write(toFile: spool.outbox() + "/x\(number).json", atomically: false, encoding: .utf8)
+        }
+        try #require(try Self.at(then, ["watch", "--once", "--spool", root]).status == 0)
+        let inbox = spool.inbox(Self.recipient)
+        let delivered = spool.packets(inbox)
+        #expect(delivered.count == 3)
+        try Self.age(delivered.map { inbox + "/" + $0 }, to: then)
+        // Each file's name, mode, size and SHA-256 (a folder's own size differs between file systems).
+        func files(_ folder: String) throws -> String {
+            try ProcessRunner.run(
+                "sh",
+                [
+                    "-c",
+                    "cd \"$1\" && find . -type f -printf '%p %m %s\\n' | LC_ALL=C sort && find . -type f -print0 "
+                        + "| LC_ALL=C sort -z | xargs -0 -r sha256sum",
+                    "files", folder,
+                ]
+            ).stdout
+        }
+        let before = try delivered.map { try files(inbox + "/" + $0) }
+
+        // /dev/shm is a tmpfs: another file system than the spool's, as a second share would be.
+        let target = "/dev/shm/lienthong-rotation-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        let rotate = try spool.admin([
+            "rotate", "--agency", Self.recipient, "--older-than", "30d", "--to", target, "--reason", "sang ổ lưu trữ",
+        ])
+        #expect(rotate.status == 0, "\(rotate.output)")
+        let dated = target + "/\(Self.recipient)/inbox/\(Self.month(then))"
+        #expect(Set(spool.packets(dated)) == Set(delivered), "\(rotate.output)")
+        #expect(spool.packets(inbox).filter { $0.count > 4 }.isEmpty, "the originals stayed")
+        let after = try delivered.map { try files(dated + "/" + $0) }
+        #expect(after == before, "a copy differs from its original")
+        #expect(spool.visible(dated).allSatisfy { !$0.hasPrefix(".lienthong-moving-") })
+        let show = try spool.admin(["archive", "show", try #require(delivered.first)])
+        #expect(show.stdout.contains("now in \(dated)/\(delivered.first!)"), "\(show.output)")
+        // Refused: a --to that is not there.
+        let missing = try spool.admin(["rotate", "--to", target + "/none", "--reason", "x"])
+        #expect(missing.status == 1 && missing.stderr.contains("does not exist"), "\(missing.output)")
+        #expect(try spool.verifyJournal().status == 0)
+    }
+}
