@@ -225,11 +225,10 @@ public struct FolderRotation {
         let relocated = try index.relocations(folder: Folder.fallback.rawValue)
         var moves: [Move] = []
         for incident in state.incidents {
-            guard let closed = incident.closedAt, closed < cutoff else { continue }
-            let name = FallbackOutputs.reportName(incident.id)
-            let from = directory + "/" + name
-            let to =
-                directory + "/" + FallbackOutputs.datedFolder(closed, timeZone: session.timeZone) + "/" + name
+            guard let closed = incident.closedAt, closed < cutoff,
+                let to = FallbackOutputs.rotatedReportPath(incident, in: directory, timeZone: session.timeZone)
+            else { continue }
+            let from = directory + "/" + FallbackOutputs.reportName(incident.id)
             guard FileSystem.exists(RawPath(from)), !FileSystem.exists(RawPath(to)), !changedRecently(from, now: now),
                 !relocated.contains(spool.relative(from))
             else { continue }
@@ -314,9 +313,8 @@ public struct FolderRotation {
     private func datedFolder(_ code: AgencyCode, _ folder: Folder, _ path: String, _ base: String?, _ when: Date)
         -> String
     {
-        let day = CalendarDate(when, in: session.timeZone)
         let root = base.map { "\($0)/\(code.rawValue)/\(folder.rawValue)" } ?? path
-        return root + "/" + String(format: "%04d/%02d", day.year, day.month)
+        return root + "/" + CalendarDate(when, in: session.timeZone).monthFolder
     }
 
     /// `2026`, the dated folders rotation makes: never rotated themselves.

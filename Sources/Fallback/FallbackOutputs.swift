@@ -34,15 +34,19 @@ public final class FallbackOutputs: @unchecked Sendable {
         -> String
     {
         let top = directory + "/" + reportName(incident.id)
-        guard let closed = incident.closedAt, !FileSystem.exists(RawPath(top)) else { return top }
-        let dated = directory + "/" + datedFolder(closed, timeZone: timeZone) + "/" + reportName(incident.id)
+        guard !FileSystem.exists(RawPath(top)),
+            let dated = rotatedReportPath(incident, in: directory, timeZone: timeZone)
+        else { return top }
         return FileSystem.exists(RawPath(dated)) ? dated : top
     }
 
-    /// `<YYYY>/<MM>` of `date` in `timeZone`.
-    public static func datedFolder(_ date: Date, timeZone: TimeZone) -> String {
-        let day = CalendarDate(date, in: timeZone)
-        return String(format: "%04d/%02d", day.year, day.month)
+    /// Where `lienthong rotate` puts a closed incident's report: `<YYYY>/<MM>/` of the month it closed (nil while open).
+    public static func rotatedReportPath(_ incident: FallbackState.Incident, in directory: String, timeZone: TimeZone)
+        -> String?
+    {
+        incident.closedAt.map {
+            directory + "/" + CalendarDate($0, in: timeZone).monthFolder + "/" + reportName(incident.id)
+        }
     }
 
     init(spool: SpoolLayout, directory: String, timeZone: TimeZone, threshold: Duration, logger: Logger) {

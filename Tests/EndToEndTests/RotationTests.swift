@@ -29,6 +29,29 @@ import Glibc
         return formatter.string(from: date)
     }
 
+    /// A demo spool made (`init --demo`) an hour before `moment` on the clock libfaketime sets, polled, no settle.
+    static func spool(_ label: String, madeBefore moment: Date, threshold: String = "4h") throws -> OfficeSpool {
+        let directory = TemporaryDirectory("lienthong-\(label)")
+        let root = directory.file("Spool")
+        let made = try at(moment.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"])
+        guard made.status == 0 else { throw ProcessError.failed("init --demo", made) }
+        let spool = OfficeSpool(existing: root, directory: directory)
+        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s", threshold: threshold)
+        return spool
+    }
+
+    /// `name.pdf` and `name.json` into the sender's outbox, to the recipient, issued on `moment`'s day in Vietnam.
+    static func drop(_ spool: OfficeSpool, _ name: String, number: Int, issuedAt moment: Date) throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let day = calendar.dateComponents([.year, .month, .day], from: moment)
+        try Data(OfficeSpool.pdf(name)).write(to: URL(fileURLWithPath: spool.outbox() + "/\(name).pdf"))
+        try Fixtures.sidecar(
+            to: [recipient], number: "\(number)", subject: "Văn bản \(name)", priority: "thuong",
+            issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        ).write(toFile: spool.outbox() + "/\(name).json", atomically: false, encoding: .utf8)
+    }
+
     /// `<YYYY>/<MM>` of `date` in Vietnam.
     static func month(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
@@ -83,13 +106,8 @@ import Glibc
 
     @Test func threeMonthsOfAnInboxRotatedWithAKillInTheMiddleLeaveEveryEntryOnceWhereTheJournalSays() throws {
         let now = Date()
-        let directory = TemporaryDirectory("lienthong-rotation")
-        let root = directory.file("Spool")
-        let start = now.addingTimeInterval(-100 * 86_400)
-        let made = try Self.at(start, ["init", "--spool", root, "--demo"])
-        try #require(made.status == 0, "\(made.output)")
-        let spool = try OfficeSpool(existing: root, directory: directory)
-        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s")
+        let spool = try Self.spool("rotation", madeBefore: now.addingTimeInterval(-90 * 86_400))
+        let root = spool.root
 
         // Four batches of 500 documents, delivered and registered 90, 60, 35 and 5 days ago.
         let ages: [Double] = [90, 60, 35, 5]
@@ -97,18 +115,9 @@ import Glibc
         var number = 0
         for age in ages {
             let moment = now.addingTimeInterval(-age * 86_400)
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-            let day = calendar.dateComponents([.year, .month, .day], from: moment)
-            let issued = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
             for _ in 0..<500 {
                 number += 1
-                try Data(OfficeSpool.pdf("d\(number)")).write(
-                    to: URL(fileURLWithPath: spool.outbox() + "/d\(number).pdf"))
-                try Fixtures.sidecar(
-                    to: [Self.recipient], number: "\(number)", subject: "Văn bản \(number)", priority: "thuong",
-                    issued: issued
-                ).write(toFile: spool.outbox() + "/d\(number).json", atomically: false, encoding: .utf8)
+                try Self.drop(spool, "d\(number)", number: number, issuedAt: moment)
             }
             let run = try Self.at(moment, ["watch", "--once", "--spool", root])
             try #require(run.status == 0, "\(run.output)")
@@ -137,7 +146,7 @@ import Glibc
         let rotation = try BackgroundProcess(
             Project.lienthong,
             ["rotate", "--older-than", "30d", "--spool", root, "--reason", "xếp thư mục hằng tháng"],
-            logPath: directory.file("rotate.log"))
+            logPath: spool.directory.file("rotate.log"))
         let journal = root + "/state/journal.jsonl"
         let began = spool.waitUntil(60) {
             ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"event\":\"relocated\"")
@@ -211,23 +220,10 @@ import Glibc
 
 extension RotationTests {
     @Test func theDaemonRotatesOnTheScheduleOfficeYAMLSets() throws {
-        let now = Date()
-        let directory = TemporaryDirectory("lienthong-rotation-schedule")
-        let root = directory.file("Spool")
-        let earlier = now.addingTimeInterval(-3 * 3600)
-        try #require(try Self.at(earlier.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"]).status == 0)
-        let spool = try OfficeSpool(existing: root, directory: directory)
-        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s")
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let day = calendar.dateComponents([.year, .month, .day], from: earlier)
-        for number in 1...3 {
-            try Data(OfficeSpool.pdf("s\(number)")).write(to: URL(fileURLWithPath: spool.outbox() + "/s\(number).pdf"))
-            try Fixtures.sidecar(
-                to: [Self.recipient], number: "\(number)", priority: "thuong",
-                issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
-            ).write(toFile: spool.outbox() + "/s\(number).json", atomically: false, encoding: .utf8)
-        }
+        let earlier = Date().addingTimeInterval(-3 * 3600)
+        let spool = try Self.spool("rotation-schedule", madeBefore: earlier)
+        let root = spool.root
+        for number in 1...3 { try Self.drop(spool, "s\(number)", number: number, issuedAt: earlier) }
         try #require(try Self.at(earlier, ["watch", "--once", "--spool", root]).status == 0)
         let delivered = spool.packets(spool.inbox(Self.recipient))
         #expect(delivered.count == 3)
@@ -253,23 +249,13 @@ extension RotationTests {
 
 extension RotationTests {
     @Test func aClosedIncidentsReportGoesIntoItsMonthAndTheStatusFindsItThere() throws {
-        let now = Date()
-        let directory = TemporaryDirectory("lienthong-rotation-fallback")
-        let root = directory.file("Spool")
-        let then = now.addingTimeInterval(-40 * 86_400)
-        try #require(try Self.at(then.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"]).status == 0)
-        let spool = try OfficeSpool(existing: root, directory: directory)
-        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s", threshold: "2s")
+        let then = Date().addingTimeInterval(-40 * 86_400)
+        let spool = try Self.spool("rotation-fallback", madeBefore: then, threshold: "2s")
+        let root = spool.root
+        let directory = spool.directory
         let share = directory.file("mnt/share")
         try spool.setInbox(Self.recipient, share)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let day = calendar.dateComponents([.year, .month, .day], from: then)
-        try Data(OfficeSpool.pdf("su-co")).write(to: URL(fileURLWithPath: spool.outbox() + "/su-co.pdf"))
-        try Fixtures.sidecar(
-            to: [Self.recipient], number: "1", priority: "thuong",
-            issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
-        ).write(toFile: spool.outbox() + "/su-co.json", atomically: false, encoding: .utf8)
+        try Self.drop(spool, "su-co", number: 1, issuedAt: then)
 
         // Forty days ago: the share was missing past the threshold (an incident), then mounted (closed).
         let daemon = try BackgroundProcess(
@@ -322,23 +308,10 @@ extension RotationTests {
 
 extension RotationTests {
     @Test func toAnotherFileSystemEachEntryIsCopiedProvedAndOnlyThenRemoved() throws {
-        let now = Date()
-        let directory = TemporaryDirectory("lienthong-rotation-across")
-        let root = directory.file("Spool")
-        let then = now.addingTimeInterval(-40 * 86_400)
-        try #require(try Self.at(then.addingTimeInterval(-3600), ["init", "--spool", root, "--demo"]).status == 0)
-        let spool = try OfficeSpool(existing: root, directory: directory)
-        try spool.writeOfficeYAML(mode: "poll", settle: "0ms", sidecarWait: "3s")
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let day = calendar.dateComponents([.year, .month, .day], from: then)
-        for number in 1...3 {
-            try Data(OfficeSpool.pdf("x\(number)")).write(to: URL(fileURLWithPath: spool.outbox() + "/x\(number).pdf"))
-            try Fixtures.sidecar(
-                to: [Self.recipient], number: "\(number)", priority: "thuong",
-                issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
-            ).write(toFile: spool.outbox() + "/x\(number).json", atomically: false, encoding: .utf8)
-        }
+        let then = Date().addingTimeInterval(-40 * 86_400)
+        let spool = try Self.spool("rotation-across", madeBefore: then)
+        let root = spool.root
+        for number in 1...3 { try Self.drop(spool, "x\(number)", number: number, issuedAt: then) }
         try #require(try Self.at(then, ["watch", "--once", "--spool", root]).status == 0)
         let inbox = spool.inbox(Self.recipient)
         let delivered = spool.packets(inbox)
