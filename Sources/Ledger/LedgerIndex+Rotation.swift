@@ -39,6 +39,7 @@ extension LedgerIndex {
                         fromPath TEXT PRIMARY KEY, toPath TEXT NOT NULL, agency TEXT NOT NULL, folder TEXT NOT NULL,
                         packetId TEXT, at TEXT NOT NULL, settled INTEGER NOT NULL DEFAULT 0);
                     CREATE INDEX relocationAgency ON relocation(agency, folder);
+                    CREATE INDEX relocationPacket ON relocation(packetId);  -- where a delivered copy is now
                     CREATE INDEX relocationUnsettled ON relocation(settled) WHERE settled = 0;
                     -- When the originals were filed under sent/ (null in an index made before: packedAt stands in).
                     ALTER TABLE packet ADD COLUMN completedAt TEXT;
