@@ -55,6 +55,8 @@ public struct FolderRotation {
         public var finished = 0
         /// Agencies whose inbox was left alone this time (an `inbox move` holds it).
         public var skipped: [AgencyCode] = []
+        /// The journal's months sealed into segments (with `--dry-run`: those that would be).
+        public var sealed: [JournalSeal] = []
     }
 
     var spool: SpoolLayout { session.spool }
@@ -91,9 +93,17 @@ public struct FolderRotation {
             session.say("--dry-run: nothing changed. Would:")
             for move in moves { session.say("  move \(spool.relative(move.from)) → \(spool.relative(move.to))") }
             if !moves.isEmpty { session.say("  append to the journal: admin rotate, \(moves.count) × relocated") }
+            if agencies == nil { outcome.sealed = try sealJournal(olderThan: olderThan) }
             return outcome
         }
-        guard !moves.isEmpty else { return outcome }
+        if !moves.isEmpty { try move(moves, olderThan: olderThan, to: base, into: &outcome) }
+        // The journal too, when the whole office rotates (its months are the office's, not an agency's).
+        if agencies == nil { outcome.sealed = try sealJournal(olderThan: olderThan) }
+        return outcome
+    }
+
+    private func move(_ moves: [Move], olderThan: TimeInterval, to base: String?, into outcome: inout Outcome) throws {
+        let days = Int(olderThan / 86_400)
         var counts: [(String, JSONValue)] = []
         for folder in Folder.allCases {
             counts.append((folder.rawValue, .integer(Int64(moves.filter { $0.folder == folder }.count))))
@@ -108,7 +118,22 @@ public struct FolderRotation {
         session.say(
             "Đã chuyển \(outcome.moved) mục — moved \(outcome.moved) entries; journaled: admin rotate by \(session.actor)"
         )
-        return outcome
+    }
+
+    /// Seals the journal's whole months that ended before the month `olderThan` ago (office time) into segments
+    /// (`state/journal/<first>-<YYYY-MM>.jsonl`), so that `journal.jsonl` holds only the recent months.
+    func sealJournal(olderThan: TimeInterval) throws -> [JournalSeal] {
+        let limit = CalendarDate(session.now().addingTimeInterval(-olderThan), in: session.timeZone)
+        let seals = try session.journal().seal(
+            before: limit.yearMonth, by: session.actor, reason: session.reason, dryRun: session.dryRun)
+        for seal in seals {
+            let records = seal.lastSequence - seal.firstSequence + 1
+            session.say(
+                (session.dryRun ? "  would seal" : "Niêm phong nhật ký — sealed")
+                    + " \(seal.month): \(records) bản ghi — records \(seal.firstSequence)–\(seal.lastSequence) → "
+                    + "state/journal/\(seal.segment) (SHA-256 \(seal.sha256.prefix(16))…)")
+        }
+        return seals
     }
 
     /// The lock one rotation holds (`state/locks/rotate.lock`); nil when another process holds it.
@@ -122,6 +147,8 @@ public struct FolderRotation {
     public func finishUnlessRunning() throws -> Int {
         guard let lock = try takeLock() else { return 0 }
         defer { withExtendedLifetime(lock) {} }
+        // A seal of the journal cut short: the segments it announced are written, nothing more sealed.
+        _ = try session.journal().finishSealing()
         return try finish(try session.index())
     }
 

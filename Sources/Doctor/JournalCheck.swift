@@ -33,10 +33,14 @@ public struct JournalCheck: DoctorCheck {
         var findings: [Finding] = []
         do {
             let count = try journal.verifyChain()
+            let segments = (try? journal.segments().count) ?? 0
+            let sealedVi = segments == 0 ? "" : ", \(segments) tháng đã niêm phong trong state/journal/"
+            let sealedEn = segments == 0 ? "" : ", \(segments) sealed month(s) in state/journal/"
             findings.append(
                 .ok(
-                    "journal-chain", subject: subject, vi: "Chuỗi băm của nhật ký nguyên vẹn (\(count) bản ghi).",
-                    en: "The journal's hash chain is intact (\(count) records)."))
+                    "journal-chain", subject: subject,
+                    vi: "Chuỗi băm của nhật ký nguyên vẹn (\(count) bản ghi\(sealedVi)).",
+                    en: "The journal's hash chain is intact (\(count) records\(sealedEn))."))
         } catch let error as JournalChainError {
             findings.append(broken(error, subject: subject))
         } catch {
@@ -49,6 +53,17 @@ public struct JournalCheck: DoctorCheck {
     private func broken(_ error: JournalChainError, subject: String) -> Finding {
         let line = error.line
         let detail: (vi: String, en: String)
+        let place = error.file.map { "state/journal/" + ($0 as NSString).lastPathComponent } ?? subject
+        if line == 0 {
+            return Finding(
+                "journal-chain-broken", .error, subject: place,
+                vi: "Tệp nhật ký đã niêm phong không đúng như bản ghi niêm phong của nó (journal.seal): bị sửa, thay hay thêm.",
+                en: "A sealed journal segment is not what its journal.seal record says: it was edited, replaced or added.",
+                actionVi:
+                    "Không sửa tay các tệp nhật ký. Khôi phục \(place) từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
+                actionEn: "Do not edit the journal's files by hand. Restore \(place) from a backup and report it (a sign of tampering)."
+            )
+        }
         if error.reason.hasPrefix("its prev") {
             detail = (
                 "bản ghi ở dòng \(line) không mang mã SHA-256 của dòng \(line - 1): dòng \(line - 1) (hoặc \(line)) đã bị sửa, hoặc có dòng bị xóa hay đổi chỗ",
@@ -67,12 +82,11 @@ public struct JournalCheck: DoctorCheck {
             )
         }
         return Finding(
-            "journal-chain-broken", .error, subject: "\(subject):\(line)",
+            "journal-chain-broken", .error, subject: "\(place):\(line)",
             vi: "Nhật ký bị hỏng: \(detail.vi).", en: "The journal is damaged: \(detail.en).",
             actionVi:
-                "Không sửa tay tệp nhật ký. Khôi phục state/journal.jsonl từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
-            actionEn:
-                "Do not edit the journal by hand. Restore state/journal.jsonl from a backup and report it (a sign of tampering)."
+                "Không sửa tay tệp nhật ký. Khôi phục \(place) từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
+            actionEn: "Do not edit the journal by hand. Restore \(place) from a backup and report it (a sign of tampering)."
         )
     }
 

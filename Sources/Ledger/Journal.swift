@@ -11,11 +11,25 @@ import Glibc
 public struct JournalChainError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The first record that does not follow from the one before.
     public let sequence: Int64
-    /// Its line number in the file.
+    /// Its line number in its file (0: the file as a whole).
     public let line: Int
+    /// The sealed segment it is in (nil: the active journal file).
+    public let file: String?
     public let reason: String
 
-    public var description: String { "journal line \(line) (record \(sequence)): \(reason)" }
+    public init(sequence: Int64, line: Int, file: String? = nil, reason: String) {
+        self.sequence = sequence
+        self.line = line
+        self.file = file
+        self.reason = reason
+    }
+
+    public var description: String {
+        let place = file.map { " of \(($0 as NSString).lastPathComponent)" } ?? ""
+        return line == 0
+            ? "journal segment\(place) (from record \(sequence)): \(reason)"
+            : "journal line \(line)\(place) (record \(sequence)): \(reason)"
+    }
 }
 
 /// The journal is damaged in a way that is not a torn tail (more than its last line is unreadable): nothing may be
@@ -103,14 +117,19 @@ public final class Journal: @unchecked Sendable {
     public func append(computing compute: () throws -> [LedgerEvent]) throws -> [JournalRecord] {
         let lock = try FileLock.acquire(lockPath)
         defer { withExtendedLifetime(lock) {} }
-        let events = try compute()
+        return try appendLocked(try compute())
+    }
+
+    /// Appends `events` as one durable batch; the caller holds the lock.
+    func appendLocked(_ events: [LedgerEvent]) throws -> [JournalRecord] {
         guard !events.isEmpty else { return [] }
         let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_APPEND, mode: 0o600)
         // The tail may have been torn since the last append (cut short from outside, or by a write that failed in
         // another process): mend it now, under the lock, rather than refuse every append from here on.
         try repairTail(file)
         let length = Int64(try file.status().st_size)
-        let last = try Self.lastEnvelope(file)
+        // After a seal the active file may be empty: the chain goes on from the last segment's last record.
+        let last = try JournalView.open(path).lastEnvelope()
         var previous = last?.hash ?? JournalRecord.genesis
         var sequence = last?.sequence ?? 0
         let at = Timestamp.string(clock(), in: timeZone)
@@ -172,20 +191,17 @@ public final class Journal: @unchecked Sendable {
         }.end
     }
 
-    /// How many lines end before byte `offset` (read only to name a line in an error).
+    /// How many lines end before stream byte `offset` (read only to name a line in an error).
     private func linesBefore(_ offset: Int64) throws -> Int {
         guard offset > 0 else { return 0 }
-        let file = try FileDescriptor.open(path, O_RDONLY)
         var count = 0
-        var position: Int64 = 0
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while position < offset {
-            let want = Int(min(Int64(chunk.count), offset - position))
-            let read = chunk.withUnsafeMutableBytes { pread(file.raw, $0.baseAddress, want, off_t(position)) }
-            guard read > 0 else { break }
-            count += chunk[..<read].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-            position += Int64(read)
-        }
+        struct Done: Error {}
+        do {
+            _ = try JournalView.open(path).forEachLine(from: 0) { _, end, _ in
+                guard end <= offset else { throw Done() }
+                count += 1
+            }
+        } catch is Done {}
         return count
     }
 
@@ -193,77 +209,113 @@ public final class Journal: @unchecked Sendable {
     /// (nil for an empty journal). Throws when the last line is not a record, or not one of a known kind
     /// (`JournalRecordError`).
     public func lastRecord() throws -> JournalRecord? {
-        guard let envelope = try Self.lastEnvelope(try FileDescriptor.open(path, O_RDONLY)) else { return nil }
+        guard let envelope = try JournalView.open(path).lastEnvelope() else { return nil }
         return try JournalRecord.parse(envelope.line)
     }
 
-    /// The record on the line that ends (with its newline) just before byte `offset`, or nil when no record ends
-    /// there (the journal was cut and written again since that offset was taken).
+    /// The record on the line that ends (with its newline) just before stream byte `offset`, or nil when no record
+    /// ends there (the journal was cut and written again since that offset was taken).
     public func record(endingAt offset: Int64) throws -> JournalRecord? {
-        guard offset > 0 else { return nil }
-        let file = try FileDescriptor.open(path, O_RDONLY)
-        guard Int64(try file.status().st_size) >= offset else { return nil }
-        var newline: UInt8 = 0
-        guard pread(file.raw, &newline, 1, off_t(offset - 1)) == 1, newline == UInt8(ascii: "\n") else { return nil }
-        guard let line = try Self.line(endingAt: offset - 1, in: file) else { return nil }
+        guard offset > 0, let line = try JournalView.open(path).line(endingAt: offset) else { return nil }
         // A line that does not decode is not the record the offset was taken after (that one was applied).
-        return (try? JournalRecord.parse(line.bytes)) ?? nil
+        return (try? JournalRecord.parse(line)) ?? nil
     }
 
-    /// Checks the whole hash chain, and that every record decodes (`JournalRecordError` names the first that does
-    /// not); returns the number of records.
+    /// Checks the whole hash chain across the sealed segments and the active file, that every record decodes
+    /// (`JournalRecordError` names the first that does not), and that every segment is the one its `journal.seal`
+    /// record names (its SHA-256, first and last record); returns the number of records.
     @discardableResult
     public func verifyChain() throws -> Int {
         var previous = JournalRecord.genesis
         var expected: Int64 = 1
+        var count = 0
         var lineNumber = 0
-        let (_, partial) = try forEachLine(from: 0) { line, _ in
+        var current: String?
+        var hasher = SHA256Hasher()
+        var hashes: [String: (sha256: String, last: Int64)] = [:]
+        var seals: [String: JournalSeal] = [:]
+        let view = try JournalView.open(path)
+        func finishSegment() {
+            guard let current, current != path else { return }
+            hashes[current] = (hasher.finalize().hexString, expected - 1)
+        }
+        let (_, partial) = try view.forEachLine(from: 0) { line, _, piece in
+            if piece.path != current {
+                finishSegment()
+                current = piece.path
+                lineNumber = 0
+                hasher = SHA256Hasher()
+            }
             lineNumber += 1
-            guard let record = try JournalRecord.parse(line, lineNumber: lineNumber) else {
-                throw JournalChainError(sequence: expected, line: lineNumber, reason: "not a journal record")
+            count += 1
+            if piece.segment != nil {
+                hasher.update(line)
+                hasher.update([UInt8(ascii: "\n")])
+            }
+            let file = piece.segment == nil ? nil : piece.path
+            guard let record = try JournalRecord.parse(line, lineNumber: count) else {
+                throw JournalChainError(
+                    sequence: expected, line: lineNumber, file: file, reason: "not a journal record")
             }
             guard record.sequence == expected else {
                 throw JournalChainError(
-                    sequence: record.sequence, line: lineNumber, reason: "expected record \(expected)")
+                    sequence: record.sequence, line: lineNumber, file: file, reason: "expected record \(expected)")
             }
             guard record.previous == previous else {
                 throw JournalChainError(
-                    sequence: record.sequence, line: lineNumber,
+                    sequence: record.sequence, line: lineNumber, file: file,
                     reason: "its prev \(record.previous.prefix(12))… is not the SHA-256 of the line before")
             }
+            if let seal = JournalSeal(record.event) { seals[seal.segment] = seal }
             previous = record.hash
             expected += 1
         }
+        finishSegment()
         guard !partial else {
             throw JournalChainError(sequence: expected, line: lineNumber + 1, reason: "a partial last line")
         }
-        return lineNumber
+        for segment in view.segments {
+            let name = (segment.path as NSString).lastPathComponent
+            guard let seal = seals[name] else {
+                throw JournalChainError(
+                    sequence: segment.firstSequence, line: 0, file: segment.path,
+                    reason: "no journal.seal record names this segment")
+            }
+            guard let found = hashes[segment.path], found.sha256 == seal.sha256, found.last == seal.lastSequence,
+                segment.firstSequence == seal.firstSequence
+            else {
+                throw JournalChainError(
+                    sequence: segment.firstSequence, line: 0, file: segment.path,
+                    reason: "its SHA-256 or its records are not those its journal.seal record names")
+            }
+        }
+        return count
     }
 
-    /// Reads the file from `offset` line by line (without the newline); returns the offset after the last complete
-    /// line, and whether bytes without a final newline follow it.
+    /// Reads the journal (its sealed segments, then the active file) from stream byte `offset` line by line
+    /// (without the newline); returns the offset after the last complete line, and whether bytes without a final
+    /// newline follow it.
     private func forEachLine(from offset: Int64, _ body: ([UInt8], Int64) throws -> Void) throws -> (
         end: Int64, partial: Bool
     ) {
-        let file = try FileDescriptor.open(path, O_RDONLY)
-        guard lseek(file.raw, off_t(offset), SEEK_SET) >= 0 else { throw FileError("lseek", path: path) }
-        var position = offset
-        var pending: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        try JournalView.open(path).forEachLine(from: offset) { line, end, _ in try body(line, end) }
+    }
+
+    /// The bytes of the first line of `file` starting at byte `start` (without its newline), or nil at the end.
+    static func line(startingAt start: Int64, in file: FileDescriptor) throws -> [UInt8]? {
+        var position = start
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 12)
         while true {
-            let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
-            if count == 0 { break }
-            pending += chunk.prefix(count)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Array(pending[start..<newline])
-                position += Int64(newline - start + 1)
-                start = newline + 1
-                try body(line, position)
+            let count = chunk.withUnsafeMutableBytes { pread(file.raw, $0.baseAddress, $0.count, off_t(position)) }
+            guard count >= 0 else { throw FileError("pread", path: file.path) }
+            if count == 0 { return bytes.isEmpty ? nil : bytes }
+            if let newline = chunk[..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                return bytes + chunk[..<newline]
             }
-            pending.removeFirst(start)
+            bytes += chunk[..<count]
+            position += Int64(count)
         }
-        return (position, !pending.isEmpty)
     }
 
     /// The bytes of the line that ends at byte `end` (exclusive; its newline, if any, not included) and where it

@@ -58,8 +58,13 @@ struct JournalCommand: ParsableCommand {
                 throw CommandFailure("no journal at \(path)", code: 2)
             }
             do {
-                let count = try Journal(path: path, repairing: false).verifyChain()
-                print("journal intact: \(count) record(s), each carrying the SHA-256 of the one before")
+                let journal = try Journal(path: path, repairing: false)
+                let count = try journal.verifyChain()
+                let segments = try journal.segments()
+                let sealed =
+                    segments.isEmpty
+                    ? "" : "; \(segments.count) sealed month(s) in state/journal/, each as its journal.seal record says"
+                print("journal intact: \(count) record(s), each carrying the SHA-256 of the one before\(sealed)")
             } catch let error as JournalChainError {
                 throw CommandFailure("journal broken: \(error)")
             } catch let error as JournalRecordError {

@@ -221,6 +221,32 @@ import Glibc
         #expect(broken.severity == .error)
     }
 
+    @Test func aSealedMonthIsFollowedAndItsChangeIsNamed() throws {
+        let spool = try DemoSpool()
+        let path = spool.layout.state + "/journal.jsonl"
+        let journal = try Journal(path: path)
+        try journal.append((1...4).map { packed($0) })
+        let index = try LedgerIndex(path: spool.layout.state + "/index.sqlite")
+        try index.catchUp(with: journal)
+        // Everything written before next month is sealed: the doctor follows the chain into the segment.
+        let next = CalendarDate(Date().addingTimeInterval(40 * 86_400), in: Timestamp.vietnam).yearMonth
+        let seals = try journal.seal(before: next, by: "admin", reason: "test")
+        try #require(seals.count >= 1)
+        let chain = try #require(try spool.report().findings.first { $0.code == "journal-chain" })
+        #expect(chain.message.en.contains("sealed month(s) in state/journal/"), "\(chain.message.en)")
+        #expect(DemoSpool.problems(try spool.report()).isEmpty)
+
+        // The segment edited: named by its own path.
+        let segment = try #require(try journal.segments().first)
+        chmod(segment.path, 0o644)
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: segment.path)))
+        bytes[bytes.count - 3] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: segment.path))
+        let broken = try #require(try spool.report().findings.first { $0.code == "journal-chain-broken" })
+        #expect(broken.subject.hasPrefix("state/journal/" + (segment.path as NSString).lastPathComponent), "\(broken)")
+        #expect(broken.severity == .error)
+    }
+
     @Test func theIndexMustAgreeWithTheJournal() throws {
         let spool = try DemoSpool()
         let path = spool.layout.state + "/journal.jsonl"

@@ -115,11 +115,16 @@ final class OfficeSpool: @unchecked Sendable {
 
     func verifyJournal() throws -> ProcessResult { try CLI.lienthong(["journal", "verify", "--spool", root]) }
 
-    /// The journal's records, parsed.
+    /// The journal's records, parsed: its sealed monthly segments (`state/journal/`, by name), then the active file.
     func journal() -> [[String: Any]] {
-        guard let text = try? String(contentsOfFile: root + "/state/journal.jsonl", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        let folder = root + "/state/journal"
+        let segments = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
+        return (segments + [root + "/state/journal.jsonl"]).flatMap { path -> [[String: Any]] in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+            return text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
         }
     }
 }

@@ -198,7 +198,16 @@ import Glibc
         // The journal says where each one went; it verifies, and an index made again from it says the same.
         let relocated = spool.records("relocated").filter { $0["folder"] as? String == "inbox" }
         #expect(relocated.count == 1499 && Set(relocated.compactMap { $0["packetId"] as? String }).count == 1499)
-        #expect(try spool.verifyJournal().status == 0)
+        let verified = try spool.verifyJournal()
+        #expect(verified.status == 0 && verified.stdout.contains("sealed month(s) in state/journal/"), "\(verified)")
+        // The journal's months before the last 30 days are sealed segments; journal.jsonl starts after them.
+        let limit = Self.month(now.addingTimeInterval(-30 * 86_400)).replacingOccurrences(of: "/", with: "-")
+        let segments = try FileManager.default.contentsOfDirectory(atPath: root + "/state/journal").sorted()
+        #expect(!segments.isEmpty && segments.allSatisfy { String($0.dropFirst(13).prefix(7)) < limit }, "\(segments)")
+        let active = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        let first = try #require(active.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        #expect(((first["at"] as? String) ?? "") >= limit, "journal.jsonl begins at \(first["at"] ?? "?")")
+        #expect(spool.records("admin").contains { $0["action"] as? String == "journal.seal" })
         let query = "SELECT packetId, agency, path FROM delivery ORDER BY packetId, agency"
         let before = try ProcessRunner.run("sqlite3", [root + "/state/index.sqlite", query])
         #expect(try spool.admin(["index", "rebuild"]).status == 0)

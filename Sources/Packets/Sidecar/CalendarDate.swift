@@ -50,6 +50,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// `YYYY/MM`: the dated folder of this day's month (`lienthong rotate`).
     public var monthFolder: String { Timestamp.pad(year, 4) + "/" + Timestamp.pad(month, 2) }
 
+    /// `YYYY-MM`: the month as the journal's timestamps begin.
+    public var yearMonth: String { Timestamp.pad(year, 4) + "-" + Timestamp.pad(month, 2) }
+
     /// `DD/MM/YYYY`, as dates are written in Vietnamese documents.
     public var vietnamese: String {
         Timestamp.pad(day, 2) + "/" + Timestamp.pad(month, 2) + "/" + Timestamp.pad(year, 4)
