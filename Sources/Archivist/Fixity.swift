@@ -25,8 +25,11 @@ public struct FixityReport: Sendable, Codable {
     public var changed: [Problem] = []
     public var missing: [Problem] = []
     public var untracked: [String] = []
+    /// What changed in a closed year against its year manifest (`closed-year-changed`, `closed-year-removed`,
+    /// `closed-year-added`, `closed-year-manifest`).
+    public var closedYears: [Problem] = []
 
-    public var ok: Bool { changed.isEmpty && missing.isEmpty && untracked.isEmpty }
+    public var ok: Bool { changed.isEmpty && missing.isEmpty && untracked.isEmpty && closedYears.isEmpty }
 }
 
 extension ArchiveDesk {
@@ -96,6 +99,8 @@ extension ArchiveDesk {
             results.append((problem.packetId, problem.kind, problem.detail))
         }
         try recordVerifications(results, via: "archive verify")
+        let closed = try closedYearProblems()
+        report.closedYears = packetIds.map { ids in closed.filter { Set(ids).contains($0.packetId) } } ?? closed
         if packetIds == nil {
             report.untracked = try untracked(
                 known: Set(

@@ -105,6 +105,7 @@ public final class LedgerIndex: Sendable {
                     """)
         }
         registerRotation(&migrator)
+        registerYears(&migrator)
         return migrator
     }
 
@@ -226,6 +227,7 @@ public final class LedgerIndex: Sendable {
         case .admin(let action, let by, let reason, _, let details):
             try applyHold(action: action, by: by, reason: reason, details: details, at: record.at, db)
             try applyRetry(action: action, details: details, sequence: record.sequence, db)
+            try applyYearClose(action: action, details: details, sequence: record.sequence, at: record.at, db)
         case .relocated(let agency, let folder, let packetId, let from, let to):
             try applyRelocation(
                 agency: agency?.rawValue ?? "", folder: folder, packetId: packetId, from: from, to: to, at: record.at,

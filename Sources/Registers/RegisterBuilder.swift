@@ -24,6 +24,7 @@ public struct RegisterBuilder: Sendable {
     /// register, or with `secret` the separate register of documents with a secrecy level (Decree 30/2020 App. IV).
     public func outgoing(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [OutgoingRow] {
         let packets = try index.outgoingRegister(sender: agency, year: year)
+        let closedAt = try closing(year, agency)
         return packets.compactMap { packet in
             guard let metadata = sidecar(packet.archivePath), (metadata.document.secrecy != nil) == secret else {
                 return nil
@@ -38,6 +39,7 @@ public struct RegisterBuilder: Sendable {
             if let secrecy = document.secrecy { notes.append(secrecy.label) }
             if let clerkNotes = Self.clerkNotes(document) { notes.append(clerkNotes) }
             if !refused.isEmpty { notes.append("Bị từ chối: " + refused.sorted().joined(separator: ", ")) }
+            if let closedAt, sentAt > closedAt { notes.append("Gửi sau khi sổ năm \(year) đã khoá") }
             return OutgoingRow(
                 numberAndNotation: document.numberAndNotation, issued: document.issuedDate.vietnamese,
                 typeAndSubject: "\(document.typeName): \(document.subject)",
@@ -56,6 +58,7 @@ public struct RegisterBuilder: Sendable {
     /// series, or with `secret` the separate series of documents with a secrecy level.
     public func incoming(agency: AgencyCode, year: Int, secret: Bool = false) throws -> [IncomingRow] {
         let arrivals = try index.incomingRegister(recipient: agency, year: year, series: secret ? "mat" : "thuong")
+        var closings: [Int: Date?] = [:]
         return arrivals.compactMap { arrival in
             guard let metadata = sidecar(arrival.archivePath) else { return nil }
             let document = metadata.document
@@ -79,6 +82,17 @@ public struct RegisterBuilder: Sendable {
                     at: 0)
             }
             if let clerkNotes = Self.clerkNotes(document) { notes.append(clerkNotes) }
+            // A late arrival: a document of a year already closed when it was registered (Decree 30/2020 Art 15.1).
+            let documentYear = document.issuedDate.year
+            if documentYear < year {
+                if closings[documentYear] == nil { closings[documentYear] = try? closing(documentYear, agency) }
+                if let closedAt = closings[documentYear] ?? nil, let registered = Timestamp.parse(arrival.registeredAt),
+                    registered > closedAt
+                {
+                    notes.append(
+                        "Văn bản năm \(documentYear) đến sau khi sổ năm \(documentYear) đã khoá: vào sổ năm \(year)")
+                }
+            }
             let arrived =
                 (arrival.paper ? arrival.receivedAt.flatMap(Timestamp.parse) : nil) ?? Timestamp.parse(
                     arrival.registeredAt) ?? Date()
@@ -91,6 +105,12 @@ public struct RegisterBuilder: Sendable {
                 forwarded: "", receipt: "", notes: notes.joined(separator: ". "), referenceOnly: referenceOnly,
                 packetId: arrival.packetId)
         }
+    }
+
+    /// When `year` was closed for `agency` (or the whole office), if it was.
+    func closing(_ year: Int, _ agency: AgencyCode) throws -> Date? {
+        try index.closedYears().first { $0.year == year && ($0.agency == nil || $0.agency == agency.rawValue) }
+            .flatMap { Timestamp.parse($0.closedAt) }
     }
 
     /// The sender clerk's own `notes` (Decree 30 App. VI "Ghi chú"), if any.

@@ -34,10 +34,20 @@ public struct WorkPaths: Sendable {
         archiveMonth(id) + "/" + id.rawValue + "." + format
     }
 
-    /// `archive/YYYY/MM`.
+    /// `archive/YYYY/MM`; for a packet dated in a year closed for the whole office (`lienthong year close`: its
+    /// manifest is in `years/YYYY/`), `archive/<the next open year>/01`: nothing is added to a closed year.
     public func archiveMonth(_ id: PacketID) -> String {
         let raw = id.rawValue
-        return spool.archive + "/" + raw.prefix(4) + "/" + raw.dropFirst(4).prefix(2)
+        guard var year = Int(raw.prefix(4)), isClosed(year) else {
+            return spool.archive + "/" + raw.prefix(4) + "/" + raw.dropFirst(4).prefix(2)
+        }
+        repeat { year += 1 } while isClosed(year)
+        return spool.archive + "/" + String(format: "%04d", year) + "/01"
+    }
+
+    /// Whether `year` is closed for the whole office: its year manifest is in place.
+    public func isClosed(_ year: Int) -> Bool {
+        FileSystem.exists(RawPath(spool.path("years/" + String(format: "%04d", year) + "/manifest.json")))
     }
 
     /// `path` relative to the spool when it lies inside it (journal records stay valid if the spool moves).

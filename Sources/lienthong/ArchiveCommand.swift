@@ -254,11 +254,15 @@ struct ArchiveCommand: ParsableCommand {
                 print(
                     "\(report.checked) packet(s) checked: \(report.intact) intact, \(report.changed.count) changed, "
                         + "\(report.missing.count) missing"
-                        + (all ? ", \(report.untracked.count) untracked file(s)" : ""))
+                        + (all ? ", \(report.untracked.count) untracked file(s)" : "")
+                        + (report.closedYears.isEmpty ? "" : ", \(report.closedYears.count) change(s) in closed years"))
                 for problem in report.changed + report.missing {
                     print("\(problem.kind.uppercased()): \(problem.packetId) \(problem.path) — \(problem.detail)")
                 }
                 for path in report.untracked { print("UNTRACKED: \(path)") }
+                for problem in report.closedYears {
+                    print("CLOSED YEAR \(problem.kind): \(problem.path) — \(problem.detail)")
+                }
             }
             if !report.ok { throw ExitCode(1) }
         }

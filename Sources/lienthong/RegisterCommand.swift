@@ -104,10 +104,10 @@ struct RegisterCommand: ParsableCommand {
                 rows: try builder.incoming(agency: code, year: year, secret: secret).map(\.columns))
         case (.outgoing, .html):
             let rows = try builder.outgoing(agency: code, year: year, secret: secret)
-            bytes = try page("register-outgoing.html", layout, agencyConfig, year, rows.map(\.context))
+            bytes = try page(.outgoing, layout, agencyConfig, year, rows.map(\.context))
         case (.incoming, .html):
             let rows = try builder.incoming(agency: code, year: year, secret: secret)
-            bytes = try page("register-incoming.html", layout, agencyConfig, year, rows.map(\.context))
+            bytes = try page(.incoming, layout, agencyConfig, year, rows.map(\.context))
         }
         if let output {
             do {
@@ -144,36 +144,15 @@ struct RegisterCommand: ParsableCommand {
         }
     }
 
-    /// The closing line of a register whose agency retired: from then on nothing more is registered under its code
-    /// (its successor registers in its own series).
-    static func closing(_ agency: AgencyConfig, _ layout: SpoolLayout) -> String? {
-        guard let retirement = agency.retirement, retirement.isEffective(at: Date()) else { return nil }
-        let timeZone = ((try? OfficeConfig.load(layout.officeConfig)) ?? OfficeConfig()).calendar.timeZone
-        let when = Timestamp.vietnamese(retirement.at, in: timeZone)
-        let successor = retirement.successor.map { code in
-            let name = (try? AgencyConfig.load(code, in: layout))?.name ?? ""
-            return "; văn bản gửi tới cơ quan này từ đó do \(name) (\(code)) tiếp nhận"
-        }
-        return "Sổ đã khóa lúc \(when): cơ quan ngừng hoạt động (sáp nhập, giải thể)\(successor ?? "")."
-    }
-
     private func page(
-        _ name: String, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int,
-        _ rows: [[String: Any]]
+        _ kind: RegisterKind, _ layout: SpoolLayout, _ agency: AgencyConfig, _ year: Int, _ rows: [[String: Any]]
     ) throws -> [UInt8] {
-        let template: PageTemplate
         do {
-            template = try PageTemplate.load(name + ".mustache", spool: layout)
+            return try RegisterPage.render(
+                kind, secret: secret, agency: agency, year: year, rows: rows,
+                closed: RegisterPage.retirementLine(agency, spool: layout, now: Date()), spool: layout)
         } catch {
             throw CommandFailure("\(error)", code: 2)
         }
-        let title = "Sổ đăng ký văn bản \(secret ? "mật " : "")\(kind == .outgoing ? "đi" : "đến")"
-        var context: [String: Any] = [
-            "title": title, "secret": secret, "agency": agency.code.rawValue, "agencyName": agency.name,
-            "year": year, "count": rows.count, "rows": rows,
-        ]
-        if let closed = Self.closing(agency, layout) { context["closed"] = closed }
-        let html = template.render(context)
-        return Array(html.precomposedStringWithCanonicalMapping.utf8)
     }
 }

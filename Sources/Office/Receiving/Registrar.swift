@@ -39,9 +39,10 @@ struct Registrar {
         let index = recorder.index
         var given: [DeliveryKey: Receipt] = [:]
         let now = clock.now()
-        let year = CalendarDate(now, in: calendar.timeZone).year
+        let thisYear = CalendarDate(now, in: calendar.timeZone).year
         try recorder.journal.append {
             try index.catchUp(with: recorder.journal)
+            let closed = try index.closedYears()
             var next: [String: Int64] = [:]
             var events: [LedgerEvent] = []
             for arrival in arrivals {
@@ -51,6 +52,11 @@ struct Registrar {
                 {
                     given[key] = Receipt(number: existing, at: now, late: false)
                     continue
+                }
+                // Nothing is added to a closed year (a clock set back into it): the next open one registers it.
+                var year = thisYear
+                while closed.contains(where: { $0.year == year && ($0.agency == nil || $0.agency == arrival.recipient.rawValue) }) {
+                    year += 1
                 }
                 let series = Self.series(arrival.secrecy)
                 let counter = "\(arrival.recipient) \(year) \(series)"
