@@ -69,7 +69,7 @@ public struct YearClose {
                 vi: "khoá sổ từng cơ quan một (--agency một mã), hoặc cả văn phòng (--all).",
                 en: "close one agency at a time (one --agency), or the whole office (--all).")
         }
-        try checkNoClaims(directory)
+        try checkNoClaims(year, directory, index)
         let packets = try index.yearPackets(year, agencies: office ? nil : Set(codes.map(\.rawValue)))
         let ids = Set(packets.map(\.packetId))
         let waiting = try index.pendingDeliveries().filter { ids.contains($0.packetId) }
@@ -171,12 +171,20 @@ public struct YearClose {
         }
     }
 
-    /// Drops being turned into packets right now would land in the year after it closed.
-    private func checkNoClaims(_ directory: AgencyDirectory) throws {
+    /// Drops of the year being turned into packets right now (claimed, not yet archived) would be left out of the
+    /// manifest. (A claim stays while its deliveries wait: those are known to the index, and checked as waiting.)
+    private func checkNoClaims(_ year: Int, _ directory: AgencyDirectory, _ index: LedgerIndex) throws {
         let paths = WorkPaths(spool: spool)
+        let prefix = String(format: "%04d", year)
         for code in directory.agencies.keys {
             let entries = (try? Directory.entries(paths.claims(code))) ?? []
-            if entries.contains(where: { !$0.name.isHidden && $0.kind == .directory }) {
+            let inHand = try entries.contains { entry in
+                guard entry.kind == .directory, let name = entry.name.string, name.hasPrefix(prefix),
+                    PacketID(name) != nil
+                else { return false }
+                return try !index.hasPacket(name)
+            }
+            if inHand {
                 throw AdminRefusal(
                     vi: "hệ thống đang xử lý văn bản của \(code); chạy lại sau ít phút.",
                     en: "the office is working on drops of \(code); run again in a few minutes.")

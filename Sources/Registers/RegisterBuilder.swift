@@ -84,11 +84,15 @@ public struct RegisterBuilder: Sendable {
             if let clerkNotes = Self.clerkNotes(document) { notes.append(clerkNotes) }
             // A late arrival: a document of a year already closed when it was registered (Decree 30/2020 Art 15.1).
             let documentYear = document.issuedDate.year
-            if documentYear < year {
+            let registered = Timestamp.parse(arrival.registeredAt)
+            if let registered, CalendarDate(registered, in: calendar.timeZone).year < year {
+                // Registered while the clock was in a year already closed: numbered in the next open one.
+                let day = CalendarDate(registered, in: calendar.timeZone)
+                notes.append(
+                    "Văn bản đến ngày \(day.vietnamese), sau khi sổ năm \(day.year) đã khoá: vào sổ năm \(year)")
+            } else if documentYear < year {
                 if closings[documentYear] == nil { closings[documentYear] = try? closing(documentYear, agency) }
-                if let closedAt = closings[documentYear] ?? nil, let registered = Timestamp.parse(arrival.registeredAt),
-                    registered > closedAt
-                {
+                if let closedAt = closings[documentYear] ?? nil, let registered, registered > closedAt {
                     notes.append(
                         "Văn bản năm \(documentYear) đến sau khi sổ năm \(documentYear) đã khoá: vào sổ năm \(year)")
                 }
