@@ -30,6 +30,31 @@ public struct FixityReport: Sendable, Codable {
     public var closedYears: [Problem] = []
 
     public var ok: Bool { changed.isEmpty && missing.isEmpty && untracked.isEmpty && closedYears.isEmpty }
+
+    enum CodingKeys: String, CodingKey { case checked, intact, changed, missing, untracked, closedYears }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        checked = try container.decode(Int.self, forKey: .checked)
+        intact = try container.decode(Int.self, forKey: .intact)
+        changed = try container.decode([Problem].self, forKey: .changed)
+        missing = try container.decode([Problem].self, forKey: .missing)
+        untracked = try container.decode([String].self, forKey: .untracked)
+        closedYears = try container.decodeIfPresent([Problem].self, forKey: .closedYears) ?? []
+    }
+
+    /// `closedYears` only when there is something to say: the JSON readers of earlier releases see what they saw.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(checked, forKey: .checked)
+        try container.encode(intact, forKey: .intact)
+        try container.encode(changed, forKey: .changed)
+        try container.encode(missing, forKey: .missing)
+        try container.encode(untracked, forKey: .untracked)
+        if !closedYears.isEmpty { try container.encode(closedYears, forKey: .closedYears) }
+    }
 }
 
 extension ArchiveDesk {

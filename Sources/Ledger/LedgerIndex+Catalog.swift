@@ -111,6 +111,7 @@ extension LedgerIndex {
                 try db.execute(
                     sql: "INSERT INTO packetText (rowid, body) VALUES (?, ?)",
                     arguments: [row, Self.searchText(metadata, recipientNames: recipientNames)])
+                try Self.applySidecarRecord(metadata, db)
                 added += 1
             }
             return added

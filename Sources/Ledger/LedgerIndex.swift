@@ -106,6 +106,7 @@ public final class LedgerIndex: Sendable {
         }
         registerRotation(&migrator)
         registerYears(&migrator)
+        registerRecords(&migrator)
         return migrator
     }
 
@@ -162,6 +163,13 @@ public final class LedgerIndex: Sendable {
             try apply(packet, at: record.at, db)
             try db.execute(
                 sql: "UPDATE packet SET madeHere = 1 WHERE packetId = ?", arguments: [packet.packetId.rawValue])
+            // Catalogued before this record was applied (a rebuilt index): the record its sidecar names.
+            if let json = try String.fetchOne(
+                db, sql: "SELECT metadata FROM catalog WHERE packetId = ?", arguments: [packet.packetId.rawValue]),
+                let metadata = try? PacketMetadata.parse(Array(json.utf8))
+            {
+                try Self.applySidecarRecord(metadata, db)
+            }
             // Only this office's own outgoing documents take numbers in its agencies' series.
             if let year = Int(packet.issuedDate.prefix(4)) {
                 try db.execute(
@@ -224,10 +232,11 @@ public final class LedgerIndex: Sendable {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO undelivered VALUES (?, ?, ?, ?, ?)",
                 arguments: [packetId.rawValue, recipient.rawValue, record.at, reason, by])
-        case .admin(let action, let by, let reason, _, let details):
+        case .admin(let action, let by, let reason, let target, let details):
             try applyHold(action: action, by: by, reason: reason, details: details, at: record.at, db)
             try applyRetry(action: action, details: details, sequence: record.sequence, db)
             try applyYearClose(action: action, details: details, sequence: record.sequence, at: record.at, db)
+            try applyRecord(action: action, by: by, target: target, details: details, at: record.at, db)
         case .relocated(let agency, let folder, let packetId, let from, let to):
             try applyRelocation(
                 agency: agency?.rawValue ?? "", folder: folder, packetId: packetId, from: from, to: to, at: record.at,
