@@ -71,11 +71,12 @@ extension LedgerIndex {
                         creator TEXT NOT NULL DEFAULT '', language TEXT NOT NULL DEFAULT 'Tiếng Việt',
                         description TEXT NOT NULL DEFAULT '', createdAt TEXT NOT NULL, createdBy TEXT NOT NULL);
                     CREATE INDEX fileRecordYear ON fileRecord(agency, year);
-                    -- A packet is in at most one record; fileCode '' once taken out. source: 'sidecar' (the clerk's
+                    -- A packet is in at most one record of each agency (the sender's copy in one of the sender's, a
+                    -- recipient's in one of its own); fileCode '' once taken out. source: 'sidecar' (the clerk's
                     -- fileCode, signed with the packet) or 'archivist' (journaled; wins over the sidecar).
                     CREATE TABLE recordMember (
-                        packetId TEXT PRIMARY KEY, fileCode TEXT NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL,
-                        byWhom TEXT NOT NULL);
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, fileCode TEXT NOT NULL, source TEXT NOT NULL,
+                        at TEXT NOT NULL, byWhom TEXT NOT NULL, PRIMARY KEY (packetId, agency));
                     CREATE INDEX recordMemberFile ON recordMember(fileCode);
                     """)
         }
@@ -97,17 +98,35 @@ extension LedgerIndex {
                     """, arguments: [fileCode, agency, year, notation, at, by])
             try updateFields(fileCode, details, db)
         case RecordAction.update:
+            try placeholder(fileCode, db)
             try updateFields(fileCode, details, db)
         case RecordAction.add, RecordAction.remove:
+            try placeholder(fileCode, db)
             let packets = (details["packets"]?.arrayValue ?? []).compactMap(\.stringValue)
+            guard
+                let agency = try String.fetchOne(
+                    db, sql: "SELECT agency FROM fileRecord WHERE fileCode = ?", arguments: [fileCode])
+            else { return }
             for packet in packets {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO recordMember VALUES (?, ?, 'archivist', ?, ?)",
-                    arguments: [packet, action == RecordAction.add ? fileCode : "", at, by])
+                    sql: "INSERT OR REPLACE INTO recordMember VALUES (?, ?, ?, 'archivist', ?, ?)",
+                    arguments: [packet, agency, action == RecordAction.add ? fileCode : "", at, by])
             }
         default:
             break
         }
+    }
+
+    /// A record a sidecar names, met in the journal before the catalog made it (an index made again: the journal
+    /// is read before the archive's sidecars are catalogued): made now, its making filled in by the sidecar.
+    private static func placeholder(_ fileCode: String, _ db: Database) throws {
+        let parts = fileCode.split(separator: ".", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, let year = Int(parts[4]) else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO fileRecord (fileCode, agency, year, notation, createdAt, createdBy) VALUES (?, ?, ?, ?, '', '')
+                ON CONFLICT (fileCode) DO NOTHING
+                """, arguments: [fileCode, parts[0..<4].joined(separator: "."), year, String(parts[5])])
     }
 
     private static func updateFields(_ fileCode: String, _ details: JSONValue, _ db: Database) throws {
@@ -140,11 +159,12 @@ extension LedgerIndex {
         try db.execute(
             sql: """
                 INSERT INTO fileRecord (fileCode, agency, year, notation, createdAt, createdBy) VALUES (?, ?, ?, ?, ?, 'sidecar')
-                ON CONFLICT (fileCode) DO NOTHING
+                ON CONFLICT (fileCode) DO UPDATE SET createdAt = excluded.createdAt, createdBy = 'sidecar'
+                WHERE fileRecord.createdBy = ''
                 """, arguments: [fileCode, agency, year, notation, at])
         try db.execute(
-            sql: "INSERT OR IGNORE INTO recordMember VALUES (?, ?, 'sidecar', ?, ?)",
-            arguments: [metadata.packetId.rawValue, fileCode, at, agency])
+            sql: "INSERT OR IGNORE INTO recordMember VALUES (?, ?, ?, 'sidecar', ?, ?)",
+            arguments: [metadata.packetId.rawValue, agency, fileCode, at, agency])
     }
 
     /// One record, with its computed fields.
@@ -169,12 +189,17 @@ extension LedgerIndex {
         }
     }
 
-    /// The record a packet is in, if any.
-    public func recordOf(packet packetId: String) throws -> String? {
+    /// The records a packet is in (at most one per agency), by agency.
+    public func recordsOf(packet packetId: String) throws -> [String: String] {
         try pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT fileCode FROM recordMember WHERE packetId = ? AND fileCode != ''",
+            var found: [String: String] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT agency, fileCode FROM recordMember WHERE packetId = ? AND fileCode != ''",
                 arguments: [packetId])
+            {
+                found[row["agency"]] = row["fileCode"]
+            }
+            return found
         }
     }
 

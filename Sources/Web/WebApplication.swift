@@ -22,6 +22,7 @@ public enum WebApplication {
         PacketRoutes(services: services).register(on: signedIn)
         DownloadRoutes(services: services).register(on: signedIn)
         AdminRoutes(services: services).register(on: signedIn)
+        RecordRoutes(services: services).register(on: signedIn)
         return HeadAnswering(inner: router)
     }
 

@@ -6,6 +6,11 @@ public enum WebPaths {
     public static let apiSearch = "/api/search"
     public static let admin = "/quan-tri"
     public static let stylesheet = "/giao-dien.css"
+    /// Records (hồ sơ).
+    public static let records = "/ho-so"
+
+    /// The page of record `fileCode`.
+    public static func record(_ fileCode: String) -> String { "\(records)/\(fileCode.urlEncoded)" }
 
     /// The page of packet `id`.
     public static func packet(_ id: String) -> String { "/packets/\(id.urlEncoded)" }

@@ -7,7 +7,7 @@ import Spool
 /// template rendered inside the shared layout.
 struct Pages: Sendable {
     enum Name: String, CaseIterable {
-        case login, search, packet, admin
+        case login, search, packet, admin, records, record
     }
 
     private let layout: PageTemplate

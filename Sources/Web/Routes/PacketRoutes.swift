@@ -32,6 +32,14 @@ struct PacketRoutes {
         try await access.recordAccess(record, action: "view", file: nil, context)
         var values = PacketPage.values(record, names: services.desk.names)
         if let verdict { values["verdict"] = verdict }
+        // The records it is in: a clerk sees its own agency's, others every agency's.
+        let index = services.desk.index
+        let packetId = record.hit.packetId
+        let records = try await NIOThreadPool.singleton.runIfActive { try index.recordsOf(packet: packetId) }
+        let own = context.account?.role == .clerk ? context.account?.agency : nil
+        values["records"] = records.sorted { $0.key < $1.key }.filter { own == nil || $0.key == own }.map {
+            ["fileCode": $0.value, "link": WebPaths.record($0.value), "agency": services.desk.names[$0.key] ?? $0.key]
+        }
         return services.pages.render(
             .packet, title: "\(record.hit.typeName) \(record.hit.numberAndNotation)", values, context: context)
     }
