@@ -94,7 +94,7 @@ public struct YearClose {
                 + (office ? "the whole office (\(codes.count) agencies)" : codes.map(\.rawValue).joined(separator: ", "))
                 + ": \(packets.count) packets" + (waiting.isEmpty ? "" : ", \(waiting.count) deliveries still waiting"))
         let hashes = try hashPackets(packets)
-        let signing = try signingIdentity(directory)
+        let signing = try OfficeSigner.identity(preferring: signer, only: signer != nil, directory: directory)
         let folder = YearManifest.folder(year: year, agency: office ? nil : codes.first?.rawValue, in: spool)
         let folders = office ? codes.map { (folder + "/" + $0.rawValue, $0) } : [(folder, codes[0])]
         let registers = try registers(year, folders: folders, directory: directory, index: index)
@@ -283,32 +283,6 @@ public struct YearClose {
             }
         }
         return files
-    }
-
-    /// The key and certificate that sign the manifest.
-    private func signingIdentity(_ directory: AgencyDirectory) throws -> (code: AgencyCode, signer: CMSSigner) {
-        let candidates = signer.map { [$0] } ?? directory.agencies.keys.sorted()
-        var problems: [String] = []
-        for code in candidates {
-            guard let config = directory.agencies[code], let keyPath = config.keyPath else {
-                problems.append("\(code): no key")
-                continue
-            }
-            do {
-                let key = try PrivateKey.load(path: keyPath, passphrase: config.passphrase)
-                guard let certificate = try Certificate.load(path: config.certificatePath).first else {
-                    problems.append("\(code): no certificate")
-                    continue
-                }
-                return (code, try CMSSigner(key: key, certificate: certificate))
-            } catch {
-                problems.append("\(code): \(error)")
-            }
-        }
-        throw AdminRefusal(
-            vi: "không có khoá và chứng thư nào để ký bản kê năm.",
-            en: "no key and certificate to sign the year manifest with (\(problems.joined(separator: "; "))).",
-            advice: "Dùng --signer CODE của một cơ quan có khoá — give --signer CODE of an agency with a key.")
     }
 
     /// Files read-only (0444), folders 0555, all the way down.

@@ -33,6 +33,7 @@ public struct Doctor: Sendable {
         JournalCheck(),
         IndexCheck(),
         RotationCheck(),
+        RecordsCheck(),
         TemplatesCheck(),
     ]
 

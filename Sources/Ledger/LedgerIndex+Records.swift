@@ -203,7 +203,7 @@ extension LedgerIndex {
         }
     }
 
-    private static func records(_ db: Database, _ condition: String, _ arguments: [any DatabaseValueConvertible])
+    static func records(_ db: Database, _ condition: String, _ arguments: [any DatabaseValueConvertible])
         throws -> [FileRecord]
     {
         try Row.fetchAll(
@@ -225,6 +225,122 @@ extension LedgerIndex {
                 language: row["language"], description: row["description"], createdAt: row["createdAt"],
                 createdBy: row["createdBy"], startDate: row["startDate"], endDate: row["endDate"],
                 docTotal: row["docTotal"], pageTotal: row["pageTotal"])
+        }
+    }
+}
+
+/// A record handed over to the agency archive (`lienthong handover`, Decree 30/2020 Art 30).
+public struct HandedOver: Sendable, Equatable, Codable {
+    public let fileCode: String
+    public let at: String
+    /// The hand-over package's folder, as written.
+    public let bag: String
+}
+
+extension LedgerIndex {
+    /// The `admin` action of a hand-over.
+    public static let handoverAction = "handover"
+
+    static func registerHandovers(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v11-handover") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE handover (
+                        fileCode TEXT PRIMARY KEY, agency TEXT NOT NULL, at TEXT NOT NULL, bag TEXT NOT NULL,
+                        sequence INTEGER NOT NULL);
+                    CREATE TABLE handedPacket (
+                        packetId TEXT NOT NULL, agency TEXT NOT NULL, fileCode TEXT NOT NULL, at TEXT NOT NULL,
+                        PRIMARY KEY (packetId, agency));
+                    """)
+        }
+    }
+
+    static func applyHandover(action: String, details: JSONValue?, sequence: Int64, at: String, _ db: Database)
+        throws
+    {
+        guard action == handoverAction, let details, let agency = details["agency"]?.stringValue,
+            let bag = details["bag"]?.stringValue
+        else { return }
+        for record in details["records"]?.arrayValue ?? [] {
+            guard let fileCode = record["fileCode"]?.stringValue else { continue }
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO handover VALUES (?, ?, ?, ?, ?)",
+                arguments: [fileCode, agency, at, bag, sequence])
+            for packet in (record["packets"]?.arrayValue ?? []).compactMap(\.stringValue) {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO handedPacket VALUES (?, ?, ?, ?)",
+                    arguments: [packet, agency, fileCode, at])
+            }
+        }
+    }
+
+    /// The hand-over of a record, if it was handed over.
+    public func handover(of fileCode: String) throws -> HandedOver? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM handover WHERE fileCode = ?", arguments: [fileCode]).map {
+                HandedOver(fileCode: $0["fileCode"], at: $0["at"], bag: $0["bag"])
+            }
+        }
+    }
+
+    /// Of `packetIds`, those handed over (by any agency), with when and in which record.
+    public func handedOver(_ packetIds: [String]) throws -> [String: (at: String, fileCode: String)] {
+        guard !packetIds.isEmpty else { return [:] }
+        return try pool.read { db in
+            var found: [String: (at: String, fileCode: String)] = [:]
+            for chunk in stride(from: 0, to: packetIds.count, by: 500) {
+                let slice = Array(packetIds[chunk..<min(chunk + 500, packetIds.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ", ")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT packetId, at, fileCode FROM handedPacket WHERE packetId IN (\(marks))",
+                    arguments: StatementArguments(slice))
+                {
+                    found[row["packetId"]] = (row["at"], row["fileCode"])
+                }
+            }
+            return found
+        }
+    }
+
+    /// Records with documents not handed over yet, of every agency, oldest year first.
+    public func recordsNotHandedOver() throws -> [FileRecord] {
+        try pool.read { db in
+            try Self.records(
+                db, "WHERE r.fileCode NOT IN (SELECT fileCode FROM handover) AND r.fileCode IN "
+                    + "(SELECT fileCode FROM recordMember WHERE fileCode != '')", [])
+        }
+    }
+}
+
+/// When a record must be in the agency archive: at most one year after the year its work ended (the Law on Archives
+/// 33/2024/QH15, Decree 30/2020 Art 30), so by the end of the year after its list's year; the office warns from 30
+/// days before (Decree 30/2020 App. VI III.5.b).
+public enum HandoverDeadline {
+    /// How long before the deadline the office warns.
+    public static let warning: TimeInterval = 30 * 86_400
+
+    /// The end of the year after `year`, in `timeZone`.
+    public static func deadline(year: Int, timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: DateComponents(year: year + 2, month: 1, day: 1))!
+    }
+
+    /// Records with documents not handed over whose deadline is within 30 days of `now` or past.
+    public static func due(_ records: [FileRecord], now: Date, timeZone: TimeZone) -> [(FileRecord, Date)] {
+        records.compactMap { record in
+            let deadline = deadline(year: record.year, timeZone: timeZone)
+            return now >= deadline.addingTimeInterval(-warning) ? (record, deadline) : nil
+        }
+    }
+
+    /// `recordsNotHandedOver`, read without opening the index for writing (doctor).
+    public static func pending(readOnlyAt path: String) throws -> [FileRecord] {
+        try LedgerIndex.readOnly(path: path, busyTimeout: 5).read { db in
+            guard try db.tableExists("handover") else { return [] }
+            return try LedgerIndex.records(
+                db, "WHERE r.fileCode NOT IN (SELECT fileCode FROM handover) AND r.fileCode IN "
+                    + "(SELECT fileCode FROM recordMember WHERE fileCode != '')", [])
         }
     }
 }

@@ -107,6 +107,7 @@ public final class LedgerIndex: Sendable {
         registerRotation(&migrator)
         registerYears(&migrator)
         registerRecords(&migrator)
+        registerHandovers(&migrator)
         return migrator
     }
 
@@ -237,6 +238,7 @@ public final class LedgerIndex: Sendable {
             try applyRetry(action: action, details: details, sequence: record.sequence, db)
             try applyYearClose(action: action, details: details, sequence: record.sequence, at: record.at, db)
             try applyRecord(action: action, by: by, target: target, details: details, at: record.at, db)
+            try applyHandover(action: action, details: details, sequence: record.sequence, at: record.at, db)
         case .relocated(let agency, let folder, let packetId, let from, let to):
             try applyRelocation(
                 agency: agency?.rawValue ?? "", folder: folder, packetId: packetId, from: from, to: to, at: record.at,

@@ -140,6 +140,7 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
                 "spool": "\(spool.root)", "agencies": "\(roster.agencies.count)",
                 "watch": "\(watcher == nil ? "poll" : config.watch.mode == .auto ? "auto" : "inotify")",
             ])
+        warnHandoversDue(index)
         /// After each pass, before waiting: the outage monitor sees what delivery did (it depends on nothing the pass
         /// may have found broken, so it runs after a failed pass too).
         func watchOutages(backlogDone: Bool) {
@@ -432,4 +433,22 @@ public final class OfficeDaemon: Service, @unchecked Sendable {
         try pipeline.reject(claim, .incomplete(files, wait: config.watch.incompleteWait))
     }
 
+}
+
+extension OfficeDaemon {
+    /// Records due for hand-over to the agency archive within 30 days, or overdue (Decree 30/2020 App. VI III.5.b):
+    /// said once when the daemon starts (doctor and the web admin page say it too).
+    func warnHandoversDue(_ index: LedgerIndex) {
+        guard let pending = try? index.recordsNotHandedOver() else { return }
+        let due = HandoverDeadline.due(pending, now: clock.now(), timeZone: config.calendar.timeZone)
+        for (key, group) in Dictionary(grouping: due, by: { "\($0.0.agency) \($0.0.year)" }).sorted(by: { $0.key < $1.key }) {
+            logger.warning(
+                "records due for hand-over to the agency archive",
+                metadata: [
+                    "agency": "\(group[0].0.agency)", "year": "\(group[0].0.year)", "records": "\(group.count)",
+                    "deadline": "\(Timestamp.string(group[0].1, in: config.calendar.timeZone))",
+                    "overdue": "\(clock.now() >= group[0].1)", "key": "\(key)",
+                ])
+        }
+    }
 }

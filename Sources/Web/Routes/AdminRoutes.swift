@@ -1,8 +1,10 @@
 import Accounts
 import Foundation
 import Hummingbird
+import Ledger
 import NIOPosix
 import Packets
+import Spool
 
 /// `/quan-tri`: admins list, add, disable and enable accounts. Anyone else gets 403.
 struct AdminRoutes {
@@ -32,8 +34,22 @@ struct AdminRoutes {
         let list = try await NIOThreadPool.singleton.runIfActive { try accounts.list() }
         let spool = services.settings.spool
         let agencies = try await NIOThreadPool.singleton.runIfActive { AgencyRows.rows(spool, now: Date()) }
+        // Records due for hand-over to the agency archive within 30 days, or overdue.
+        let index = services.desk.index
+        let timeZone = ((try? OfficeConfig.load(spool.officeConfig)) ?? OfficeConfig()).calendar.timeZone
+        let due = try await NIOThreadPool.singleton.runIfActive {
+            HandoverDeadline.due(try index.recordsNotHandedOver(), now: Date(), timeZone: timeZone)
+        }
+        let handovers: [[String: Any]] = due.map { record, deadline in
+            [
+                "fileCode": record.fileCode, "title": record.title, "link": WebPaths.record(record.fileCode),
+                "deadline": Timestamp.vietnamese(deadline.addingTimeInterval(-1), in: timeZone),
+                "overdue": Date() >= deadline,
+            ]
+        }
         let values: [String: Any] = [
             "message": message ?? "", "error": error ?? "", "agencies": agencies.map(\.values),
+            "handovers": handovers, "hasHandovers": !handovers.isEmpty,
             "accounts": list.map { account in
                 [
                     "name": account.name, "role": account.role.label, "agency": account.agency ?? "",

@@ -35,7 +35,14 @@ struct PacketRoutes {
         // The records it is in: a clerk sees its own agency's, others every agency's.
         let index = services.desk.index
         let packetId = record.hit.packetId
-        let records = try await NIOThreadPool.singleton.runIfActive { try index.recordsOf(packet: packetId) }
+        let (records, handed) = try await NIOThreadPool.singleton.runIfActive {
+            (try index.recordsOf(packet: packetId), try index.handedOver([packetId])[packetId])
+        }
+        if let handed {
+            values["handedOver"] =
+                "Đã nộp lưu vào Lưu trữ cơ quan "
+                + (Timestamp.parse(handed.at).map { Timestamp.vietnamese($0) } ?? handed.at) + " (hồ sơ \(handed.fileCode))"
+        }
         let own = context.account?.role == .clerk ? context.account?.agency : nil
         values["records"] = records.sorted { $0.key < $1.key }.filter { own == nil || $0.key == own }.map {
             ["fileCode": $0.value, "link": WebPaths.record($0.value), "agency": services.desk.names[$0.key] ?? $0.key]

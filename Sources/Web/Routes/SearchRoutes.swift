@@ -32,7 +32,17 @@ struct SearchRoutes {
         var values = search.values
         values["total"] = found.total
         let names = services.desk.names
-        values["hits"] = found.hits.map { Self.row($0, names: names) }
+        // Handed over to the agency archive: said in the result line.
+        let index = services.desk.index
+        let ids = found.hits.map(\.packetId)
+        let handed = try await NIOThreadPool.singleton.runIfActive { try index.handedOver(ids) }
+        values["hits"] = found.hits.map { hit in
+            var row = Self.row(hit, names: names)
+            if let handover = handed[hit.packetId] {
+                row["handedOver"] = "Đã nộp lưu " + (Timestamp.parse(handover.at).map { Timestamp.vietnamese($0) } ?? "")
+            }
+            return row
+        }
         values["hasHits"] = !found.hits.isEmpty
         values["page"] = search.page
         values["pages"] = pages
