@@ -174,6 +174,12 @@ struct ArchiveCommand: ParsableCommand {
             for refusal in record.refusals {
                 lines.append("refused:    \(refusal.agency) at \(refusal.at): \(refusal.reason) — \(refusal.message)")
             }
+            for (agency, fileCode) in try desk.index.recordsOf(packet: hit.packetId).sorted(by: { $0.key < $1.key }) {
+                lines.append("record:     \(fileCode) (\(agency))")
+            }
+            if let handed = try desk.index.handedOver([hit.packetId])[hit.packetId] {
+                lines.append("handed over: to the agency archive at \(handed.at) (record \(handed.fileCode))")
+            }
             lines.append(
                 "state:      "
                     + (record.completed
