@@ -117,8 +117,8 @@ let package = Package(
         .target(
             name: "Admin",
             dependencies: [
-                "Spool", "Signing", "Ledger", "Packets", "Fallback", "Archivist", "Registers", "WorkingTime",
-                "DurableIO", .product(name: "Yams", package: "Yams"),
+                "Spool", "Signing", "Ledger", "Packets", "Fallback", "Archivist", "Registers", "Accounts",
+                "WorkingTime", "DurableIO", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(

@@ -59,8 +59,21 @@ public struct RecordDesk: Sendable {
     /// Sets record-level fields of `fileCode`.
     @discardableResult
     public func update(_ fileCode: String, fields: [String: String]) throws -> FileRecord {
-        _ = try existing(fileCode)
+        let record = try existing(fileCode)
         let values = try checked(fields)
+        // Retention may be extended, never shortened (Circular 10/2022/TT-BNV; lienthong retention extend).
+        if let text = values["maintenance"], let current = Retention(record.maintenance) {
+            guard let wanted = Retention(text), wanted >= current else {
+                throw Refusal(
+                    vi: "thời hạn bảo quản chỉ được kéo dài, không được rút ngắn (hiện là \(current)).",
+                    en: "retention may be extended, never shortened (it is \(current) now).")
+            }
+        }
+        if let text = values["maintenance"], !text.isEmpty, Retention(text) == nil {
+            throw Refusal(
+                vi: "thời hạn bảo quản \"\(text)\": cần \"Vĩnh viễn\" hoặc \"N năm\".",
+                en: "retention \"\(text)\": expected \"Vĩnh viễn\" or \"N năm\".")
+        }
         guard !values.isEmpty else { return try existing(fileCode) }
         let details = FileRecord.fields.compactMap { key, _ in values[key].map { (key, JSONValue.string($0)) } }
         try journal(LedgerIndex.RecordAction.update, fileCode, .object(details))

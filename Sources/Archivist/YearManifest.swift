@@ -183,7 +183,9 @@ extension ArchiveDesk {
                 continue
             }
             var listed: Set<String> = []
-            for entry in manifest.entries {
+            // A packet destroyed by an approved disposal is gone on purpose: its tombstone says so.
+            let destroyed = try index.tombstones(manifest.entries.map(\.packetId))
+            for entry in manifest.entries where destroyed[entry.packetId] == nil {
                 listed.insert(entry.archive)
                 listed.insert(entry.sidecar)
                 for (file, expected, what) in [

@@ -146,7 +146,10 @@ extension LedgerIndex {
         try pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT packetId, archivePath, sha256, size FROM packet WHERE archivePath != '' ORDER BY packetId"
+                sql: """
+                    SELECT packetId, archivePath, sha256, size FROM packet
+                    WHERE archivePath != '' AND packetId NOT IN (SELECT packetId FROM tombstone) ORDER BY packetId
+                    """
             ).map {
                 ($0["packetId"], $0["archivePath"], $0["sha256"], $0["size"])
             }

@@ -108,6 +108,7 @@ public final class LedgerIndex: Sendable {
         registerYears(&migrator)
         registerRecords(&migrator)
         registerHandovers(&migrator)
+        registerRetention(&migrator)
         return migrator
     }
 
@@ -239,6 +240,8 @@ public final class LedgerIndex: Sendable {
             try applyYearClose(action: action, details: details, sequence: record.sequence, at: record.at, db)
             try applyRecord(action: action, by: by, target: target, details: details, at: record.at, db)
             try applyHandover(action: action, details: details, sequence: record.sequence, at: record.at, db)
+            try applyRetention(
+                action: action, by: by, reason: reason, target: target, details: details, at: record.at, db)
         case .relocated(let agency, let folder, let packetId, let from, let to):
             try applyRelocation(
                 agency: agency?.rawValue ?? "", folder: folder, packetId: packetId, from: from, to: to, at: record.at,

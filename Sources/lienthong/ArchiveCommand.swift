@@ -102,7 +102,8 @@ struct ArchiveCommand: ParsableCommand {
                 text: self.query.joined(separator: " "), sender: sender, recipient: recipient, typeName: type,
                 issuedFrom: try date(from, "from"), issuedTo: try date(to, "to"), priority: priority,
                 secrecy: secrecy, number: number, limit: limit, offset: offset)
-            let results = try ArchiveCommand.desk(spool).index.search(query)
+            let archive = try ArchiveCommand.desk(spool)
+            let results = try archive.index.search(query)
             if json {
                 print(try ArchiveCommand.json(results))
                 return
@@ -112,10 +113,16 @@ struct ArchiveCommand: ParsableCommand {
                 ? (results.total > 0 ? ", none at offset \(offset)" : "")
                 : results.total > results.hits.count ? ", showing \(offset + 1)–\(offset + results.hits.count)" : ""
             print("\(results.total) packet(s) found" + shown)
+            let ids = results.hits.map(\.packetId)
+            let destroyed = try archive.index.tombstones(ids)
+            let handed = try archive.index.handedOver(ids)
             for hit in results.hits {
                 let secret = hit.secrecy.flatMap { Secrecy(rawValue: $0)?.label.uppercased() }.map { " [\($0)]" } ?? ""
+                let state =
+                    destroyed[hit.packetId].map { " [ĐÃ HUỶ — destroyed \($0.at), \($0.disposal)]" }
+                    ?? handed[hit.packetId].map { " [ĐÃ NỘP LƯU — handed over \($0.at)]" } ?? ""
                 print(
-                    "\(hit.packetId)  \(hit.issuedDate)  \(hit.numberAndNotation)  \(hit.typeName): \(hit.subject)\(secret)"
+                    "\(hit.packetId)  \(hit.issuedDate)  \(hit.numberAndNotation)  \(hit.typeName): \(hit.subject)\(secret)\(state)"
                 )
                 print("    from \(hit.sender) \(hit.senderName) to \(hit.recipients.joined(separator: ", "))")
             }
@@ -176,6 +183,9 @@ struct ArchiveCommand: ParsableCommand {
             }
             for (agency, fileCode) in try desk.index.recordsOf(packet: hit.packetId).sorted(by: { $0.key < $1.key }) {
                 lines.append("record:     \(fileCode) (\(agency))")
+            }
+            if let tombstone = try desk.index.tombstones([hit.packetId])[hit.packetId] {
+                lines.append("destroyed:  at \(tombstone.at) by disposal \(tombstone.disposal) (past its retention; tombstone kept)")
             }
             if let handed = try desk.index.handedOver([hit.packetId])[hit.packetId] {
                 lines.append("handed over: to the agency archive at \(handed.at) (record \(handed.fileCode))")

@@ -35,8 +35,17 @@ struct PacketRoutes {
         // The records it is in: a clerk sees its own agency's, others every agency's.
         let index = services.desk.index
         let packetId = record.hit.packetId
-        let (records, handed) = try await NIOThreadPool.singleton.runIfActive {
-            (try index.recordsOf(packet: packetId), try index.handedOver([packetId])[packetId])
+        let (records, handed, tombstone) = try await NIOThreadPool.singleton.runIfActive {
+            (
+                try index.recordsOf(packet: packetId), try index.handedOver([packetId])[packetId],
+                try index.tombstones([packetId])[packetId]
+            )
+        }
+        if let tombstone {
+            values["destroyed"] =
+                "Văn bản đã được huỷ theo đề nghị \(tombstone.disposal) lúc "
+                + (Timestamp.parse(tombstone.at).map { Timestamp.vietnamese($0) } ?? tombstone.at)
+                + " (hết thời hạn bảo quản; hai quản trị viên đã duyệt). Chỉ còn thông tin mô tả."
         }
         if let handed {
             values["handedOver"] =

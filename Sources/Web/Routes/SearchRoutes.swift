@@ -35,9 +35,15 @@ struct SearchRoutes {
         // Handed over to the agency archive: said in the result line.
         let index = services.desk.index
         let ids = found.hits.map(\.packetId)
-        let handed = try await NIOThreadPool.singleton.runIfActive { try index.handedOver(ids) }
+        let (handed, destroyed) = try await NIOThreadPool.singleton.runIfActive {
+            (try index.handedOver(ids), try index.tombstones(ids))
+        }
         values["hits"] = found.hits.map { hit in
             var row = Self.row(hit, names: names)
+            if let tombstone = destroyed[hit.packetId] {
+                row["destroyed"] =
+                    "Đã huỷ (\(tombstone.disposal)) " + (Timestamp.parse(tombstone.at).map { Timestamp.vietnamese($0) } ?? "")
+            }
             if let handover = handed[hit.packetId] {
                 row["handedOver"] = "Đã nộp lưu " + (Timestamp.parse(handover.at).map { Timestamp.vietnamese($0) } ?? "")
             }
