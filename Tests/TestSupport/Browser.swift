@@ -38,6 +38,11 @@ public struct Browser: Sendable {
         try run(["--dump-dom", url]).stdout
     }
 
+    /// A screenshot of the page (PNG) at `width`×`height` CSS pixels.
+    public func screenshot(_ url: String, to png: String, width: Int = 1400, height: Int = 1000) throws {
+        _ = try run(["--hide-scrollbars", "--window-size=\(width),\(height)", "--screenshot=\(png)", url])
+    }
+
     /// Prints the page to PDF as the browser's print dialog would (the page's own `@page` size), and returns the
     /// size of its pages in points.
     public func printToPDF(_ url: String, to pdf: String) throws -> [(width: Double, height: Double)] {
