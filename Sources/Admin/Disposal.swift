@@ -36,7 +36,9 @@ public struct RetentionDesk {
     func effective(_ facts: [RetentionFact], schedule: RetentionSchedule, index: LedgerIndex) throws -> [Effective] {
         try facts.map { fact in
             let rule = schedule.rule(for: fact.typeName)
-            var best = (rule.retention, "bảng thời hạn: \(rule.typeName.isEmpty ? "mặc định" : rule.typeName) — \(rule.basis)")
+            var best = (
+                rule.retention, "bảng thời hạn: \(rule.typeName.isEmpty ? "mặc định" : rule.typeName) — \(rule.basis)"
+            )
             for record in fact.records {
                 if let retention = Retention(record.maintenance), retention > best.0 {
                     best = (retention, "hồ sơ \(record.fileCode)")
@@ -47,7 +49,9 @@ public struct RetentionDesk {
                     best = (retention, "kéo dài cho hồ sơ \(record.fileCode)")
                 }
             }
-            if let text = try index.retentionExtension(fact.packetId), let retention = Retention(text), retention > best.0 {
+            if let text = try index.retentionExtension(fact.packetId), let retention = Retention(text),
+                retention > best.0
+            {
                 best = (retention, "kéo dài cho văn bản")
             }
             // Counted from the end of the year the record (else the document) ends in.
@@ -66,7 +70,8 @@ public struct RetentionDesk {
     public func show(_ packetId: String) throws -> Effective {
         let index = try session.index()
         guard let fact = try index.retentionFacts(packetId).first else {
-            throw AdminRefusal(vi: "không có gói tin \(packetId) trong kho.", en: "no packet \(packetId) in the archive.")
+            throw AdminRefusal(
+                vi: "không có gói tin \(packetId) trong kho.", en: "no packet \(packetId) in the archive.")
         }
         return try effective([fact], schedule: try RetentionSchedule.load(spool), index: index)[0]
     }
@@ -80,10 +85,13 @@ public struct RetentionDesk {
         }
         let held = try index.legalHolds().contains { $0.packetId == packetId }
         guard session.reason != AdminSession.noReason else {
-            throw AdminRefusal(vi: "cần --reason (căn cứ yêu cầu phong toả).", en: "--reason is required (who asked, why).")
+            throw AdminRefusal(
+                vi: "cần --reason (căn cứ yêu cầu phong toả).", en: "--reason is required (who asked, why).")
         }
         if release {
-            guard held else { throw AdminRefusal(vi: "\(packetId) không bị phong toả.", en: "\(packetId) is not on hold.") }
+            guard held else {
+                throw AdminRefusal(vi: "\(packetId) không bị phong toả.", en: "\(packetId) is not on hold.")
+            }
         } else if held {
             throw AdminRefusal(vi: "\(packetId) đã bị phong toả.", en: "\(packetId) is on hold already.")
         }
@@ -143,7 +151,9 @@ public struct RetentionDesk {
         }
         guard !due.isEmpty else { return nil }
         let year = CalendarDate(now, in: session.timeZone).year
-        let id = "HUY-\(year)-" + String(format: "%03d", try index.disposals().filter { $0.id.hasPrefix("HUY-\(year)-") }.count + 1)
+        let id =
+            "HUY-\(year)-"
+            + String(format: "%03d", try index.disposals().filter { $0.id.hasPrefix("HUY-\(year)-") }.count + 1)
         if session.dryRun {
             session.say("--dry-run: nothing changed. Would journal: admin \(RetentionAction.propose) \(id)")
             return DisposalProposal(
@@ -160,7 +170,8 @@ public struct RetentionDesk {
                         .array(
                             due.map {
                                 .object([
-                                    ("packetId", .string($0.packetId)), ("retention", .string($0.retention.description)),
+                                    ("packetId", .string($0.packetId)),
+                                    ("retention", .string($0.retention.description)),
                                     ("basis", .string($0.basis)),
                                 ])
                             })
@@ -228,13 +239,14 @@ public struct RetentionDesk {
             }
             guard gone[packetId] == nil, let record = try index.record(packetId) else { continue }
             let sidecar = (record.archivePath as NSString).deletingPathExtension + ".json"
-            let sidecarHash = (try? ArchiveDesk.sha256(ofFile: spool.path(sidecar))) ?? ""
+            let sidecarHash = (try? FileDigest.sha256(spool.path(sidecar)).sha256) ?? ""
             let details = JSONValue.object([
                 ("packetId", .string(packetId)), ("number", .string(record.hit.numberAndNotation)),
                 ("issuedDate", .string(record.hit.issuedDate)), ("typeName", .string(record.hit.typeName)),
                 ("subject", .string(record.hit.secrecy == nil ? record.hit.subject : "")),
                 ("secrecy", record.hit.secrecy.map(JSONValue.string) ?? .null),
-                ("sender", .string(record.hit.sender)), ("recipients", .array(record.hit.recipients.map(JSONValue.string))),
+                ("sender", .string(record.hit.sender)),
+                ("recipients", .array(record.hit.recipients.map(JSONValue.string))),
                 ("archive", .string(record.archivePath)), ("sha256", .string(record.sha256 ?? "")),
                 ("sidecarSha256", .string(sidecarHash)),
                 ("approvedBy", .array(proposal.approvals.map(JSONValue.string))),

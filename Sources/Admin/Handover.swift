@@ -55,7 +55,8 @@ public struct Handover {
             access(base, W_OK) == 0
         else {
             throw AdminRefusal(
-                vi: "thư mục \(target) không có hoặc không ghi được.", en: "\(target) is not a folder that can be written.")
+                vi: "thư mục \(target) không có hoặc không ghi được.",
+                en: "\(target) is not a folder that can be written.")
         }
         var records = try index.fileRecords(agency: agency.rawValue, year: year)
         if let named {
@@ -73,7 +74,8 @@ public struct Handover {
             throw AdminRefusal(
                 vi: "\(agency) không có hồ sơ nào có văn bản trong năm \(year).",
                 en: "\(agency) has no record with documents in \(year).",
-                advice: "Lập hồ sơ và đưa văn bản vào (lienthong record) — make records and fill them (lienthong record).")
+                advice:
+                    "Lập hồ sơ và đưa văn bản vào (lienthong record) — make records and fill them (lienthong record).")
         }
         let done = try records.compactMap { record in try index.handover(of: record.fileCode).map { (record, $0) } }
         guard done.isEmpty else {
@@ -165,7 +167,8 @@ public struct Handover {
             "end": RecordList.columns(records.max { ($0.endDate ?? "") < ($1.endDate ?? "") }!)[6],
             "rows": rows.map { cells in
                 Dictionary(
-                    uniqueKeysWithValues: zip(["n", "notation", "title", "span", "maintenance", "pages", "notes"], cells))
+                    uniqueKeysWithValues: zip(
+                        ["n", "notation", "title", "span", "maintenance", "pages", "notes"], cells))
             },
         ]
         let listHTML = try render("handover-list.html.mustache", facts)
@@ -192,8 +195,12 @@ public struct Handover {
         let signature = try signing.signer.sign(manifest, signingTime: session.now())
         let info = BagIt.bagInfo([
             ("Source-Organization", config.name), ("Organization-Identifier", agency.rawValue),
-            ("External-Identifier", name), ("Bagging-Date", CalendarDate(session.now(), in: session.timeZone).description),
-            ("Payload-Oxum", "\(payload.reduce(Int64(0)) { $0 + Self.size(staging + "/" + $1.path) }).\(payload.count)"),
+            ("External-Identifier", name),
+            ("Bagging-Date", CalendarDate(session.now(), in: session.timeZone).description),
+            (
+                "Payload-Oxum",
+                "\(payload.reduce(Int64(0)) { $0 + Self.size(staging + "/" + $1.path) }).\(payload.count)"
+            ),
             ("Bag-Size", Self.sizeText(bytes)),
             ("Internal-Sender-Description", "Hồ sơ năm \(year) của \(config.name) nộp lưu vào Lưu trữ cơ quan"),
         ])
@@ -263,20 +270,9 @@ public struct Handover {
     static func copy(_ source: String, to target: String) throws -> (sha256: String, size: Int64) {
         let input = try FileDescriptor.openRegularFileForReading(source)
         let output = try FileDescriptor.open(target, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
-        let hasher = SHA256Hasher()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        var size: Int64 = 0
-        while true {
-            let count = try input.read(into: buffer)
-            if count == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            hasher.update(chunk)
-            try output.write(chunk)
-            size += Int64(count)
-        }
+        let copied = try FileDigest.copy(input, to: output)
         try output.close()
-        return (hasher.finalize().hexString, size)
+        return copied
     }
 
     static func size(_ path: String) -> Int64 {

@@ -1,5 +1,6 @@
 import DurableIO
 import Foundation
+import Packets
 import Signing
 
 #if canImport(Glibc)
@@ -237,24 +238,13 @@ final class InboxCopier: @unchecked Sendable {  // used by one thread at a time
         try FileSystem.removeTree(to)
         let output = try open(to, O_WRONLY | O_CREAT | O_EXCL, mode: info.st_mode & 0o7777)
         input.adviseSequential()
-        let hasher = SHA256Hasher()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        var size: Int64 = 0
-        while true {
-            let count = try input.read(into: buffer)
-            if count == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            hasher.update(chunk)
-            try output.write(chunk)
-            size += Int64(count)
-        }
+        let copied = try FileDigest.copy(input, to: output)
         var times = [info.st_atim, info.st_mtim]
         _ = futimens(output.raw, &times)
         _ = fchmod(output.raw, info.st_mode & 0o7777)
         try output.sync()
         try output.close()
-        digests[item.relative] = (hasher.finalize().hexString, size, modified(info))
+        digests[item.relative] = (copied.sha256, copied.size, modified(info))
     }
 
     /// The source file's SHA-256: the one taken while copying when the file has not changed since, else read now.

@@ -31,7 +31,9 @@ public struct RetentionSchedule: Sendable {
         func rule(_ value: Any?, typeName: String?) throws -> Rule {
             guard let fields = value as? [String: Any], let text = fields["retention"] as? String,
                 let retention = Retention(text)
-            else { throw RetentionScheduleError("a row without a retention \"Vĩnh viễn\" or \"N năm\": \(value ?? "")") }
+            else {
+                throw RetentionScheduleError("a row without a retention \"Vĩnh viễn\" or \"N năm\": \(value ?? "")")
+            }
             return Rule(
                 typeName: typeName ?? (fields["typeName"] as? String ?? ""), retention: retention,
                 basis: fields["basis"] as? String ?? "")

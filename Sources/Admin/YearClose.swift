@@ -91,7 +91,8 @@ public struct YearClose {
         }
         session.say(
             "Khoá sổ năm \(year) — closing \(year) for "
-                + (office ? "the whole office (\(codes.count) agencies)" : codes.map(\.rawValue).joined(separator: ", "))
+                + (office
+                    ? "the whole office (\(codes.count) agencies)" : codes.map(\.rawValue).joined(separator: ", "))
                 + ": \(packets.count) packets" + (waiting.isEmpty ? "" : ", \(waiting.count) deliveries still waiting"))
         let hashes = try hashPackets(packets)
         let signing = try OfficeSigner.identity(preferring: signer, only: signer != nil, directory: directory)
@@ -213,8 +214,8 @@ public struct YearClose {
             let archiveHash: String
             let sidecarHash: String
             do {
-                archiveHash = try ArchiveDesk.sha256(ofFile: spool.path(packet.archivePath))
-                sidecarHash = try ArchiveDesk.sha256(ofFile: spool.path(sidecar))
+                archiveHash = try FileDigest.sha256(spool.path(packet.archivePath)).sha256
+                sidecarHash = try FileDigest.sha256(spool.path(sidecar)).sha256
             } catch {
                 throw AdminRefusal(
                     vi: "không đọc được gói \(packet.packetId) (\(packet.archivePath)): \(error).",
@@ -256,30 +257,21 @@ public struct YearClose {
                 let mark = secret ? "-mat" : ""
                 let outgoing = try builder.outgoing(agency: code, year: year, secret: secret)
                 let incoming = try builder.incoming(agency: code, year: year, secret: secret)
-                files.append(
-                    (
-                        folder + "/so-van-ban-di\(mark).csv",
-                        RegisterWriter.csv(headings: OutgoingRow.headings, rows: outgoing.map(\.columns))
-                    ))
-                files.append(
-                    (
-                        folder + "/so-van-ban-di\(mark).html",
-                        try RegisterPage.render(
-                            .outgoing, secret: secret, agency: agency, year: year, rows: outgoing.map(\.context),
-                            closed: line, spool: spool)
-                    ))
-                files.append(
-                    (
-                        folder + "/so-van-ban-den\(mark).csv",
-                        RegisterWriter.csv(headings: IncomingRow.headings, rows: incoming.map(\.columns))
-                    ))
-                files.append(
-                    (
-                        folder + "/so-van-ban-den\(mark).html",
-                        try RegisterPage.render(
-                            .incoming, secret: secret, agency: agency, year: year, rows: incoming.map(\.context),
-                            closed: line, spool: spool)
-                    ))
+                let registers: [(RegisterKind, String, [String], [[String]], [[String: Any]])] = [
+                    (.outgoing, "di", OutgoingRow.headings, outgoing.map(\.columns), outgoing.map(\.context)),
+                    (.incoming, "den", IncomingRow.headings, incoming.map(\.columns), incoming.map(\.context)),
+                ]
+                for (kind, name, headings, rows, contexts) in registers {
+                    let stem = folder + "/so-van-ban-\(name)\(mark)"
+                    files.append((stem + ".csv", RegisterWriter.csv(headings: headings, rows: rows)))
+                    files.append(
+                        (
+                            stem + ".html",
+                            try RegisterPage.render(
+                                kind, secret: secret, agency: agency, year: year, rows: contexts, closed: line,
+                                spool: spool)
+                        ))
+                }
             }
         }
         return files

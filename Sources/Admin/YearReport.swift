@@ -156,8 +156,14 @@ public struct YearReport: Sendable {
                             ("sent", .integer(Int64(row.sent))), ("onTime", .integer(Int64(row.onTime))),
                             ("late", .integer(Int64(row.late))), ("received", .integer(Int64(row.received))),
                             ("receivedOnPaper", .integer(Int64(row.receivedOnPaper))),
-                            ("meanRegistrationMilliseconds", row.meanRegistrationMilliseconds.map(JSONValue.integer) ?? .null),
-                            ("maxRegistrationMilliseconds", row.maxRegistrationMilliseconds.map(JSONValue.integer) ?? .null),
+                            (
+                                "meanRegistrationMilliseconds",
+                                row.meanRegistrationMilliseconds.map(JSONValue.integer) ?? .null
+                            ),
+                            (
+                                "maxRegistrationMilliseconds",
+                                row.maxRegistrationMilliseconds.map(JSONValue.integer) ?? .null
+                            ),
                             ("refused", counts(row.refused)), ("returned", counts(row.returned)),
                             ("outages", .integer(Int64(row.outages))),
                             ("outageWorkingSeconds", .number(String(format: "%.3f", row.outageWorkingSeconds))),
@@ -181,15 +187,20 @@ public struct YearReport: Sendable {
         let template = try PageTemplate.load("year-report.html.mustache", spool: spool)
         let active = rows.filter { $0.sent + $0.received + $0.outages + $0.paperLogged > 0 }
         let values: [String: Any] = [
-            "year": year, "rows": rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(
-                    ["agency", "name", "sent", "onTime", "late", "received", "paper", "mean", "max", "refused",
-                     "returned", "outages", "outageHours", "paperLogged", "paperHandedOver", "refusedReasons",
-                     "returnedReasons"], cells(row)))
+            "year": year,
+            "rows": rows.map { row in
+                Dictionary(
+                    uniqueKeysWithValues: zip(
+                        [
+                            "agency", "name", "sent", "onTime", "late", "received", "paper", "mean", "max", "refused",
+                            "returned", "outages", "outageHours", "paperLogged", "paperHandedOver", "refusedReasons",
+                            "returnedReasons",
+                        ], cells(row)))
             },
             "officeOutages": officeOutages, "officeOutageHours": Self.hours(officeOutageWorkingSeconds),
             "traffic": Self.bars(
-                active.map { ($0.agency, [Double($0.sent), Double($0.received)]) }, series: ["Văn bản đi", "Văn bản đến"],
+                active.map { ($0.agency, [Double($0.sent), Double($0.received)]) },
+                series: ["Văn bản đi", "Văn bản đến"],
                 colours: ["#1f5fa8", "#7aa6d6"]),
             "punctuality": Self.bars(
                 active.filter { $0.sent > 0 }.map { ($0.agency, [Double($0.onTime), Double($0.late)]) },
@@ -227,13 +238,15 @@ public struct YearReport: Sendable {
                     "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(String(format: "%.1f", length))\" "
                     + "height=\"\(barHeight - 2)\" fill=\"\(colours[index % colours.count])\"/>"
                 let text = value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-                svg += "<text x=\"\(String(format: "%.1f", labelWidth + length + 4))\" y=\"\(y + barHeight - 3)\" font-size=\"9\">\(text)</text>"
+                svg +=
+                    "<text x=\"\(String(format: "%.1f", labelWidth + length + 4))\" y=\"\(y + barHeight - 3)\" font-size=\"9\">\(text)</text>"
             }
         }
         let legendY = height - 12
         for (index, name) in series.enumerated() {
             let x = labelWidth + Double(index) * 160
-            svg += "<rect x=\"\(x)\" y=\"\(legendY - 8)\" width=\"10\" height=\"10\" fill=\"\(colours[index % colours.count])\"/>"
+            svg +=
+                "<rect x=\"\(x)\" y=\"\(legendY - 8)\" width=\"10\" height=\"10\" fill=\"\(colours[index % colours.count])\"/>"
             svg += "<text x=\"\(x + 14)\" y=\"\(legendY)\" font-size=\"10\">\(escape(name))</text>"
         }
         return svg + "</svg>"

@@ -38,7 +38,9 @@ public struct RecordDesk: Sendable {
         guard desk.directory.agencies[agency] != nil else {
             throw Refusal(vi: "không có cơ quan \(agency).", en: "no agency \(agency).")
         }
-        guard (1900...9999).contains(year) else { throw Refusal(vi: "năm \(year) không hợp lệ.", en: "bad year \(year).") }
+        guard (1900...9999).contains(year) else {
+            throw Refusal(vi: "năm \(year) không hợp lệ.", en: "bad year \(year).")
+        }
         let fileCode = FileRecord.code(agency: agency.rawValue, year: year, notation: notation)
         if let existing = try desk.index.fileRecord(fileCode) {
             // A record a clerk's sidecar named is there already: making it is describing it.
@@ -103,7 +105,8 @@ public struct RecordDesk: Sendable {
         _ = try existing(fileCode)
         let inside = Set(try desk.index.recordPackets(fileCode))
         for packet in packets where !inside.contains(packet) {
-            throw Refusal(vi: "gói tin \(packet) không ở trong hồ sơ \(fileCode).", en: "\(packet) is not in \(fileCode).")
+            throw Refusal(
+                vi: "gói tin \(packet) không ở trong hồ sơ \(fileCode).", en: "\(packet) is not in \(fileCode).")
         }
         try journal(
             LedgerIndex.RecordAction.remove, fileCode, .object([("packets", .array(packets.map(JSONValue.string)))]))
@@ -122,7 +125,8 @@ public struct RecordDesk: Sendable {
         var values: [String: String] = [:]
         for (key, value) in fields {
             guard known.contains(key) else {
-                throw Refusal(vi: "không có trường \(key).", en: "no field \(key) (\(known.sorted().joined(separator: ", "))).")
+                throw Refusal(
+                    vi: "không có trường \(key).", en: "no field \(key) (\(known.sorted().joined(separator: ", "))).")
             }
             let text = value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
             guard text.count <= 2000 else { throw Refusal(vi: "\(key) quá dài.", en: "\(key) is too long.") }

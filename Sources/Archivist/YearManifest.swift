@@ -166,14 +166,16 @@ extension ArchiveDesk {
                 continue
             }
             guard SHA256Hasher.hex(of: bytes) == closed.sha256 else {
-                problem("", closed.manifest, "closed-year-manifest", "the year manifest is not the one the journal names")
+                problem(
+                    "", closed.manifest, "closed-year-manifest", "the year manifest is not the one the journal names")
                 continue
             }
             if let signature = try? Durable.readSmallFile(path + ".p7s", limit: 1 << 20),
                 (try? CMSSignature(der: signature).verify(content: bytes)) != nil
             {
             } else {
-                problem("", closed.manifest + ".p7s", "closed-year-manifest", "the manifest's signature does not verify")
+                problem(
+                    "", closed.manifest + ".p7s", "closed-year-manifest", "the manifest's signature does not verify")
             }
             let manifest: YearManifest
             do {
@@ -191,12 +193,13 @@ extension ArchiveDesk {
                 for (file, expected, what) in [
                     (entry.archive, entry.sha256, "packet"), (entry.sidecar, entry.sidecarSha256, "sidecar"),
                 ] {
-                    guard let actual = try? Self.sha256(ofFile: spool.path(file)) else {
+                    guard let actual = try? FileDigest.sha256(spool.path(file)).sha256 else {
                         problem(entry.packetId, file, "closed-year-removed", "the \(what) of a closed year is gone")
                         continue
                     }
                     if actual != expected {
-                        problem(entry.packetId, file, "closed-year-changed", "the \(what) differs from the year manifest")
+                        problem(
+                            entry.packetId, file, "closed-year-changed", "the \(what) differs from the year manifest")
                     }
                 }
             }
@@ -207,20 +210,6 @@ extension ArchiveDesk {
             }
         }
         return problems
-    }
-
-    /// The SHA-256 of a file, streamed.
-    public static func sha256(ofFile path: String) throws -> String {
-        let file = try FileDescriptor.openRegularFileForReading(path)
-        let hasher = SHA256Hasher()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try file.read(into: buffer)
-            if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
-        return hasher.finalize().hexString
     }
 
     /// Every file under `relative` (spool-relative paths), none when it is missing.

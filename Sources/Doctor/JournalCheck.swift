@@ -57,11 +57,14 @@ public struct JournalCheck: DoctorCheck {
         if line == 0 {
             return Finding(
                 "journal-chain-broken", .error, subject: place,
-                vi: "Tệp nhật ký đã niêm phong không đúng như bản ghi niêm phong của nó (journal.seal): bị sửa, thay hay thêm.",
-                en: "A sealed journal segment is not what its journal.seal record says: it was edited, replaced or added.",
+                vi:
+                    "Tệp nhật ký đã niêm phong không đúng như bản ghi niêm phong của nó (journal.seal): bị sửa, thay hay thêm.",
+                en:
+                    "A sealed journal segment is not what its journal.seal record says: it was edited, replaced or added.",
                 actionVi:
                     "Không sửa tay các tệp nhật ký. Khôi phục \(place) từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
-                actionEn: "Do not edit the journal's files by hand. Restore \(place) from a backup and report it (a sign of tampering)."
+                actionEn:
+                    "Do not edit the journal's files by hand. Restore \(place) from a backup and report it (a sign of tampering)."
             )
         }
         if error.reason.hasPrefix("its prev") {
@@ -86,7 +89,8 @@ public struct JournalCheck: DoctorCheck {
             vi: "Nhật ký bị hỏng: \(detail.vi).", en: "The journal is damaged: \(detail.en).",
             actionVi:
                 "Không sửa tay tệp nhật ký. Khôi phục \(place) từ bản sao lưu và báo cho người có thẩm quyền (dấu hiệu can thiệp trái phép).",
-            actionEn: "Do not edit the journal by hand. Restore \(place) from a backup and report it (a sign of tampering)."
+            actionEn:
+                "Do not edit the journal by hand. Restore \(place) from a backup and report it (a sign of tampering)."
         )
     }
 

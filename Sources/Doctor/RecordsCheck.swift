@@ -23,7 +23,9 @@ public struct RecordsCheck: DoctorCheck {
         let now = context.settings.now
         let due = HandoverDeadline.due(pending, now: now, timeZone: timeZone)
         var findings: [Finding] = []
-        for (key, group) in Dictionary(grouping: due, by: { "\($0.0.agency) \($0.0.year)" }).sorted(by: { $0.key < $1.key }) {
+        for (key, group) in Dictionary(grouping: due, by: { "\($0.0.agency) \($0.0.year)" }).sorted(by: {
+            $0.key < $1.key
+        }) {
             let (first, deadline) = group[0]
             let day = Timestamp.vietnamese(deadline.addingTimeInterval(-1), in: timeZone)
             let overdue = now >= deadline
@@ -37,7 +39,8 @@ public struct RecordsCheck: DoctorCheck {
                         ? "\(group.count) record(s) of \(first.year) of \(first.agency) are past their hand-over deadline (\(day))."
                         : "\(group.count) record(s) of \(first.year) of \(first.agency) are due for hand-over by \(day).",
                     actionVi: "Nộp lưu: lienthong handover --agency \(first.agency) --year \(first.year) --to THƯ-MỤC.",
-                    actionEn: "Hand them over: lienthong handover --agency \(first.agency) --year \(first.year) --to DIR."))
+                    actionEn:
+                        "Hand them over: lienthong handover --agency \(first.agency) --year \(first.year) --to DIR."))
         }
         return findings
     }

@@ -133,7 +133,8 @@ extension Journal {
             try Self.copy(active, range: start..<end, to: out, hasher: hasher)
             guard hasher.finalize().hexString == seal.sha256, end - start == seal.size else {
                 throw JournalSealError(
-                    "the records \(seal.firstSequence)–\(seal.lastSequence) are not those their journal.seal record names")
+                    "the records \(seal.firstSequence)–\(seal.lastSequence) are not those their journal.seal record names"
+                )
             }
         }
     }

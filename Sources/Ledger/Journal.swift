@@ -121,6 +121,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Appends `events` as one durable batch; the caller holds the lock.
+    @discardableResult
     func appendLocked(_ events: [LedgerEvent]) throws -> [JournalRecord] {
         guard !events.isEmpty else { return [] }
         let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_APPEND, mode: 0o600)

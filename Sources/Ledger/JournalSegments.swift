@@ -163,7 +163,9 @@ struct JournalView {
             var read: Int64 = local
             while piece.segment == nil || read < piece.size {
                 let want = piece.segment == nil ? chunk.count : Int(min(Int64(chunk.count), piece.size - read))
-                let count = try chunk.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want])) }
+                let count = try chunk.withUnsafeMutableBytes {
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want]))
+                }
                 if count == 0 { break }
                 read += Int64(count)
                 pending += chunk.prefix(count)

@@ -306,7 +306,8 @@ extension LedgerIndex {
     public func recordsNotHandedOver() throws -> [FileRecord] {
         try pool.read { db in
             try Self.records(
-                db, "WHERE r.fileCode NOT IN (SELECT fileCode FROM handover) AND r.fileCode IN "
+                db,
+                "WHERE r.fileCode NOT IN (SELECT fileCode FROM handover) AND r.fileCode IN "
                     + "(SELECT fileCode FROM recordMember WHERE fileCode != '')", [])
         }
     }
@@ -339,7 +340,8 @@ public enum HandoverDeadline {
         try LedgerIndex.readOnly(path: path, busyTimeout: 5).read { db in
             guard try db.tableExists("handover") else { return [] }
             return try LedgerIndex.records(
-                db, "WHERE r.fileCode NOT IN (SELECT fileCode FROM handover) AND r.fileCode IN "
+                db,
+                "WHERE r.fileCode NOT IN (SELECT fileCode FROM handover) AND r.fileCode IN "
                     + "(SELECT fileCode FROM recordMember WHERE fileCode != '')", [])
         }
     }

@@ -16,7 +16,8 @@ public struct YearFigures: Sendable, Equatable {
     public init() {}
 
     public static func == (lhs: YearFigures, rhs: YearFigures) -> Bool {
-        lhs.sent.map { "\($0)" } == rhs.sent.map { "\($0)" } && lhs.received.map { "\($0)" } == rhs.received.map { "\($0)" }
+        lhs.sent.map { "\($0)" } == rhs.sent.map { "\($0)" }
+            && lhs.received.map { "\($0)" } == rhs.received.map { "\($0)" }
             && lhs.refused == rhs.refused && lhs.returned == rhs.returned
     }
 }
@@ -52,14 +53,17 @@ extension LedgerIndex {
                     (row["deliveredAt"], row["registeredAt"], medium == "paper"))
             }
             for row in try Row.fetchAll(
-                db, sql: "SELECT agency, reason, COUNT(*) AS n FROM refusal WHERE substr(at, 1, 4) = ? GROUP BY agency, reason",
+                db,
+                sql:
+                    "SELECT agency, reason, COUNT(*) AS n FROM refusal WHERE substr(at, 1, 4) = ? GROUP BY agency, reason",
                 arguments: [text])
             {
                 figures[row["agency"], default: YearFigures()].refused[row["reason"]] = row["n"]
             }
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT agency, reason, COUNT(*) AS n FROM rejection WHERE substr(at, 1, 4) = ? GROUP BY agency, reason",
+                sql:
+                    "SELECT agency, reason, COUNT(*) AS n FROM rejection WHERE substr(at, 1, 4) = ? GROUP BY agency, reason",
                 arguments: [text])
             {
                 figures[row["agency"], default: YearFigures()].returned[row["reason"]] = row["n"]

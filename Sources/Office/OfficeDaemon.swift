@@ -441,7 +441,9 @@ extension OfficeDaemon {
     func warnHandoversDue(_ index: LedgerIndex) {
         guard let pending = try? index.recordsNotHandedOver() else { return }
         let due = HandoverDeadline.due(pending, now: clock.now(), timeZone: config.calendar.timeZone)
-        for (key, group) in Dictionary(grouping: due, by: { "\($0.0.agency) \($0.0.year)" }).sorted(by: { $0.key < $1.key }) {
+        for (key, group) in Dictionary(grouping: due, by: { "\($0.0.agency) \($0.0.year)" }).sorted(by: {
+            $0.key < $1.key
+        }) {
             logger.warning(
                 "records due for hand-over to the agency archive",
                 metadata: [

@@ -185,7 +185,9 @@ struct ArchiveCommand: ParsableCommand {
                 lines.append("record:     \(fileCode) (\(agency))")
             }
             if let tombstone = try desk.index.tombstones([hit.packetId])[hit.packetId] {
-                lines.append("destroyed:  at \(tombstone.at) by disposal \(tombstone.disposal) (past its retention; tombstone kept)")
+                lines.append(
+                    "destroyed:  at \(tombstone.at) by disposal \(tombstone.disposal) (past its retention; tombstone kept)"
+                )
             }
             if let handed = try desk.index.handedOver([hit.packetId])[hit.packetId] {
                 lines.append("handed over: to the agency archive at \(handed.at) (record \(handed.fileCode))")

@@ -19,7 +19,9 @@ struct HandoverCommand: ParsableCommand {
 
     @Option(help: "The agency handing over (its code).") var agency: String
     @Option(help: "The year of the records' list.") var year: Int
-    @Option(parsing: .upToNextOption, help: "Only these records (notation or FileCode); default: every record with documents.")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Only these records (notation or FileCode); default: every record with documents.")
     var records: [String] = []
     @Option(help: "The folder to write the hand-over package in.") var to: String
     @Option(help: "The agency whose key signs the manifest (default: the agency handing over).") var signer: String?

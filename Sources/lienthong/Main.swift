@@ -11,7 +11,9 @@ struct LienThong: AsyncParsableCommand {
             "Spool: --spool DIR, else $LIENTHONG_SPOOL, else ./Spool. Exit codes: 0 success, 1 failure or invalid packet, 2 usage or unreadable input.",
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, AgenciesCommand.self, AgencyCommand.self, InboxCommand.self, RotateCommand.self, YearCommand.self, RecordCommand.self, HandoverCommand.self, HoldCommand.self, RetentionCommand.self, DisposalCommand.self, ReportCommand.self,
+            InitCommand.self, AgenciesCommand.self, AgencyCommand.self, InboxCommand.self, RotateCommand.self,
+            YearCommand.self, RecordCommand.self, HandoverCommand.self, HoldCommand.self, RetentionCommand.self,
+            DisposalCommand.self, ReportCommand.self,
             QueueCommand.self,
             CertCommand.self,
             CRLCommand.self, WatchCommand.self,

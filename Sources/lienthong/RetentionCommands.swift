@@ -72,7 +72,8 @@ struct RetentionCommand: ParsableCommand {
         @OptionGroup var admin: AdminOptions
         func run() throws {
             guard let retention = Retention(to) else {
-                throw CommandFailure("--to \(to): cần \"Vĩnh viễn\" hoặc \"N năm\" — expected \"Vĩnh viễn\" or \"N năm\"", code: 2)
+                throw CommandFailure(
+                    "--to \(to): cần \"Vĩnh viễn\" hoặc \"N năm\" — expected \"Vĩnh viễn\" or \"N năm\"", code: 2)
             }
             try admin.perform { try RetentionDesk(session: $0).extend(key, to: retention) }
         }

@@ -10,8 +10,10 @@ import Testing
     func drop(_ spool: OfficeSpool, _ name: String, type: String, number: Int, issued: String) throws {
         let outbox = spool.outbox()
         try Data(OfficeSpool.pdf(name)).write(to: URL(fileURLWithPath: outbox + "/\(name).pdf"))
-        let sidecar = Fixtures.sidecar(to: ["000.00.01.H53"], number: "\(number)", subject: "Mời họp \(name)", issued: issued)
-            .replacingOccurrences(of: "\"typeName\": \"Quyết định\"", with: "\"typeName\": \"\(type)\"")
+        let sidecar = Fixtures.sidecar(
+            to: ["000.00.01.H53"], number: "\(number)", subject: "Mời họp \(name)", issued: issued
+        )
+        .replacingOccurrences(of: "\"typeName\": \"Quyết định\"", with: "\"typeName\": \"\(type)\"")
         try sidecar.write(toFile: outbox + "/\(name).json", atomically: false, encoding: .utf8)
     }
 
@@ -44,25 +46,31 @@ import Testing
         #expect(try spool.admin(["retention", "show", decision]).stdout.contains("Vĩnh viễn"))
         // Retention is extended, never shortened.
         #expect(try spool.admin(["retention", "extend", decision, "--to", "10 năm"]).status == 1)
-        #expect(try spool.admin(["retention", "extend", extended, "--to", "20 năm", "--reason", "giá trị lâu dài"]).status == 0)
+        #expect(
+            try spool.admin(["retention", "extend", extended, "--to", "20 năm", "--reason", "giá trị lâu dài"]).status
+                == 0)
         // A legal hold, asked for by an inspection.
         #expect(try spool.admin(["hold", "add", held]).status == 1)  // a reason is required
         #expect(try spool.admin(["hold", "add", held, "--reason", "Thanh tra tỉnh yêu cầu"]).status == 0)
 
         let proposed = try spool.admin(["disposal", "propose", "--due", "--reason", "huỷ tài liệu hết thời hạn"])
         #expect(proposed.status == 0, "\(proposed.output)")
-        let id = try #require(proposed.stdout.split(separator: "\n").first { $0.hasPrefix("proposal: ") }?
-            .dropFirst("proposal: ".count).split(separator: " ").first.map(String.init))
+        let id = try #require(
+            proposed.stdout.split(separator: "\n").first { $0.hasPrefix("proposal: ") }?
+                .dropFirst("proposal: ".count).split(separator: " ").first.map(String.init))
         #expect(proposed.stdout.contains(destroyed) && !proposed.stdout.contains("  \(held)"))
         #expect(!proposed.stdout.contains("  \(extended)") && !proposed.stdout.contains("  \(decision)"))
 
         for (name, password) in [("quantri1", "mat-khau-quan-tri-1"), ("quantri2", "mat-khau-quan-tri-2")] {
             #expect(try spool.admin(["user", "add", name, "--role", "admin"], stdin: password + "\n").status == 0)
         }
-        #expect(try spool.admin(["user", "add", "luutru", "--role", "archivist"], stdin: "mat-khau-luu-tru\n").status == 0)
+        #expect(
+            try spool.admin(["user", "add", "luutru", "--role", "archivist"], stdin: "mat-khau-luu-tru\n").status == 0)
         // Not an admin, not the right password: refused.
-        #expect(try spool.admin(["disposal", "approve", id, "--as", "luutru"], stdin: "mat-khau-luu-tru\n").status == 1)
-        #expect(try spool.admin(["disposal", "approve", id, "--as", "quantri1"], stdin: "sai-mat-khau-1\n").status == 1)
+        #expect(
+            try spool.admin(["disposal", "approve", id, "--as", "luutru"], stdin: "mat-khau-luu-tru\n").status == 1)
+        #expect(
+            try spool.admin(["disposal", "approve", id, "--as", "quantri1"], stdin: "sai-mat-khau-1\n").status == 1)
         // One approval is not enough; the same account twice is one approval.
         let first = try spool.admin(["disposal", "approve", id, "--as", "quantri1"], stdin: "mat-khau-quan-tri-1\n")
         #expect(first.status == 0 && first.stdout.contains("1 of 2"), "\(first.output)")

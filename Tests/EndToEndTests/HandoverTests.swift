@@ -57,7 +57,8 @@ import Testing
             .split(whereSeparator: \.isNewline).map(String.init)
         #expect(
             list.first?.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}"))
-                == "Số TT,\"Số, ký hiệu hồ sơ\",Tiêu đề hồ sơ,Thời gian tài liệu,Thời hạn bảo quản,Số tờ/số trang,Ghi chú")
+                == "Số TT,\"Số, ký hiệu hồ sơ\",Tiêu đề hồ sơ,Thời gian tài liệu,Thời hạn bảo quản,Số tờ/số trang,Ghi chú"
+        )
         #expect(list.count == 1 + 2 && list[1].hasPrefix("1,01-TCCB,Hồ sơ tuyển dụng,"), "\(list)")
         // The minute's counts are the bag's contents.
         let files = try ProcessRunner.run("find", [bag + "/data/ho-so", "-type", "f"]).stdout
@@ -87,7 +88,10 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bag + "/data/ho-so.json")))
                 as? [String: Any])
         let records = try #require(metadata["records"] as? [[String: Any]])
-        #expect(records.map { $0["FileCode"] as? String } == ["\(Self.sender).\(year).01-TCCB", "\(Self.sender).\(year).02-KH"])
+        #expect(
+            records.map { $0["FileCode"] as? String } == [
+                "\(Self.sender).\(year).01-TCCB", "\(Self.sender).\(year).02-KH",
+            ])
         #expect(records[0]["DocTotal"] as? Int == 2 && records[0]["PageTotal"] as? Int == 4)
 
         // Journaled; the packets are marked handed over; a second hand-over of the same record is refused.
@@ -95,7 +99,9 @@ import Testing
         let packet = try #require(records[0]["packets"] as? [[String: Any]]).first?["packetId"] as? String
         let shown = try spool.admin(["archive", "show", try #require(packet)])
         #expect(shown.stdout.contains("handed over: to the agency archive"), "\(shown.output)")
-        let again = try spool.admin(["handover", "--agency", Self.sender, "--year", "\(year)", "--records", "02-KH", "--to", target])
+        let again = try spool.admin([
+            "handover", "--agency", Self.sender, "--year", "\(year)", "--records", "02-KH", "--to", target,
+        ])
         #expect(again.status == 1 && again.output.contains("handed over already"), "\(again.output)")
         #expect(try spool.verifyJournal().status == 0)
 

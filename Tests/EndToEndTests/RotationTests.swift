@@ -40,14 +40,17 @@ import Glibc
         return spool
     }
 
-    /// `name.pdf` and `name.json` into the sender's outbox, to the recipient, issued on `moment`'s day in Vietnam.
-    static func drop(_ spool: OfficeSpool, _ name: String, number: Int, issuedAt moment: Date) throws {
+    /// `name.pdf` and `name.json` into the sender's outbox, to `to` (the recipient by default), issued on
+    /// `moment`'s day in Vietnam.
+    static func drop(
+        _ spool: OfficeSpool, _ name: String, to: String = recipient, number: Int, issuedAt moment: Date
+    ) throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let day = calendar.dateComponents([.year, .month, .day], from: moment)
         try Data(OfficeSpool.pdf(name)).write(to: URL(fileURLWithPath: spool.outbox() + "/\(name).pdf"))
         try Fixtures.sidecar(
-            to: [recipient], number: "\(number)", subject: "Văn bản \(name)", priority: "thuong",
+            to: [to], number: "\(number)", subject: "Văn bản \(name)", priority: "thuong",
             issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
         ).write(toFile: spool.outbox() + "/\(name).json", atomically: false, encoding: .utf8)
     }
@@ -205,7 +208,8 @@ import Glibc
         let segments = try FileManager.default.contentsOfDirectory(atPath: root + "/state/journal").sorted()
         #expect(!segments.isEmpty && segments.allSatisfy { String($0.dropFirst(13).prefix(7)) < limit }, "\(segments)")
         let active = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
-        let first = try #require(active.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        let first = try #require(
+            active.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
         #expect(((first["at"] as? String) ?? "") >= limit, "journal.jsonl begins at \(first["at"] ?? "?")")
         #expect(spool.records("admin").contains { $0["action"] as? String == "journal.seal" })
         let query = "SELECT packetId, agency, path FROM delivery ORDER BY packetId, agency"

@@ -13,27 +13,18 @@ import Glibc
     static let recipient = RotationTests.recipient
     static let away = "000.00.02.H53"
 
-    /// The office's current year, and moments in the year before (Vietnam time).
+    /// The office's current year, a past year that can be closed, and moments in it (Vietnam time). The year
+    /// before yesterday's: on 1 January the year just ended is not over in UTC until 07:00 (packet ids and the
+    /// archive's folders are dated in UTC), and the suite's rerun at 31 December 23:59:30 crosses midnight.
     static func lastYear() -> (current: Int, year: Int, june: Date, november: Date, december: Date) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let current = calendar.component(.year, from: Date())
+        let year = calendar.component(.year, from: Date().addingTimeInterval(-86_400)) - 1
         func at(_ month: Int, _ day: Int) -> Date {
-            calendar.date(from: DateComponents(year: current - 1, month: month, day: day, hour: 10))!
+            calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 10))!
         }
-        return (current, current - 1, at(6, 10), at(11, 20), at(12, 2))
-    }
-
-    /// A document to `to`, issued on `moment`'s day, in the sender's outbox.
-    static func drop(_ spool: OfficeSpool, _ name: String, to: String, number: Int, issuedAt moment: Date) throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let day = calendar.dateComponents([.year, .month, .day], from: moment)
-        try Data(OfficeSpool.pdf(name)).write(to: URL(fileURLWithPath: spool.outbox() + "/\(name).pdf"))
-        try Fixtures.sidecar(
-            to: [to], number: "\(number)", subject: "Văn bản \(name)", priority: "thuong",
-            issued: String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
-        ).write(toFile: spool.outbox() + "/\(name).json", atomically: false, encoding: .utf8)
+        return (current, year, at(6, 10), at(11, 20), at(12, 2))
     }
 
     func sqlite(_ spool: OfficeSpool, _ query: String) throws -> String {
@@ -49,11 +40,11 @@ import Glibc
         try spool.setInbox(Self.away, share)  // not mounted: its delivery waits
 
         for number in 1...4 {
-            try Self.drop(spool, "june\(number)", to: Self.recipient, number: number, issuedAt: june)
+            try RotationTests.drop(spool, "june\(number)", to: Self.recipient, number: number, issuedAt: june)
         }
         let first = try RotationTests.at(june, ["watch", "--once", "--spool", root])
         try #require(first.status == 0, "\(first.output)")
-        try Self.drop(spool, "waiting", to: Self.away, number: 5, issuedAt: november)
+        try RotationTests.drop(spool, "waiting", to: Self.away, number: 5, issuedAt: november)
         let second = try RotationTests.at(november, ["watch", "--once", "--spool", root])
         try #require(second.status == 0, "\(second.output)")
         let waitingId = try sqlite(spool, "SELECT packetId FROM packet WHERE codeNumber = '5'")
@@ -62,7 +53,8 @@ import Glibc
         // Not while a delivery of the year waits: refused with its list, nothing written.
         let refused = try spool.admin(["year", "close", String(year), "--reason", "khoá sổ cuối năm"])
         #expect(refused.status == 1, "\(refused.output)")
-        #expect(refused.output.contains(waitingId) && refused.output.contains(Self.away), "\(waitingId) \(refused.output)")
+        #expect(
+            refused.output.contains(waitingId) && refused.output.contains(Self.away), "\(waitingId) \(refused.output)")
         #expect(!FileManager.default.fileExists(atPath: root + "/years"))
         // Nor the year that is running.
         let early = try spool.admin(["year", "close", String(current)])
@@ -123,7 +115,7 @@ import Glibc
 
         // An arrival dated in the closed year (the clock set back into it): archived and registered in the next
         // open year, with a note in that year's register; nothing is added under archive/<year>/.
-        try Self.drop(spool, "late", to: Self.recipient, number: 6, issuedAt: december)
+        try RotationTests.drop(spool, "late", to: Self.recipient, number: 6, issuedAt: december)
         let late = try RotationTests.at(december, ["watch", "--once", "--spool", root])
         #expect(late.status == 0, "\(late.output)")
         let lateRow = try sqlite(
@@ -139,7 +131,7 @@ import Glibc
             "\(nextRegister.output)")
         // A document dated in the closed year, sent and received after the close: in this year's incoming
         // register with a note, and noted as sent after the close in the (closed) year's live outgoing register.
-        try Self.drop(spool, "after", to: Self.recipient, number: 7, issuedAt: december)
+        try RotationTests.drop(spool, "after", to: Self.recipient, number: 7, issuedAt: december)
         #expect(try spool.once().status == 0)
         // (The year it is registered in, from the index: a rerun of the suite on 31 December may cross midnight.)
         let afterYear = try sqlite(
@@ -149,7 +141,8 @@ import Glibc
             "register", "incoming", "--agency", Self.recipient, "--year", afterYear,
         ])
         #expect(
-            thisRegister.stdout.contains("Văn bản năm \(year) đến sau khi sổ năm \(year) đã khoá: vào sổ năm \(afterYear)"),
+            thisRegister.stdout.contains(
+                "Văn bản năm \(year) đến sau khi sổ năm \(year) đã khoá: vào sổ năm \(afterYear)"),
             "\(thisRegister.output)")
         let lastOutgoing = try spool.admin([
             "register", "outgoing", "--agency", OfficeSpool.sender, "--year", String(year),
@@ -178,5 +171,31 @@ import Glibc
         ] {
             #expect(tampered.stdout.contains("CLOSED YEAR \(kind): \(path)"), "\(kind) \(path)\n\(tampered.output)")
         }
+    }
+
+    @Test func oneAgencysYearClosesAloneThenTheOfficesAroundIt() throws {
+        let (_, year, june, _, _) = Self.lastYear()
+        let spool = try RotationTests.spool("year-close-agency", madeBefore: june)
+        let root = spool.root
+        for number in 1...2 { try RotationTests.drop(spool, "d\(number)", number: number, issuedAt: june) }
+        try #require(try RotationTests.at(june, ["watch", "--once", "--spool", root]).status == 0)
+        let one = try spool.admin(["year", "close", String(year), "--agency", Self.recipient])
+        #expect(one.status == 0, "\(one.output)")
+        let folder = root + "/years/\(year)/\(Self.recipient)"
+        #expect(FileManager.default.fileExists(atPath: folder + "/manifest.json"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/so-van-ban-den.csv"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/years/\(year)/manifest.json"))
+        var info = stat()
+        #expect(stat(root + "/archive/\(year)", &info) == 0 && info.st_mode & 0o200 != 0, "the others still write")
+        let again = try spool.admin(["year", "close", String(year), "--agency", Self.recipient])
+        #expect(again.status == 0 && again.stdout.contains("already closed"), "\(again.output)")
+        // The whole office next: every other agency, the archive folder read-only; the first close stays as it was.
+        let before = try Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))
+        let all = try spool.admin(["year", "close", String(year)])
+        #expect(all.status == 0, "\(all.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")) == before)
+        #expect(FileManager.default.fileExists(atPath: root + "/years/\(year)/manifest.json"))
+        #expect(stat(root + "/archive/\(year)", &info) == 0 && info.st_mode & 0o222 == 0)
+        #expect(try spool.admin(["archive", "verify", "--all"]).status == 0)
     }
 }

@@ -15,7 +15,8 @@ import Testing
     {
         let outbox = spool.outbox()
         try Data(OfficeSpool.pdf(name)).write(to: URL(fileURLWithPath: outbox + "/\(name).pdf"))
-        var sidecar = Fixtures.sidecar(to: [to], number: "\(number)", subject: "Báo cáo \(name)", priority: "thuong", issued: issued)
+        var sidecar = Fixtures.sidecar(
+            to: [to], number: "\(number)", subject: "Báo cáo \(name)", priority: "thuong", issued: issued)
         if !subject { sidecar = sidecar.replacingOccurrences(of: "\"subject\": \"Báo cáo \(name)\",", with: "") }
         try sidecar.write(toFile: outbox + "/\(name).json", atomically: false, encoding: .utf8)
     }
@@ -60,7 +61,8 @@ import Testing
             to: URL(fileURLWithPath: spool.inbox(RotationTests.recipient) + "/20990101-000000-000-AAAAAAAAAA.tar"))
         let morning = june.addingTimeInterval(24 * 3600)
         try #require(try RotationTests.at(morning, ["watch", "--once", "--spool", root]).status == 0)
-        try #require(try RotationTests.at(morning.addingTimeInterval(600), ["watch", "--once", "--spool", root]).status == 0)
+        try #require(
+            try RotationTests.at(morning.addingTimeInterval(600), ["watch", "--once", "--spool", root]).status == 0)
 
         // The report's figures against the reference computed from the journal and the paper log.
         let report = try spool.admin(["report", "year", String(year), "--format", "json"])
@@ -81,7 +83,8 @@ import Testing
             let code = try #require(row["agency"] as? String)
             let other = expected[code] ?? [:]
             for key in keys {
-                let empty: Any = ["refused", "returned"].contains(key) ? [String: Int]() : key.contains("Milli") ? NSNull() : 0
+                let empty: Any =
+                    ["refused", "returned"].contains(key) ? [String: Int]() : key.contains("Milli") ? NSNull() : 0
                 let mine = canonical(row[key] ?? NSNull())
                 let reference = canonical(other[key] ?? empty)
                 #expect(mine == reference, "\(code) \(key): report \(mine), reference \(reference)")
@@ -97,7 +100,9 @@ import Testing
         #expect(sender["sent"] as? Int == 5 && sender["late"] as? Int == 1, "\(sender)")
         #expect((sender["returned"] as? [String: Any])?.isEmpty == false, "\(sender)")
         let away = try #require(rows.first { $0["agency"] as? String == Self.away })
-        #expect(away["outages"] as? Int == 1 && away["paperLogged"] as? Int == 2 && away["paperHandedOver"] as? Int == 1, "\(away)")
+        #expect(
+            away["outages"] as? Int == 1 && away["paperLogged"] as? Int == 2 && away["paperHandedOver"] as? Int == 1,
+            "\(away)")
         let near = try #require(rows.first { $0["agency"] as? String == RotationTests.recipient })
         #expect(near["received"] as? Int == 3 && (near["refused"] as? [String: Any])?.isEmpty == false, "\(near)")
 

@@ -29,7 +29,8 @@ import Glibc
         for month in 0..<4 {
             for day in 0..<(month == 3 ? 5 : 30) {
                 now.value.withLock {
-                    $0 = Date(timeIntervalSince1970: 1_788_220_800 + Double(month) * 30.5 * 86_400 + Double(day) * 3_600)
+                    $0 = Date(
+                        timeIntervalSince1970: 1_788_220_800 + Double(month) * 30.5 * 86_400 + Double(day) * 3_600)
                 }
                 number += 1
                 try journal.append(JournalTests.packed(number))
@@ -55,7 +56,11 @@ import Glibc
         #expect(seals.map(\.firstSequence) == [1, 31, 61] && seals.map(\.lastSequence) == [30, 60, 90])
         let segments = try journal.segments()
         #expect(segments.map { ($0.path as NSString).lastPathComponent } == seals.map(\.segment))
-        #expect(segments.map(\.path) == zip([1, 31, 61], seals).map { folder + "/" + JournalSegment.name(firstSequence: $0, month: $1.month) })
+        #expect(
+            segments.map(\.path)
+                == zip([1, 31, 61], seals).map {
+                    folder + "/" + JournalSegment.name(firstSequence: $0, month: $1.month)
+                })
         for segment in segments {
             var info = stat()
             #expect(stat(segment.path, &info) == 0 && info.st_mode & 0o777 == 0o444)
@@ -112,7 +117,10 @@ import Glibc
         #expect(withSeals.prefix(full.count) == full)
 
         func restore(segments kept: Int, active contents: Data) throws {
-            for segment in segments { chmod(segment.path, 0o644); unlink(segment.path) }
+            for segment in segments {
+                chmod(segment.path, 0o644)
+                unlink(segment.path)
+            }
             for (segment, bytes) in zip(segments, segmentBytes).prefix(kept) {
                 try bytes.write(to: URL(fileURLWithPath: segment.path))
                 chmod(segment.path, 0o444)

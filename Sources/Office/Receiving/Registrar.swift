@@ -55,7 +55,9 @@ struct Registrar {
                 }
                 // Nothing is added to a closed year (a clock set back into it): the next open one registers it.
                 var year = thisYear
-                while closed.contains(where: { $0.year == year && ($0.agency == nil || $0.agency == arrival.recipient.rawValue) }) {
+                while closed.contains(where: {
+                    $0.year == year && ($0.agency == nil || $0.agency == arrival.recipient.rawValue)
+                }) {
                     year += 1
                 }
                 let series = Self.series(arrival.secrecy)

@@ -17,4 +17,22 @@ public enum FileDigest {
         }
         return (hasher.finalize().hexString, size)
     }
+
+    /// Copies `input` to `output` from where each stands, hashing what passes (read once, in 1 MiB chunks).
+    public static func copy(_ input: FileDescriptor, to output: FileDescriptor) throws -> (sha256: String, size: Int64)
+    {
+        let hasher = SHA256Hasher()
+        var size: Int64 = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = try input.read(into: buffer)
+            if count == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            hasher.update(chunk)
+            try output.write(chunk)
+            size += Int64(count)
+        }
+        return (hasher.finalize().hexString, size)
+    }
 }

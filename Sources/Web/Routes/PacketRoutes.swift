@@ -50,7 +50,8 @@ struct PacketRoutes {
         if let handed {
             values["handedOver"] =
                 "Đã nộp lưu vào Lưu trữ cơ quan "
-                + (Timestamp.parse(handed.at).map { Timestamp.vietnamese($0) } ?? handed.at) + " (hồ sơ \(handed.fileCode))"
+                + (Timestamp.parse(handed.at).map { Timestamp.vietnamese($0) } ?? handed.at)
+                + " (hồ sơ \(handed.fileCode))"
         }
         let own = context.account?.role == .clerk ? context.account?.agency : nil
         values["records"] = records.sorted { $0.key < $1.key }.filter { own == nil || $0.key == own }.map {

@@ -17,7 +17,8 @@ struct RecordRoutes {
             try await list(request.uri.queryParameters, context, message: nil, error: nil)
         }
         group.post(.init(WebPaths.records)) { _, context in try await create(context) }
-        group.get(.init(WebPaths.records + "/:code")) { _, context in try await show(context, message: nil, error: nil) }
+        group.get(.init(WebPaths.records + "/:code")) { _, context in try await show(context, message: nil, error: nil)
+        }
         group.post(.init(WebPaths.records + "/:code")) { _, context in try await update(context) }
         group.post(.init(WebPaths.records + "/:code/van-ban")) { _, context in try await members(context) }
     }
@@ -30,7 +31,9 @@ struct RecordRoutes {
     private func agency(_ requested: String?, _ context: WebContext) throws -> String {
         if context.account?.role == .clerk {
             guard let own = context.account?.agency else { throw HTTPError(.forbidden) }
-            if let requested, requested != own { throw HTTPError(.forbidden, message: "Chỉ xem hồ sơ của cơ quan mình") }
+            if let requested, requested != own {
+                throw HTTPError(.forbidden, message: "Chỉ xem hồ sơ của cơ quan mình")
+            }
             return own
         }
         return requested ?? services.desk.names.keys.sorted().first ?? ""

@@ -42,10 +42,12 @@ struct SearchRoutes {
             var row = Self.row(hit, names: names)
             if let tombstone = destroyed[hit.packetId] {
                 row["destroyed"] =
-                    "Đã huỷ (\(tombstone.disposal)) " + (Timestamp.parse(tombstone.at).map { Timestamp.vietnamese($0) } ?? "")
+                    "Đã huỷ (\(tombstone.disposal)) "
+                    + (Timestamp.parse(tombstone.at).map { Timestamp.vietnamese($0) } ?? "")
             }
             if let handover = handed[hit.packetId] {
-                row["handedOver"] = "Đã nộp lưu " + (Timestamp.parse(handover.at).map { Timestamp.vietnamese($0) } ?? "")
+                row["handedOver"] =
+                    "Đã nộp lưu " + (Timestamp.parse(handover.at).map { Timestamp.vietnamese($0) } ?? "")
             }
             return row
         }
