@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 import Web
 
@@ -61,6 +62,32 @@ import Web
                 uri: code, method: .post, headers: clerk.formHeaders,
                 body: ByteBuffer(string: form([("csrf", clerkToken), ("title", "sửa trái phép")])))
             #expect(refused.status == .forbidden)
+        }
+    }
+
+    @Test func aHandedOverPacketIsMarkedInSearchAndOnItsPage() async throws {
+        let spool = try WebSpool()
+        let report = try #require(spool.packetId(number: "12"))
+        let year = String(Fixtures.localDate(0).prefix(4))
+        try WebSpool.run([
+            "record", "create", "01-BC", "--agency", "000.00.03.H53", "--year", year, "--spool", spool.root,
+        ])
+        try WebSpool.run(["record", "add", "000.00.03.H53.\(year).01-BC", report, "--spool", spool.root])
+        let target = spool.directory.file("luu-tru")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        try WebSpool.run([
+            "handover", "--agency", "000.00.03.H53", "--year", year, "--to", target, "--spool", spool.root,
+        ])
+        let app = Application(router: WebApplication.router(try spool.services()))
+        try await app.test(.router) { client in
+            let (archivist, _) = try await WebUser.signIn(client, "luutru", WebSpool.password)
+            let search = String(buffer: try await archivist.get(client, "/?q=thu+hoach").body)
+            #expect(search.contains("Đã nộp lưu"), "\(search)")
+            let page = String(buffer: try await archivist.get(client, "/packets/\(report)").body)
+            #expect(page.contains("Đã nộp lưu vào Lưu trữ cơ quan") && page.contains("000.00.03.H53.\(year).01-BC"))
+            // The other packets are not marked.
+            let other = String(buffer: try await archivist.get(client, "/?q=quy+che").body)
+            #expect(other.contains("Quyết định") && !other.contains("Đã nộp lưu"), "\(other)")
         }
     }
 }
