@@ -257,3 +257,49 @@ private struct ActiveScan {
         return starts[index]
     }
 }
+
+extension Journal {
+    /// Where a journal snapshot ends: the last record it holds and the stream offset after it.
+    public struct SnapshotEnd: Sendable, Equatable {
+        public let sequence: Int64
+        public let sha256: String
+        public let offset: Int64
+
+        public init(sequence: Int64, sha256: String, offset: Int64) {
+            self.sequence = sequence
+            self.sha256 = sha256
+            self.offset = offset
+        }
+    }
+
+    /// Copies the journal as it stands — its sealed segments, then the active file up to its last complete line —
+    /// into `state` (`state/journal.jsonl` and `state/journal/`), without the lock: appends go on meanwhile and
+    /// come after the copy's end; a seal meanwhile is seen as every reader sees it (records once). Not synced.
+    public func snapshot(into state: String) throws -> SnapshotEnd {
+        let view = try JournalView.open(path)
+        let segments = view.segments
+        if !segments.isEmpty { try Durable.makeDirectories(state + "/journal", mode: 0o700) }
+        for segment in segments {
+            let input = try FileDescriptor.open(segment.path, O_RDONLY)
+            let target = state + "/journal/" + (segment.path as NSString).lastPathComponent
+            let output = try FileDescriptor.open(target, O_WRONLY | O_CREAT | O_EXCL, mode: 0o444)
+            try Self.copy(input, range: 0..<segment.size, to: output, hasher: nil)
+            try output.close()
+        }
+        let active = view.activePiece
+        var end = active.size
+        if end > 0, let last = try Self.line(endingAt: end, in: view.active), last.start < end {
+            // A line without its newline yet (an append in progress) is not in the snapshot.
+            var byte: UInt8 = 0
+            if pread(view.active.raw, &byte, 1, off_t(end - 1)) == 1, byte != UInt8(ascii: "\n") { end = last.start }
+        }
+        let output = try FileDescriptor.open(state + "/journal.jsonl", O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        try Self.copy(view.active, range: 0..<end, to: output, hasher: nil)
+        try output.close()
+        let copied = try JournalView.open(state + "/journal.jsonl")
+        let last = try copied.lastEnvelope()
+        return SnapshotEnd(
+            sequence: last?.sequence ?? 0, sha256: last?.hash ?? JournalRecord.genesis,
+            offset: copied.activePiece.start + copied.activePiece.size)
+    }
+}

@@ -1,0 +1,289 @@
+import DurableIO
+import Foundation
+import Ledger
+import Packets
+import Signing
+import Spool
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lienthong backup create|verify|list` (issue 16, first part): a backup of a running office at one point in
+/// time — the index and the accounts through SQLite's online backup, then the journal up to its last complete
+/// record (so the index is never ahead of it), the archive files that journal knows, the fallback folder, the trust
+/// store, the agencies' configuration and certificates, the office's signed year manifests and certificates of
+/// destruction. Incremental: an archive file the previous backup holds with the same SHA-256 is hard-linked, not
+/// copied. Every file is listed with its SHA-256 in `manifest-sha256.txt`, signed (`manifest-sha256.txt.p7s`),
+/// beside `version.json`; the backup is written under a hidden name and renamed when complete. Private keys are not
+/// in it (they stay with the machine; a backup carrying them, encrypted, comes next).
+public struct Backup {
+    public let session: AdminSession
+
+    public init(session: AdminSession) {
+        self.session = session
+    }
+
+    /// The prefix of a completed backup's folder name.
+    public static let prefix = "lienthong-backup-"
+    /// The program's version, written into `version.json`.
+    public static let programVersion = "0.1.0"
+
+    var spool: SpoolLayout { session.spool }
+
+    /// What a backup wrote.
+    public struct Outcome: Sendable {
+        public let folder: String
+        public let files: Int
+        public let bytes: Int64
+        /// Bytes copied (the rest hard-linked from the previous backup).
+        public let copiedBytes: Int64
+        public let linked: Int
+        public let journal: Journal.SnapshotEnd
+    }
+
+    /// Makes a backup in `base`.
+    public func create(in base: String) throws -> Outcome {
+        let base = (base as NSString).standardizingPath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
+            access(base, W_OK) == 0
+        else {
+            throw AdminRefusal(
+                vi: "thư mục sao lưu \(base) không có hoặc không ghi được.",
+                en: "\(base) is not a folder that can be written.")
+        }
+        let name = Self.prefix + Self.stamp(session.now())
+        let folder = base + "/" + name
+        guard !FileManager.default.fileExists(atPath: folder) else {
+            throw AdminRefusal(vi: "\(folder) đã có.", en: "\(folder) exists already.")
+        }
+        let previous = try Self.completed(in: base).last
+        session.say("Sao lưu — backup: \(spool.root) → \(folder)" + (previous.map { " (after \($0.name))" } ?? ""))
+        if session.dryRun {
+            session.say("--dry-run: nothing changed.")
+            return Outcome(
+                folder: folder, files: 0, bytes: 0, copiedBytes: 0, linked: 0,
+                journal: .init(sequence: 0, sha256: "", offset: 0))
+        }
+        let staging = base + "/." + name + ".part"
+        if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
+        try Durable.makeDirectories(staging + "/state", mode: 0o700)
+        // 1. The databases first, then the journal: the index copy is never ahead of the journal copy.
+        let schema = try SQLiteSnapshot.copy(from: spool.state + "/index.sqlite", to: staging + "/state/index.sqlite")
+        if access(spool.state + "/accounts.sqlite", F_OK) == 0 {
+            try SQLiteSnapshot.copy(from: spool.state + "/accounts.sqlite", to: staging + "/state/accounts.sqlite")
+        }
+        let end = try Journal(path: spool.state + "/journal.jsonl", repairing: false).snapshot(into: staging + "/state")
+        // 2. The archive files the copied journal knows (archived before their record was written).
+        let copiedJournal = try Journal(path: staging + "/state/journal.jsonl", repairing: false)
+        var archive: [String: String?] = [:]
+        try copiedJournal.forEachRecord { record in
+            switch record.event {
+            case .packed(let packet), .received(let packet, _):
+                archive[packet.archive] = packet.sha256
+                archive[(packet.archive as NSString).deletingPathExtension + ".json"] = .some(nil)
+            default: break
+            }
+        }
+        let previousHashes = try previous.map { try Self.manifest(of: $0.path) } ?? [:]
+        var entries: [(path: String, sha256: String)] = []
+        var written: [String] = []
+        var bytes: Int64 = 0
+        var copiedBytes: Int64 = 0
+        var linked = 0
+        for (relative, known) in archive.sorted(by: { $0.key < $1.key }) {
+            let source = spool.path(relative)
+            guard access(source, F_OK) == 0 else { continue }  // destroyed by an approved disposal
+            let target = staging + "/" + relative
+            try Durable.makeDirectories((target as NSString).deletingLastPathComponent)
+            if let sha256 = known, let previous, previousHashes[relative] == sha256,
+                link(previous.path + "/" + relative, target) == 0
+            {
+                entries.append((relative, sha256))
+                bytes += Self.size(target)
+                linked += 1
+                continue
+            }
+            let copied = try Self.copy(source, to: target)
+            entries.append((relative, copied.sha256))
+            written.append(target)
+            bytes += copied.size
+            copiedBytes += copied.size
+        }
+        // 3. The office's own files: configuration, trust, agencies, fallback, years, disposals.
+        var others = ["office.yaml"]
+        for folder in ["trust", "agencies", "years", "disposals", "Templates"] {
+            others += try Self.files(under: folder, in: spool.root) { relative in
+                // Agencies: their configuration and certificates only (not the clerks' folders).
+                guard relative.hasPrefix("agencies/") else { return true }
+                let parts = relative.split(separator: "/")
+                return parts.count == 3 && (parts[2].hasSuffix(".yaml") || parts[2].hasSuffix(".pem"))
+            }
+        }
+        let fallback = session.config.outage.fallbackPath(spool)
+        for relative in try Self.files(under: "", in: fallback, { !$0.hasPrefix(".") && !$0.contains("/.") }) {
+            others.append("fallback/" + relative)
+        }
+        for relative in others {
+            let source =
+                relative.hasPrefix("fallback/")
+                ? fallback + "/" + relative.dropFirst("fallback/".count) : spool.path(relative)
+            guard access(source, F_OK) == 0 else { continue }
+            let target = staging + "/" + relative
+            try Durable.makeDirectories((target as NSString).deletingLastPathComponent)
+            let copied = try Self.copy(source, to: target)
+            entries.append((relative, copied.sha256))
+            written.append(target)
+            bytes += copied.size
+            copiedBytes += copied.size
+        }
+        for relative in try Self.files(under: "state", in: staging, { _ in true }) {
+            let path = staging + "/" + relative
+            entries.append((relative, try FileDigest.sha256(path).sha256))
+            written.append(path)
+            bytes += Self.size(path)
+        }
+        // 4. version.json, the manifest, its signature; everything synced; then the name that says "complete".
+        let version = JSONWriter.bytes(
+            .object([
+                ("format", .string("lienthong-backup/1")), ("program", .string(Self.programVersion)),
+                ("indexSchema", .string(schema ?? "")),
+                ("createdAt", .string(Timestamp.string(session.now(), in: session.timeZone))),
+                ("spool", .string(spool.root)),
+                (
+                    "journal",
+                    .object([
+                        ("sequence", .integer(end.sequence)), ("sha256", .string(end.sha256)),
+                        ("offset", .integer(end.offset)),
+                    ])
+                ),
+                ("previous", previous.map { .string($0.name) } ?? .null),
+            ]))
+        try Durable.writeUnsynced(at: staging + "/version.json", bytes: version)
+        written.append(staging + "/version.json")
+        entries.append(("version.json", SHA256Hasher.hex(of: version)))
+        let manifest = BagIt.manifest(entries)
+        try Durable.writeUnsynced(at: staging + "/manifest-sha256.txt", bytes: manifest)
+        let signing = try OfficeSigner.identity(preferring: nil, directory: try session.directory())
+        try Durable.writeUnsynced(
+            at: staging + "/manifest-sha256.txt.p7s",
+            bytes: try signing.signer.sign(manifest, signingTime: session.now()))
+        written += [staging + "/manifest-sha256.txt", staging + "/manifest-sha256.txt.p7s"]
+        try Durable.syncAll(written)
+        try Handover.syncFolders(staging)
+        guard rename(staging, folder) == 0 else { throw FileError("rename", path: "\(staging) -> \(folder)") }
+        try Durable.syncDirectory(base)
+        session.say(
+            "Đã sao lưu — backed up: \(entries.count) files, \(Handover.sizeText(bytes)) (\(Handover.sizeText(copiedBytes)) "
+                + "copied, \(linked) archive files hard-linked from the previous backup); journal to record \(end.sequence)"
+        )
+        return Outcome(
+            folder: folder, files: entries.count, bytes: bytes, copiedBytes: copiedBytes, linked: linked, journal: end)
+    }
+
+    /// A completed backup: its folder, name and what `version.json` says.
+    public struct Listed: Sendable {
+        public let name: String
+        public let path: String
+        public let version: JSONValue?
+    }
+
+    /// The completed backups in `base`, oldest first (hidden, unfinished ones are never listed).
+    public static func completed(in base: String) throws -> [Listed] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        return names.filter { $0.hasPrefix(prefix) }.sorted().compactMap { name in
+            let path = base + "/" + name
+            guard access(path + "/manifest-sha256.txt", F_OK) == 0 else { return nil }
+            let version = (try? Durable.readSmallFile(path + "/version.json", limit: 1 << 20)).flatMap {
+                try? JSONParser().parse($0)
+            }
+            return Listed(name: name, path: path, version: version)
+        }
+    }
+
+    /// What is wrong with the backup at `folder` (empty: it verifies): the manifest's signature, every file's
+    /// SHA-256, files missing or not listed, the journal's chain and its last record against `version.json`.
+    public static func verify(_ folder: String) throws -> [String] {
+        var problems: [String] = []
+        guard let manifest = try? Durable.readSmallFile(folder + "/manifest-sha256.txt", limit: 1 << 30),
+            let entries = BagIt.parseManifest(manifest)
+        else { return ["manifest-sha256.txt is missing or unreadable: not a complete backup"] }
+        if let signature = try? Durable.readSmallFile(folder + "/manifest-sha256.txt.p7s", limit: 1 << 20),
+            (try? CMSSignature(der: signature).verify(content: manifest)) != nil
+        {
+        } else {
+            problems.append("manifest-sha256.txt.p7s does not verify over the manifest")
+        }
+        var listed: Set<String> = []
+        for entry in entries {
+            listed.insert(entry.path)
+            guard let actual = try? FileDigest.sha256(folder + "/" + entry.path).sha256 else {
+                problems.append("missing: \(entry.path)")
+                continue
+            }
+            if actual != entry.sha256 { problems.append("changed: \(entry.path)") }
+        }
+        for relative in try files(under: "", in: folder, { _ in true })
+        where !listed.contains(relative) && !relative.hasPrefix("manifest-sha256.txt") {
+            problems.append("not in the manifest: \(relative)")
+        }
+        let journal = folder + "/state/journal.jsonl"
+        if access(journal, F_OK) == 0 {
+            do {
+                let copied = try Journal(path: journal, repairing: false)
+                try copied.verifyChain()
+                let version = try JSONParser().parse(
+                    try Durable.readSmallFile(folder + "/version.json", limit: 1 << 20))
+                if try copied.lastRecord()?.hash ?? JournalRecord.genesis != version["journal"]?["sha256"]?.stringValue
+                {
+                    problems.append("the journal's last record is not the one version.json names")
+                }
+            } catch {
+                problems.append("the journal inside does not verify: \(error)")
+            }
+        } else {
+            problems.append("missing: state/journal.jsonl")
+        }
+        return problems
+    }
+
+    static func manifest(of folder: String) throws -> [String: String] {
+        guard let bytes = try? Durable.readSmallFile(folder + "/manifest-sha256.txt", limit: 1 << 30),
+            let entries = BagIt.parseManifest(bytes)
+        else { return [:] }
+        return Dictionary(entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func copy(_ source: String, to target: String) throws -> (sha256: String, size: Int64) {
+        let input = try FileDescriptor.openRegularFileForReading(source)
+        let output = try FileDescriptor.open(target, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        let copied = try FileDigest.copy(input, to: output)
+        try output.close()
+        return copied
+    }
+
+    static func size(_ path: String) -> Int64 { Handover.size(path) }
+
+    /// Regular files under `relative` of `root` (relative to `root`), kept when `keep` says so.
+    static func files(under relative: String, in root: String, _ keep: (String) -> Bool) throws -> [String] {
+        var found: [String] = []
+        let start = relative.isEmpty ? root : root + "/" + relative
+        guard let enumerator = FileManager.default.enumerator(atPath: start) else { return [] }
+        while let item = enumerator.nextObject() as? String {
+            let path = relative.isEmpty ? item : relative + "/" + item
+            var info = stat()
+            guard lstat(root + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, keep(path) else { continue }
+            found.append(path)
+        }
+        return found.sorted()
+    }
+
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+}
