@@ -160,7 +160,7 @@ import Glibc
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: root + "/" + june1))
         let sidecarText = try String(contentsOfFile: root + "/" + june2Sidecar, encoding: .utf8)
-        try sidecarText.replacingOccurrences(of: "Văn bản june2", with: "Văn bản đã sửa")
+        try sidecarText.replacingOccurrences(of: "Văn bản june", with: "Văn bản đã sửa june")
             .write(toFile: root + "/" + june2Sidecar, atomically: false, encoding: .utf8)
         let added = (june1 as NSString).deletingLastPathComponent + "/them-vao.pdf"
         try Data(OfficeSpool.pdf("added")).write(to: URL(fileURLWithPath: root + "/" + added))
