@@ -44,15 +44,7 @@ public struct Backup {
 
     /// Makes a backup in `base`.
     public func create(in base: String) throws -> Outcome {
-        let base = (base as NSString).standardizingPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
-            access(base, W_OK) == 0
-        else {
-            throw AdminRefusal(
-                vi: "thư mục sao lưu \(base) không có hoặc không ghi được.",
-                en: "\(base) is not a folder that can be written.")
-        }
+        let base = try OutputFiles.writableFolder(base, shown: base, what: "thư mục sao lưu")
         let name = Self.prefix + Self.stamp(session.now())
         let folder = base + "/" + name
         guard !FileManager.default.fileExists(atPath: folder) else {
@@ -101,11 +93,11 @@ public struct Backup {
                 link(previous.path + "/" + relative, target) == 0
             {
                 entries.append((relative, sha256))
-                bytes += Self.size(target)
+                bytes += OutputFiles.size(target)
                 linked += 1
                 continue
             }
-            let copied = try Self.copy(source, to: target)
+            let copied = try OutputFiles.copy(source, to: target, mode: 0o600)
             entries.append((relative, copied.sha256))
             written.append(target)
             bytes += copied.size
@@ -132,7 +124,7 @@ public struct Backup {
             guard access(source, F_OK) == 0 else { continue }
             let target = staging + "/" + relative
             try Durable.makeDirectories((target as NSString).deletingLastPathComponent)
-            let copied = try Self.copy(source, to: target)
+            let copied = try OutputFiles.copy(source, to: target, mode: 0o600)
             entries.append((relative, copied.sha256))
             written.append(target)
             bytes += copied.size
@@ -142,7 +134,7 @@ public struct Backup {
             let path = staging + "/" + relative
             entries.append((relative, try FileDigest.sha256(path).sha256))
             written.append(path)
-            bytes += Self.size(path)
+            bytes += OutputFiles.size(path)
         }
         // 4. version.json, the manifest, its signature; everything synced; then the name that says "complete".
         let version = JSONWriter.bytes(
@@ -171,11 +163,11 @@ public struct Backup {
             bytes: try signing.signer.sign(manifest, signingTime: session.now()))
         written += [staging + "/manifest-sha256.txt", staging + "/manifest-sha256.txt.p7s"]
         try Durable.syncAll(written)
-        try Handover.syncFolders(staging)
+        try OutputFiles.syncFolders(staging)
         guard rename(staging, folder) == 0 else { throw FileError("rename", path: "\(staging) -> \(folder)") }
         try Durable.syncDirectory(base)
         session.say(
-            "Đã sao lưu — backed up: \(entries.count) files, \(Handover.sizeText(bytes)) (\(Handover.sizeText(copiedBytes)) "
+            "Đã sao lưu — backed up: \(entries.count) files, \(OutputFiles.sizeText(bytes)) (\(OutputFiles.sizeText(copiedBytes)) "
                 + "copied, \(linked) archive files hard-linked from the previous backup); journal to record \(end.sequence)"
         )
         return Outcome(
@@ -254,16 +246,6 @@ public struct Backup {
         else { return [:] }
         return Dictionary(entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
     }
-
-    static func copy(_ source: String, to target: String) throws -> (sha256: String, size: Int64) {
-        let input = try FileDescriptor.openRegularFileForReading(source)
-        let output = try FileDescriptor.open(target, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-        let copied = try FileDigest.copy(input, to: output)
-        try output.close()
-        return copied
-    }
-
-    static func size(_ path: String) -> Int64 { Handover.size(path) }
 
     /// Regular files under `relative` of `root` (relative to `root`), kept when `keep` says so.
     static func files(under relative: String, in root: String, _ keep: (String) -> Bool) throws -> [String] {

@@ -49,15 +49,7 @@ public struct Handover {
         guard let config = directory.agencies[agency] else {
             throw AdminRefusal(vi: "không có cơ quan \(agency).", en: "no agency \(agency).")
         }
-        let base = (target as NSString).standardizingPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue,
-            access(base, W_OK) == 0
-        else {
-            throw AdminRefusal(
-                vi: "thư mục \(target) không có hoặc không ghi được.",
-                en: "\(target) is not a folder that can be written.")
-        }
+        let base = try OutputFiles.writableFolder(target, shown: target)
         var records = try index.fileRecords(agency: agency.rawValue, year: year)
         if let named {
             let wanted = Set(named)
@@ -127,7 +119,7 @@ public struct Handover {
                 let sidecar = (archived.archivePath as NSString).deletingPathExtension + ".json"
                 for source in [archived.archivePath, sidecar] {
                     let relative = folder + "/" + (source as NSString).lastPathComponent
-                    let copied = try Self.copy(spool.path(source), to: staging + "/" + relative)
+                    let copied = try OutputFiles.copy(spool.path(source), to: staging + "/" + relative, mode: 0o644)
                     payload.append((relative, copied.sha256))
                     written.append(staging + "/" + relative)
                     bytes += copied.size
@@ -162,7 +154,7 @@ public struct Handover {
         let facts: [String: Any] = [
             "agency": agency.rawValue, "agencyName": config.name, "year": year, "date": checkedAt,
             "records": records.count, "packets": packetCount, "files": payload.count, "documents": documents,
-            "size": Self.sizeText(bytes), "condition": condition, "intact": intact,
+            "size": OutputFiles.sizeText(bytes), "condition": condition, "intact": intact,
             "start": RecordList.columns(records.min { ($0.startDate ?? "") < ($1.startDate ?? "") }!)[5],
             "end": RecordList.columns(records.max { ($0.endDate ?? "") < ($1.endDate ?? "") }!)[6],
             "rows": rows.map { cells in
@@ -199,9 +191,9 @@ public struct Handover {
             ("Bagging-Date", CalendarDate(session.now(), in: session.timeZone).description),
             (
                 "Payload-Oxum",
-                "\(payload.reduce(Int64(0)) { $0 + Self.size(staging + "/" + $1.path) }).\(payload.count)"
+                "\(payload.reduce(Int64(0)) { $0 + OutputFiles.size(staging + "/" + $1.path) }).\(payload.count)"
             ),
-            ("Bag-Size", Self.sizeText(bytes)),
+            ("Bag-Size", OutputFiles.sizeText(bytes)),
             ("Internal-Sender-Description", "Hồ sơ năm \(year) của \(config.name) nộp lưu vào Lưu trữ cơ quan"),
         ])
         var tags: [(path: String, sha256: String)] = []
@@ -216,7 +208,7 @@ public struct Handover {
         try Durable.writeUnsynced(at: staging + "/" + BagIt.tagManifestName, bytes: BagIt.manifest(tags))
         written.append(staging + "/" + BagIt.tagManifestName)
         try Durable.syncAll(written)
-        try Self.syncFolders(staging)
+        try OutputFiles.syncFolders(staging)
         guard rename(staging, bag) == 0 else { throw FileError("rename", path: "\(staging) -> \(bag)") }
         try Durable.syncDirectory(base)
         let journal = try session.journal()
@@ -242,7 +234,7 @@ public struct Handover {
         try index.catchUp(with: journal)
         session.say(
             "Đã nộp lưu — handed over: \(records.count) records, \(packetCount) packets, \(payload.count) files, "
-                + "\(Self.sizeText(bytes)) in \(bag)" + (intact ? "" : " — NOT ALL INTACT: see the minute")
+                + "\(OutputFiles.sizeText(bytes)) in \(bag)" + (intact ? "" : " — NOT ALL INTACT: see the minute")
                 + "; journaled: admin \(LedgerIndex.handoverAction) by \(session.actor)")
         return Outcome(bag: bag, records: records.count, packets: packetCount, intact: intact)
     }
@@ -266,34 +258,6 @@ public struct Handover {
         return Array(html.precomposedStringWithCanonicalMapping.utf8)
     }
 
-    /// Copies a file, hashing what it writes.
-    static func copy(_ source: String, to target: String) throws -> (sha256: String, size: Int64) {
-        let input = try FileDescriptor.openRegularFileForReading(source)
-        let output = try FileDescriptor.open(target, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
-        let copied = try FileDigest.copy(input, to: output)
-        try output.close()
-        return copied
-    }
-
-    static func size(_ path: String) -> Int64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
-    }
-
-    static func syncFolders(_ root: String) throws {
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        var folders = [root]
-        while let relative = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory),
-                isDirectory.boolValue
-            {
-                folders.append(root + "/" + relative)
-            }
-        }
-        for folder in folders { try Durable.syncDirectory(folder) }
-    }
-
     static func stamp(_ date: Date, _ timeZone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -302,10 +266,4 @@ public struct Handover {
         return formatter.string(from: date)
     }
 
-    static func sizeText(_ bytes: Int64) -> String {
-        if bytes >= 1 << 30 { return String(format: "%.2f GB", Double(bytes) / Double(1 << 30)) }
-        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) }
-        if bytes >= 1 << 10 { return String(format: "%.1f KB", Double(bytes) / Double(1 << 10)) }
-        return "\(bytes) byte"
-    }
 }
