@@ -9,10 +9,12 @@ import Glibc
 /// What the commands that write a package of files elsewhere (a hand-over bag, a backup) share: the folder they
 /// write into, copying while hashing, syncing the folders, sizes as people read them.
 enum OutputFiles {
-    /// `path` standardised, when it is a folder that can be written; else a refusal naming it as `shown` (the
+    /// `path` made absolute and standardised, when it is a folder that can be written; else a refusal naming it as `shown` (the
     /// Vietnamese words before it are `what`).
     static func writableFolder(_ path: String, shown: String, what: String = "thư mục") throws -> String {
-        let folder = (path as NSString).standardizingPath
+        // Absolute: the journal names where the package went, whatever folder the command ran in.
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let folder = (absolute as NSString).standardizingPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
             access(folder, W_OK) == 0
