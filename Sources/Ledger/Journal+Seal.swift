@@ -86,6 +86,8 @@ extension Journal {
         let covered = pending.map(\.lastSequence).max() ?? 0
         let fresh = scan.months.filter { $0.firstSequence > covered }
         guard !dryRun else { return pending + fresh }
+        // The folder before the first announcement: without it, no seal was ever begun (finishSealing stops there).
+        if !fresh.isEmpty { try Durable.makeDirectories(folder, mode: 0o700) }
         if !fresh.isEmpty {
             try appendLocked(fresh.map { $0.event(by: actor, reason: reason) })
         }
@@ -109,7 +111,9 @@ extension Journal {
     /// more; returns the segments finished.
     @discardableResult
     public func finishSealing() throws -> [JournalSeal] {
-        try seal(before: "0001-01", by: "", reason: "")
+        // No segment folder: no seal was ever begun, and the active file need not be read (daemon start-up).
+        guard access(JournalSegment.folder(of: path), F_OK) == 0 else { return [] }
+        return try seal(before: "0001-01", by: "", reason: "")
     }
 
     /// Writes one segment from the active file's bytes (or keeps the one a crashed seal already wrote, when it is
