@@ -15,8 +15,9 @@ import Glibc
 /// store, the agencies' configuration and certificates, the office's signed year manifests and certificates of
 /// destruction. Incremental: an archive file the previous backup holds with the same SHA-256 is hard-linked, not
 /// copied. Every file is listed with its SHA-256 in `manifest-sha256.txt`, signed (`manifest-sha256.txt.p7s`),
-/// beside `version.json`; the backup is written under a hidden name and renamed when complete. Private keys are not
-/// in it (they stay with the machine; a backup carrying them, encrypted, comes next).
+/// beside `version.json`; the backup is written under a hidden name and renamed when complete. Private keys are in
+/// it only when asked (`--include-keys`), each sealed under a passphrase as CMS EnvelopedData (`BackupSecrets`).
+/// One backup at a time writes into a folder (a lock beside the backups); `keep` removes the oldest beyond that many.
 public struct Backup {
     public let session: AdminSession
 
@@ -28,6 +29,11 @@ public struct Backup {
     public static let prefix = "lienthong-backup-"
     /// The program's version, written into `version.json`.
     public static let programVersion = "0.1.0"
+    /// What `version.json` says the format is; a restore refuses any other.
+    public static let format = "lienthong-backup/1"
+    /// The journal's action for a completed backup.
+    public static let action = "backup.create"
+    static let lockName = ".lienthong-backup.lock"
 
     var spool: SpoolLayout { session.spool }
 
@@ -40,26 +46,55 @@ public struct Backup {
         public let copiedBytes: Int64
         public let linked: Int
         public let journal: Journal.SnapshotEnd
+        /// Private keys sealed into it (`--include-keys`).
+        public let secrets: Int
+        /// Older backups removed by `keep`.
+        public let removed: [String]
     }
 
-    /// Makes a backup in `base`.
-    public func create(in base: String) throws -> Outcome {
+    /// Makes a backup in `base`; with `keys`, the private keys too, sealed under that passphrase; with `keep`, the
+    /// oldest completed backups beyond that many are removed afterwards.
+    public func create(in base: String, keys: PassphraseSource? = nil, keep: Int? = nil) throws -> Outcome {
         let base = try OutputFiles.writableFolder(base, shown: base, what: "thư mục sao lưu")
+        if let keep, keep < 1 {
+            throw AdminRefusal(vi: "--keep phải từ 1 trở lên.", en: "--keep must be 1 or more.")
+        }
+        let passphrase = try keys.map(BackupSecrets.passphrase)
+        guard let lock = try FileLock.tryAcquire(base + "/" + Self.lockName) else {
+            throw AdminRefusal(
+                vi: "một bản sao lưu khác đang được ghi vào \(base).",
+                en: "another backup is being written into \(base).",
+                advice: "Chờ nó xong rồi chạy lại — wait for it to finish, then run again.")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let name = Self.prefix + Self.stamp(session.now())
         let folder = base + "/" + name
         guard !FileManager.default.fileExists(atPath: folder) else {
             throw AdminRefusal(vi: "\(folder) đã có.", en: "\(folder) exists already.")
         }
-        let previous = try Self.completed(in: base).last
+        let completed = try Self.completed(in: base)
+        let previous = completed.last
         session.say("Sao lưu — backup: \(spool.root) → \(folder)" + (previous.map { " (after \($0.name))" } ?? ""))
+        let secrets = passphrase == nil ? [] : try BackupSecrets.files(in: spool, directory: try session.directory())
+        if passphrase != nil { session.say("  with \(secrets.count) private key file(s), sealed under the passphrase") }
         if session.dryRun {
+            if let keep, completed.count + 1 > keep {
+                for old in completed.prefix(completed.count + 1 - keep) {
+                    session.say("  remove \(old.name) (--keep \(keep))")
+                }
+            }
+            session.say("  append to the journal: admin \(Self.action)")
             session.say("--dry-run: nothing changed.")
             return Outcome(
                 folder: folder, files: 0, bytes: 0, copiedBytes: 0, linked: 0,
-                journal: .init(sequence: 0, sha256: "", offset: 0))
+                journal: .init(sequence: 0, sha256: "", offset: 0), secrets: secrets.count, removed: [])
+        }
+        // Backups killed half-way left hidden folders; under the lock nobody else is writing them.
+        for stale in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        where stale.hasPrefix("." + Self.prefix) && stale.hasSuffix(".part") {
+            try FileManager.default.removeItem(atPath: base + "/" + stale)
         }
         let staging = base + "/." + name + ".part"
-        if FileManager.default.fileExists(atPath: staging) { try FileManager.default.removeItem(atPath: staging) }
         try Durable.makeDirectories(staging + "/state", mode: 0o700)
         // 1. The databases first, then the journal: the index copy is never ahead of the journal copy.
         let schema = try SQLiteSnapshot.copy(from: spool.state + "/index.sqlite", to: staging + "/state/index.sqlite")
@@ -130,6 +165,17 @@ public struct Backup {
             bytes += copied.size
             copiedBytes += copied.size
         }
+        for secret in secrets {
+            let target = staging + "/" + secret.stored
+            try Durable.makeDirectories((target as NSString).deletingLastPathComponent, mode: 0o700)
+            let sealed = try PasswordEnvelope.seal(
+                try Durable.readSmallFile(secret.source, limit: 1 << 20), passphrase: passphrase ?? [])
+            try Durable.writeUnsynced(at: target, bytes: sealed, mode: 0o600)
+            entries.append((secret.stored, SHA256Hasher.hex(of: sealed)))
+            written.append(target)
+            bytes += Int64(sealed.count)
+            copiedBytes += Int64(sealed.count)
+        }
         for relative in try Self.files(under: "state", in: staging, { _ in true }) {
             let path = staging + "/" + relative
             entries.append((relative, try FileDigest.sha256(path).sha256))
@@ -139,7 +185,7 @@ public struct Backup {
         // 4. version.json, the manifest, its signature; everything synced; then the name that says "complete".
         let version = JSONWriter.bytes(
             .object([
-                ("format", .string("lienthong-backup/1")), ("program", .string(Self.programVersion)),
+                ("format", .string(Self.format)), ("program", .string(Self.programVersion)),
                 ("indexSchema", .string(schema ?? "")),
                 ("createdAt", .string(Timestamp.string(session.now(), in: session.timeZone))),
                 ("spool", .string(spool.root)),
@@ -151,6 +197,7 @@ public struct Backup {
                     ])
                 ),
                 ("previous", previous.map { .string($0.name) } ?? .null),
+                ("secrets", .integer(Int64(secrets.count))),
             ]))
         try Durable.writeUnsynced(at: staging + "/version.json", bytes: version)
         written.append(staging + "/version.json")
@@ -170,8 +217,38 @@ public struct Backup {
             "Đã sao lưu — backed up: \(entries.count) files, \(OutputFiles.sizeText(bytes)) (\(OutputFiles.sizeText(copiedBytes)) "
                 + "copied, \(linked) archive files hard-linked from the previous backup); journal to record \(end.sequence)"
         )
+        var removed: [String] = []
+        if let keep, completed.count + 1 > keep {
+            for old in completed.prefix(completed.count + 1 - keep) {
+                try Self.remove(old.path)
+                removed.append(old.name)
+                session.say("  removed \(old.name) (--keep \(keep))")
+            }
+            try Durable.syncDirectory(base)
+        }
+        let journal = try session.journal()
+        try journal.append(
+            .admin(
+                action: Self.action, by: session.actor, reason: session.reason, target: folder,
+                details: .object([
+                    ("folder", .string(folder)), ("journalSequence", .integer(end.sequence)),
+                    ("journalSha256", .string(end.sha256)), ("files", .integer(Int64(entries.count))),
+                    ("bytes", .integer(bytes)), ("copiedBytes", .integer(copiedBytes)),
+                    ("linked", .integer(Int64(linked))), ("secrets", .integer(Int64(secrets.count))),
+                    ("manifestSha256", .string(SHA256Hasher.hex(of: manifest))),
+                    ("removed", .array(removed.map(JSONValue.string))),
+                ])))
         return Outcome(
-            folder: folder, files: entries.count, bytes: bytes, copiedBytes: copiedBytes, linked: linked, journal: end)
+            folder: folder, files: entries.count, bytes: bytes, copiedBytes: copiedBytes, linked: linked, journal: end,
+            secrets: secrets.count, removed: removed)
+    }
+
+    /// Removes a completed backup: first renamed to a hidden name (so it is never listed half-removed), then removed.
+    static func remove(_ path: String) throws {
+        let hidden =
+            (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".part"
+        guard rename(path, hidden) == 0 else { throw FileError("rename", path: "\(path) -> \(hidden)") }
+        try OutputFiles.removeTree(hidden)
     }
 
     /// A completed backup: its folder, name and what `version.json` says.

@@ -61,4 +61,21 @@ enum OutputFiles {
         if bytes >= 1 << 10 { return String(format: "%.1f KB", Double(bytes) / Double(1 << 10)) }
         return "\(bytes) byte"
     }
+
+    /// Removes `path` (file or folder) if present, read-only folders included.
+    static func removeTree(_ path: String) throws {
+        guard access(path, F_OK) == 0 || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+        else { return }
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            _ = chmod(path, 0o700)
+            let enumerator = FileManager.default.enumerator(atPath: path)
+            while let relative = enumerator?.nextObject() as? String {
+                if lstat(path + "/" + relative, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                    _ = chmod(path + "/" + relative, 0o700)
+                }
+            }
+        }
+        try FileManager.default.removeItem(atPath: path)
+    }
 }

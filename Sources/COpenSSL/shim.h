@@ -55,5 +55,9 @@ static inline void COpenSSL_X509V3_set_ctx_nodb(X509V3_CTX *ctx) { X509V3_set_ct
 
 // OPENSSL_free is a macro carrying the caller's file and line.
 static inline void COpenSSL_free(void *pointer) { OPENSSL_free(pointer); }
+// OPENSSL_memdup is a macro too: a copy OpenSSL may free (CMS_add0_recipient_password keeps the passphrase).
+static inline unsigned char *COpenSSL_memdup(const unsigned char *bytes, size_t count) {
+    return (unsigned char *)OPENSSL_memdup(bytes, count);
+}
 
 #endif

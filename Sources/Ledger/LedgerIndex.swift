@@ -23,6 +23,9 @@ public final class LedgerIndex: Sendable {
         try Self.migrator.migrate(pool)
     }
 
+    /// The schema's migrations this release knows, oldest first (a backup's `indexSchema` names the last it had).
+    public static var migrations: [String] { migrator.migrations }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -13,7 +13,7 @@ struct LienThong: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, AgenciesCommand.self, AgencyCommand.self, InboxCommand.self, RotateCommand.self,
             YearCommand.self, RecordCommand.self, HandoverCommand.self, HoldCommand.self, RetentionCommand.self,
-            DisposalCommand.self, ReportCommand.self, BackupCommand.self,
+            DisposalCommand.self, ReportCommand.self, BackupCommand.self, RestoreCommand.self,
             QueueCommand.self,
             CertCommand.self,
             CRLCommand.self, WatchCommand.self,
