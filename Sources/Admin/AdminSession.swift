@@ -44,6 +44,11 @@ public struct AdminSession: Sendable {
     /// The agencies as their files say now.
     public func directory() throws -> AgencyDirectory { try AgencyDirectory.load(spool) }
 
+    /// Appends an admin record of this session (who, why) for `action` on `target`.
+    public func journalAdmin(action: String, target: String, details: JSONValue) throws {
+        try journal().append(.admin(action: action, by: actor, reason: reason, target: target, details: details))
+    }
+
     /// The journal, opened for appending (with `--dry-run`, only for reading: a torn tail is not cut).
     func journal() throws -> Journal {
         if dryRun { return try Journal(path: spool.state + "/journal.jsonl", timeZone: timeZone, repairing: false) }

@@ -275,6 +275,10 @@ public struct Backup {
     /// SHA-256, files missing or not listed, the journal's chain and its last record against `version.json`.
     public static func verify(_ folder: String) throws -> [String] {
         var problems: [String] = []
+        let name = ((folder as NSString).standardizingPath as NSString).lastPathComponent
+        if name.hasPrefix(".") || name.hasSuffix(".part") {
+            problems.append("\(name) is a backup that was never finished (its name says so): not a complete backup")
+        }
         guard let manifest = try? Durable.readSmallFile(folder + "/manifest-sha256.txt", limit: 1 << 30),
             let entries = BagIt.parseManifest(manifest)
         else { return ["manifest-sha256.txt is missing or unreadable: not a complete backup"] }

@@ -34,6 +34,7 @@ public struct Doctor: Sendable {
         IndexCheck(),
         RotationCheck(),
         RecordsCheck(),
+        BackupCheck(),
         TemplatesCheck(),
     ]
 

@@ -53,6 +53,17 @@ public enum OfficeMetrics {
         Gauge(label: "lienthong_journal_damaged").record(damaged ? 1 : 0)
     }
 
+    /// A scheduled backup ran (`lienthong_backups_total{result="ok|failed"}`); after a success, its time, size and
+    /// what it copied (the rest hard-linked from the one before), and 0 failures in a row.
+    public static func backupRan(ok: Bool, at now: Date, bytes: Int64 = 0, copied: Int64 = 0, failures: Int) {
+        Counter(label: "lienthong_backups_total", dimensions: [("result", ok ? "ok" : "failed")]).increment()
+        Gauge(label: "lienthong_backup_failures_in_a_row").record(failures)
+        guard ok else { return }
+        Gauge(label: "lienthong_backup_last_success_timestamp_seconds").record(now.timeIntervalSince1970)
+        Gauge(label: "lienthong_backup_bytes").record(bytes)
+        Gauge(label: "lienthong_backup_copied_bytes").record(copied)
+    }
+
     private static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000

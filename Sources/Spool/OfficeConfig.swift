@@ -91,6 +91,24 @@ public struct OfficeConfig: Sendable, Equatable {
         public init() {}
     }
 
+    /// office.yaml `backup: { to: /mnt/backup, at: "02:00", every: 24h, keep: 14 }`: the daemon's backups.
+    public struct Backup: Sendable, Equatable {
+        /// The folder the backups are kept in (absolute).
+        public var to: String
+        /// The time of day (office time zone) a backup starts, as minutes after midnight; nil: every `every` from
+        /// the last one.
+        public var at: Int?
+        public var every: Duration = .seconds(86_400)
+        /// Completed backups kept in `to` (the oldest beyond are removed); nil keeps them all.
+        public var keep: Int?
+        /// A failed backup is tried again after this long.
+        public var retry: Duration = .seconds(3600)
+        /// With a passphrase file, the private keys go into the backups too, sealed under it.
+        public var passphraseFile: String?
+
+        public init(to: String) { self.to = to }
+    }
+
     public var watch = Watch()
     public var calendar = Calendar()
     public var outage = Outage()
@@ -99,6 +117,8 @@ public struct OfficeConfig: Sendable, Equatable {
     public var metrics: Metrics?
     /// Off (nil) unless office.yaml has `rotate:`; `lienthong rotate` works either way.
     public var rotate: Rotate?
+    /// Off (nil) unless office.yaml has `backup:`; `lienthong backup create` works either way.
+    public var backup: Backup?
 
     public init() {}
 
@@ -110,7 +130,9 @@ public struct OfficeConfig: Sendable, Equatable {
     /// Checks parsed office.yaml.
     public static func parse(_ root: ConfigNode) throws(ConfigError) -> OfficeConfig {
         var config = OfficeConfig()
-        let sections = try root.mapping(allowed: ["watch", "calendar", "outage", "archive", "metrics", "rotate"])
+        let sections = try root.mapping(allowed: [
+            "watch", "calendar", "outage", "archive", "metrics", "rotate", "backup",
+        ])
         if let watch = sections["watch"] {
             let keys = try watch.mapping(allowed: [
                 "mode", "pollInterval", "settle", "rescanInterval", "sidecarWait", "incompleteWait",
@@ -229,7 +251,32 @@ public struct OfficeConfig: Sendable, Equatable {
             }
             config.rotate = value
         }
+        if let backup = sections["backup"] { config.backup = try backupSchedule(backup) }
         return config
+    }
+
+    private static func backupSchedule(_ node: ConfigNode) throws(ConfigError) -> Backup {
+        let keys = try node.mapping(allowed: ["to", "at", "every", "keep", "retry", "passphraseFile"])
+        guard let to = keys["to"] else { throw node.error("expected to: an absolute path, like /mnt/backup") }
+        let path = try to.string()
+        guard path.hasPrefix("/") else { throw to.error("expected an absolute path, like /mnt/backup") }
+        var value = Backup(to: path)
+        if let at = keys["at"] {
+            let text = try at.string()
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]),
+                let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+            else { throw at.error("expected a time of day like \"02:00\"") }
+            value.at = hour * 60 + minute
+        }
+        if let every = keys["every"] { value.every = try duration(every, minimum: .seconds(1)) }
+        if let retry = keys["retry"] { value.retry = try duration(retry, minimum: .seconds(1)) }
+        if let keep = keys["keep"] {
+            guard let count = Int(try keep.string()), count >= 1 else { throw keep.error("expected a count, 1 or more") }
+            value.keep = count
+        }
+        if let file = keys["passphraseFile"] { value.passphraseFile = try file.string() }
+        return value
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT`; the port from 1 to 65535 (0, "any free port", would leave Prometheus guessing).

@@ -46,6 +46,12 @@ struct WatchCommand: AsyncParsableCommand {
                 .init(
                     service: ScheduledRotation(spool: layout, config: daemon.config, logger: logger),
                     successTerminationBehavior: .ignore))
+            if let schedule = daemon.config.backup {
+                services.append(
+                    .init(
+                        service: ScheduledBackup(spool: layout, config: daemon.config, schedule: schedule, logger: logger),
+                        successTerminationBehavior: .ignore))
+            }
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
