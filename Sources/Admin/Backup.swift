@@ -124,7 +124,9 @@ public struct Backup {
             guard access(source, F_OK) == 0 else { continue }  // destroyed by an approved disposal
             let target = staging + "/" + relative
             try Durable.makeDirectories((target as NSString).deletingLastPathComponent)
-            if let sha256 = known, let previous, previousHashes[relative] == sha256,
+            // A sidecar's hash is not in the journal; it is small, and never changes either: hashed here.
+            let sha256 = known ?? (previous == nil ? nil : try? FileDigest.sha256(source).sha256)
+            if let sha256, let previous, previousHashes[relative] == sha256,
                 link(previous.path + "/" + relative, target) == 0
             {
                 entries.append((relative, sha256))
