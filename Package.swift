@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "DoctorTests", dependencies: ["Doctor", "Spool", "Signing", "Ledger", "Packets", "TestSupport"]),
         .testTarget(name: "DurableIOTests", dependencies: ["DurableIO", "TestSupport"]),
-        .testTarget(name: "AdminTests", dependencies: ["Admin", "TestSupport"]),
+        .testTarget(name: "AdminTests", dependencies: ["Admin", "Spool", "TestSupport"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Packets", "TestSupport"]),
         .testTarget(
             name: "ArchivistTests",

@@ -22,7 +22,8 @@ public struct BackupCheck: DoctorCheck {
             findings.append(
                 Finding(
                     "backup-target", .error, subject: schedule.to,
-                    vi: "Thư mục sao lưu \(schedule.to) không có hoặc không ghi được: các bản sao lưu theo lịch không chạy.",
+                    vi:
+                        "Thư mục sao lưu \(schedule.to) không có hoặc không ghi được: các bản sao lưu theo lịch không chạy.",
                     en: "The backup folder \(schedule.to) is missing or cannot be written: scheduled backups fail.",
                     actionVi: "Gắn ổ sao lưu và cho người dùng của dịch vụ quyền ghi.",
                     actionEn: "Mount the backup disk and let the service user write to it."))
@@ -34,8 +35,10 @@ public struct BackupCheck: DoctorCheck {
                     "backup-failed", .error, subject: schedule.to,
                     vi: "\(status.failures) lần sao lưu gần nhất không thành: \(status.lastError ?? "?").",
                     en: "The last \(status.failures) scheduled backup(s) failed: \(status.lastError ?? "?").",
-                    actionVi: "Sửa nguyên nhân; dịch vụ tự thử lại (hoặc chạy lienthong backup create --to \(schedule.to)).",
-                    actionEn: "Fix the cause; the daemon tries again (or run lienthong backup create --to \(schedule.to))."))
+                    actionVi:
+                        "Sửa nguyên nhân; dịch vụ tự thử lại (hoặc chạy lienthong backup create --to \(schedule.to)).",
+                    actionEn:
+                        "Fix the cause; the daemon tries again (or run lienthong backup create --to \(schedule.to))."))
         }
         let every = TimeInterval(schedule.every.components.seconds)
         let last = status.lastSuccess.map { Date(timeIntervalSince1970: $0) } ?? newest(in: schedule.to)
@@ -46,7 +49,8 @@ public struct BackupCheck: DoctorCheck {
                 Finding(
                     "backup-stale", .warning, subject: schedule.to,
                     vi: "Bản sao lưu gần nhất đã cũ \(hours) giờ (lịch: mỗi \(DurationText.format(schedule.every))).",
-                    en: "The newest backup is \(hours) hour(s) old (scheduled every \(DurationText.format(schedule.every))).",
+                    en:
+                        "The newest backup is \(hours) hour(s) old (scheduled every \(DurationText.format(schedule.every))).",
                     actionVi: "Kiểm tra lienthong watch đang chạy và nhật ký của nó.",
                     actionEn: "Check that lienthong watch runs, and its log."))
         }

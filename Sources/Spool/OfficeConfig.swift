@@ -272,7 +272,9 @@ public struct OfficeConfig: Sendable, Equatable {
         if let every = keys["every"] { value.every = try duration(every, minimum: .seconds(1)) }
         if let retry = keys["retry"] { value.retry = try duration(retry, minimum: .seconds(1)) }
         if let keep = keys["keep"] {
-            guard let count = Int(try keep.string()), count >= 1 else { throw keep.error("expected a count, 1 or more") }
+            guard let count = Int(try keep.string()), count >= 1 else {
+                throw keep.error("expected a count, 1 or more")
+            }
             value.keep = count
         }
         if let file = keys["passphraseFile"] { value.passphraseFile = try file.string() }

@@ -43,7 +43,8 @@ struct ScheduledBackup: Service {
 
     private func loop() {
         var status = BackupStatus.read(spool)
-        let last = status.lastSuccess.map { Date(timeIntervalSince1970: $0) }
+        let last =
+            status.lastSuccess.map { Date(timeIntervalSince1970: $0) }
             ?? BackupSchedule.lastCompleted(in: schedule.to)
         var next = BackupSchedule.next(after: last, now: Date(), schedule: schedule, timeZone: config.calendar.timeZone)
         if status.failures > 0, let attempt = status.lastAttempt {
@@ -83,7 +84,9 @@ struct ScheduledBackup: Service {
                 OfficeMetrics.backupRan(ok: false, at: started, failures: status.failures)
                 logger.error(
                     "the scheduled backup failed; it is tried again",
-                    metadata: ["to": "\(schedule.to)", "error": "\(reason)", "retry": "\(DurationText.format(schedule.retry))"])
+                    metadata: [
+                        "to": "\(schedule.to)", "error": "\(reason)", "retry": "\(DurationText.format(schedule.retry))",
+                    ])
                 journalFailure(reason, failures: status.failures)
                 next = Date().addingTimeInterval(retry)
             }
@@ -109,7 +112,8 @@ struct ScheduledBackup: Service {
         let at = schedule.at.map { String(format: " at %02d:%02d", $0 / 60, $0 % 60) } ?? ""
         return AdminSession(
             spool: spool, config: config,
-            actor: AdminSession.systemUser() + " (lienthong watch, backup\(at) every \(DurationText.format(schedule.every)))",
+            actor: AdminSession.systemUser()
+                + " (lienthong watch, backup\(at) every \(DurationText.format(schedule.every)))",
             reason: "office.yaml backup", dryRun: false, say: { [logger] line in logger.debug("\(line)") })
     }
 }

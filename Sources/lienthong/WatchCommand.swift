@@ -49,7 +49,8 @@ struct WatchCommand: AsyncParsableCommand {
             if let schedule = daemon.config.backup {
                 services.append(
                     .init(
-                        service: ScheduledBackup(spool: layout, config: daemon.config, schedule: schedule, logger: logger),
+                        service: ScheduledBackup(
+                            spool: layout, config: daemon.config, schedule: schedule, logger: logger),
                         successTerminationBehavior: .ignore))
             }
         }

@@ -24,7 +24,8 @@ import Glibc
     }
 
     @Test func theFirstReleasesBackupRestoresAndTheOfficeCarriesOn() throws {
-        let library = try #require(PrechangeFixtureTests.libfaketime, "libfaketime is missing (apt-get install faketime)")
+        let library = try #require(
+            PrechangeFixtureTests.libfaketime, "libfaketime is missing (apt-get install faketime)")
         let expected = try JSONDecoder().decode(
             Expected.self, from: Data(contentsOf: URL(fileURLWithPath: Self.fixture + "/expected.json")))
         let directory = TemporaryDirectory("lienthong-backup-fixture")
@@ -39,7 +40,8 @@ import Glibc
             "restore", "--from", backup, "--spool", root, "--passphrase-file", Self.fixture + "/passphrase.txt",
         ])
         #expect(restored.status == 0 && restored.stdout.contains("5 key file(s)"), "\(restored.output)")
-        #expect(restored.stdout.contains("journal runs on from record \(expected.journalSequence)"), "\(restored.output)")
+        #expect(
+            restored.stdout.contains("journal runs on from record \(expected.journalSequence)"), "\(restored.output)")
 
         let offset = Self.moment - (try PrechangeFixtureTests.realNow())
         let environment = [
@@ -98,8 +100,9 @@ import Glibc
         let made = try spool.lienthong(["backup", "create", "--to", base])
         #expect(made.status == 0, "\(made.output)")
         let name = try #require(try CLI.lienthong(["backup", "list", base]).stdout.split(separator: " ").first)
-        let version = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: base + "/" + name + "/version.json"))) as? [String: Any]
+        let version =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: base + "/" + name + "/version.json"))) as? [String: Any]
         let schema = try #require(version?["indexSchema"] as? String)
         let target = spool.directory.file("Phuc-hoi")
         let restored = try ProcessRunner.run(

@@ -117,7 +117,9 @@ import Glibc
         let folder = base + "/" + names[1]
         let written = Self.written(in: folder)
         var total: Int64 = 0
-        for line in try ProcessRunner.run("du", ["-sb", "--count-links", folder]).stdout.split(separator: "\t").prefix(1) {
+        for line in try ProcessRunner.run("du", ["-sb", "--count-links", folder]).stdout.split(separator: "\t").prefix(
+            1)
+        {
             total = Int64(line) ?? 0
         }
         print(
@@ -172,7 +174,8 @@ import Glibc
             for line in try CLI.lienthong(["backup", "list", base]).stdout.split(separator: "\n") {
                 let folder = base + "/" + String(line.split(separator: " ")[0])
                 let verified = try CLI.lienthong(["backup", "verify", folder])
-                #expect(verified.status == 0, "killed at \(moment) s: a listed backup does not verify: \(verified.output)")
+                #expect(
+                    verified.status == 0, "killed at \(moment) s: a listed backup does not verify: \(verified.output)")
             }
             for hidden in try FileManager.default.contentsOfDirectory(atPath: base) where hidden.hasSuffix(".part") {
                 let target = spool.directory.file("restore-\(attempt)")

@@ -47,7 +47,10 @@ import Glibc
         ])
         guard result.status == 0 else { throw ProcessError.failed("register incoming", result) }
         let lines = result.stdout.split(whereSeparator: \.isNewline).map(String.init)
-        guard let header = lines.first?.split(separator: ",").map({ $0.trimmingCharacters(in: .init(charactersIn: "\"\u{FEFF}")) }),
+        guard
+            let header = lines.first?.split(separator: ",").map({
+                $0.trimmingCharacters(in: .init(charactersIn: "\"\u{FEFF}"))
+            }),
             let column = header.firstIndex(of: "Số đến")
         else { throw ProcessError.failed("register incoming: no «Số đến» column", result) }
         return lines.dropFirst().compactMap { line in
@@ -140,7 +143,9 @@ import Glibc
         let recipient = OfficeSpool.recipients[0]
         let before = try years.map { try Self.arrivals(restored, agency: recipient, year: $0) }
         #expect(before.reduce(0) { $0 + $1.count } > 0)
-        for numbers in before { #expect(numbers == Array(1..<(numbers.count + 1)), "the backup's arrivals: \(numbers)") }
+        for numbers in before {
+            #expect(numbers == Array(1..<(numbers.count + 1)), "the backup's arrivals: \(numbers)")
+        }
         let restoredSpool = OfficeSpool(existing: restored, directory: spool.directory)
         try restoredSpool.drop("sau-phuc-hoi", number: "1001")
         let carried = try restoredSpool.once()
