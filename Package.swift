@@ -155,6 +155,12 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "lienthong-backup-bench",
+            dependencies: ["TestSupport"],
+            path: "Benchmarks/BackupBenchmark"
+        ),
+
+        .executableTarget(
             name: "lienthong-search-bench",
             dependencies: [
                 "Ledger", "Packets", "DurableIO", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),

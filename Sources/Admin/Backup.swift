@@ -60,26 +60,20 @@ public struct Backup {
             throw AdminRefusal(vi: "--keep phải từ 1 trở lên.", en: "--keep must be 1 or more.")
         }
         let passphrase = try keys.map(BackupSecrets.passphrase)
-        guard let lock = try FileLock.tryAcquire(base + "/" + Self.lockName) else {
-            throw AdminRefusal(
-                vi: "một bản sao lưu khác đang được ghi vào \(base).",
-                en: "another backup is being written into \(base).",
-                advice: "Chờ nó xong rồi chạy lại — wait for it to finish, then run again.")
-        }
-        defer { withExtendedLifetime(lock) {} }
         let name = Self.prefix + Self.stamp(session.now())
         let folder = base + "/" + name
         guard !FileManager.default.fileExists(atPath: folder) else {
             throw AdminRefusal(vi: "\(folder) đã có.", en: "\(folder) exists already.")
         }
-        let completed = try Self.completed(in: base)
-        let previous = completed.last
+        var completed = try Self.completed(in: base)
+        var previous = completed.last
         session.say("Sao lưu — backup: \(spool.root) → \(folder)" + (previous.map { " (after \($0.name))" } ?? ""))
         let secrets = passphrase == nil ? [] : try BackupSecrets.files(in: spool, directory: try session.directory())
         if passphrase != nil { session.say("  with \(secrets.count) private key file(s), sealed under the passphrase") }
         if session.dryRun {
-            if let keep, completed.count + 1 > keep {
-                for old in completed.prefix(completed.count + 1 - keep) {
+            let ours = completed.filter { $0.version?["spool"]?.stringValue == Restore.absolute(spool.root) }
+            if let keep, ours.count + 1 > keep {
+                for old in ours.prefix(ours.count + 1 - keep) {
                     session.say("  remove \(old.name) (--keep \(keep))")
                 }
             }
@@ -89,15 +83,38 @@ public struct Backup {
                 folder: folder, files: 0, bytes: 0, copiedBytes: 0, linked: 0,
                 journal: .init(sequence: 0, sha256: "", offset: 0), secrets: secrets.count, removed: [])
         }
-        // Backups killed half-way left hidden folders; under the lock nobody else is writing them.
+        guard let lock = try FileLock.tryAcquire(base + "/" + Self.lockName) else {
+            throw AdminRefusal(
+                vi: "một bản sao lưu khác đang được ghi vào \(base).",
+                en: "another backup is being written into \(base).",
+                advice: "Chờ nó xong rồi chạy lại — wait for it to finish, then run again.")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        // What another backup finished meanwhile counts; the hidden folders killed ones left are nobody's now.
+        completed = try Self.completed(in: base)
+        previous = completed.last
         for stale in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
         where stale.hasPrefix("." + Self.prefix) && stale.hasSuffix(".part") {
-            try FileManager.default.removeItem(atPath: base + "/" + stale)
+            try OutputFiles.removeTree(base + "/" + stale)
         }
         let staging = base + "/." + name + ".part"
         try Durable.makeDirectories(staging + "/state", mode: 0o700)
+        // The folders made (each once; synced at the end, without walking the tree again).
+        var folders: Set<String> = [staging, staging + "/state"]
+        func makeFolder(for target: String, mode: mode_t = 0o755) throws {
+            let parent = (target as NSString).deletingLastPathComponent
+            guard !folders.contains(parent) else { return }
+            try Durable.makeDirectories(parent, mode: mode)
+            var current = parent
+            while current.count > staging.count, folders.insert(current).inserted {
+                current = (current as NSString).deletingLastPathComponent
+            }
+        }
         // 1. The databases first, then the journal: the index copy is never ahead of the journal copy.
-        let schema = try SQLiteSnapshot.copy(from: spool.state + "/index.sqlite", to: staging + "/state/index.sqlite")
+        // (An office that never ran has no index yet: the restore makes it from the journal.)
+        let schema =
+            access(spool.state + "/index.sqlite", F_OK) == 0
+            ? try SQLiteSnapshot.copy(from: spool.state + "/index.sqlite", to: staging + "/state/index.sqlite") : nil
         if access(spool.state + "/accounts.sqlite", F_OK) == 0 {
             try SQLiteSnapshot.copy(from: spool.state + "/accounts.sqlite", to: staging + "/state/accounts.sqlite")
         }
@@ -105,7 +122,7 @@ public struct Backup {
         // 2. The archive files the copied journal knows (archived before their record was written).
         let copiedJournal = try Journal(path: staging + "/state/journal.jsonl", repairing: false)
         var archive: [String: String?] = [:]
-        try copiedJournal.forEachRecord { record in
+        try copiedJournal.forEachRecord(containing: Array("\"archive\":".utf8)) { record in
             switch record.event {
             case .packed(let packet), .received(let packet, _):
                 archive[packet.archive] = packet.sha256
@@ -119,11 +136,20 @@ public struct Backup {
         var bytes: Int64 = 0
         var copiedBytes: Int64 = 0
         var linked = 0
+        // Progress on a long one: every few seconds, how far the archive is.
+        var lastProgress = DispatchTime.now().uptimeNanoseconds
+        var done = 0
         for (relative, known) in archive.sorted(by: { $0.key < $1.key }) {
+            done += 1
+            if done % 500 == 0, DispatchTime.now().uptimeNanoseconds - lastProgress > 5_000_000_000 {
+                lastProgress = DispatchTime.now().uptimeNanoseconds
+                session.say(
+                    "  … \(done) of \(archive.count) archive files (\(OutputFiles.sizeText(copiedBytes)) copied)")
+            }
             let source = spool.path(relative)
             guard access(source, F_OK) == 0 else { continue }  // destroyed by an approved disposal
             let target = staging + "/" + relative
-            try Durable.makeDirectories((target as NSString).deletingLastPathComponent)
+            try makeFolder(for: target)
             // A sidecar's hash is not in the journal; it is small, and never changes either: hashed here.
             let sha256 = known ?? (previous == nil ? nil : try? FileDigest.sha256(source).sha256)
             if let sha256, let previous, previousHashes[relative] == sha256,
@@ -142,12 +168,15 @@ public struct Backup {
         }
         // 3. The office's own files: configuration, trust, agencies, fallback, years, disposals.
         var others = ["office.yaml"]
-        for folder in ["trust", "agencies", "years", "disposals", "Templates"] {
-            others += try Self.files(under: folder, in: spool.root) { relative in
-                // Agencies: their configuration and certificates only (not the clerks' folders).
-                guard relative.hasPrefix("agencies/") else { return true }
-                let parts = relative.split(separator: "/")
-                return parts.count == 3 && (parts[2].hasSuffix(".yaml") || parts[2].hasSuffix(".pem"))
+        for folder in ["trust", "years", "disposals", "Templates"] {
+            others += try Self.files(under: folder, in: spool.root) { _ in true }
+        }
+        // Agencies: their configuration and certificates only (never the clerks' folders beside them).
+        for agency in try Directory.entries(spool.agencies) where agency.kind == .directory {
+            guard let code = agency.name.string else { continue }
+            for entry in try Directory.entries(spool.agencies + "/" + code) where entry.kind == .file {
+                guard let name = entry.name.string, name.hasSuffix(".yaml") || name.hasSuffix(".pem") else { continue }
+                others.append("agencies/" + code + "/" + name)
             }
         }
         let fallback = session.config.outage.fallbackPath(spool)
@@ -160,7 +189,7 @@ public struct Backup {
                 ? fallback + "/" + relative.dropFirst("fallback/".count) : spool.path(relative)
             guard access(source, F_OK) == 0 else { continue }
             let target = staging + "/" + relative
-            try Durable.makeDirectories((target as NSString).deletingLastPathComponent)
+            try makeFolder(for: target)
             let copied = try OutputFiles.copy(source, to: target, mode: 0o600)
             entries.append((relative, copied.sha256))
             written.append(target)
@@ -169,7 +198,7 @@ public struct Backup {
         }
         for secret in secrets {
             let target = staging + "/" + secret.stored
-            try Durable.makeDirectories((target as NSString).deletingLastPathComponent, mode: 0o700)
+            try makeFolder(for: target, mode: 0o700)
             let sealed = try PasswordEnvelope.seal(
                 try Durable.readSmallFile(secret.source, limit: 1 << 20), passphrase: passphrase ?? [])
             try Durable.writeUnsynced(at: target, bytes: sealed, mode: 0o600)
@@ -183,6 +212,8 @@ public struct Backup {
             entries.append((relative, try FileDigest.sha256(path).sha256))
             written.append(path)
             bytes += OutputFiles.size(path)
+            copiedBytes += OutputFiles.size(path)
+            folders.insert((path as NSString).deletingLastPathComponent)
         }
         // 4. version.json, the manifest, its signature; everything synced; then the name that says "complete".
         let version = JSONWriter.bytes(
@@ -190,7 +221,7 @@ public struct Backup {
                 ("format", .string(Self.format)), ("program", .string(Self.programVersion)),
                 ("indexSchema", .string(schema ?? "")),
                 ("createdAt", .string(Timestamp.string(session.now(), in: session.timeZone))),
-                ("spool", .string(spool.root)),
+                ("spool", .string(Restore.absolute(spool.root))),
                 (
                     "journal",
                     .object([
@@ -212,7 +243,7 @@ public struct Backup {
             bytes: try signing.signer.sign(manifest, signingTime: session.now()))
         written += [staging + "/manifest-sha256.txt", staging + "/manifest-sha256.txt.p7s"]
         try Durable.syncAll(written)
-        try OutputFiles.syncFolders(staging)
+        try Durable.syncAll(folders.sorted())
         guard rename(staging, folder) == 0 else { throw FileError("rename", path: "\(staging) -> \(folder)") }
         try Durable.syncDirectory(base)
         session.say(
@@ -220,8 +251,9 @@ public struct Backup {
                 + "copied, \(linked) archive files hard-linked from the previous backup); journal to record \(end.sequence)"
         )
         var removed: [String] = []
-        if let keep, completed.count + 1 > keep {
-            for old in completed.prefix(completed.count + 1 - keep) {
+        let ours = completed.filter { $0.version?["spool"]?.stringValue == Restore.absolute(spool.root) }
+        if let keep, ours.count + 1 > keep {
+            for old in ours.prefix(ours.count + 1 - keep) {
                 try Self.remove(old.path)
                 removed.append(old.name)
                 session.say("  removed \(old.name) (--keep \(keep))")
@@ -330,17 +362,22 @@ public struct Backup {
         return Dictionary(entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Regular files under `relative` of `root` (relative to `root`), kept when `keep` says so.
+    /// Regular files under `relative` of `root` (relative to `root`, sorted), kept when `keep` says so; links are
+    /// not followed.
     static func files(under relative: String, in root: String, _ keep: (String) -> Bool) throws -> [String] {
         var found: [String] = []
-        let start = relative.isEmpty ? root : root + "/" + relative
-        guard let enumerator = FileManager.default.enumerator(atPath: start) else { return [] }
-        while let item = enumerator.nextObject() as? String {
-            let path = relative.isEmpty ? item : relative + "/" + item
-            var info = stat()
-            guard lstat(root + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, keep(path) else { continue }
-            found.append(path)
+        func walk(_ folder: String) throws {
+            for entry in try Directory.entries(folder.isEmpty ? root : root + "/" + folder) {
+                guard let name = entry.name.string else { continue }
+                let path = folder.isEmpty ? name : folder + "/" + name
+                switch entry.kind {
+                case .directory: try walk(path)
+                case .file: if keep(path) { found.append(path) }
+                default: break
+                }
+            }
         }
+        try walk(relative)
         return found.sorted()
     }
 

@@ -133,7 +133,8 @@ public struct Restore {
         }
         // 4. Everything under the staging folder, checked again as it is copied.
         try Durable.makeDirectories(target)
-        try Durable.writeFile(at: target + "/" + Self.marker, bytes: Array("restore from \(backup)\n".utf8))
+        try Durable.writeFile(
+            at: target + "/" + Self.marker, bytes: Array("restore from \(backup)\n".utf8), replace: true)
         try Durable.syncDirectory((target as NSString).deletingLastPathComponent)
         let staging = target + "/" + Self.staging
         try OutputFiles.removeTree(staging)
@@ -206,6 +207,7 @@ public struct Restore {
             "Đã phục hồi — restored: \(files.count) files and \(secrets.count) key file(s) into \(target); the "
                 + "journal runs on from record \(version["journal"]?["sequence"]?.integerValue ?? 0) (admin "
                 + "\(Self.action) is record \(sequence))")
+        notes += Self.reachesOutside(target)
         for note in notes { say("  note: \(note)") }
         if sealed.isEmpty || withoutKeys {
             say("  note: no private keys were restored: copy each agency's key to where its agency.yaml says")
@@ -216,6 +218,35 @@ public struct Restore {
         return Outcome(
             spool: target, files: files.count, secrets: secrets.count,
             journalSequence: version["journal"]?["sequence"]?.integerValue ?? 0, migrations: pending)
+    }
+
+    /// What a daemon started on the restored spool would write outside it — the backups' folder (whose `keep` would
+    /// count this office's backups), the shares the agencies' inboxes and the rotation are on: right after a
+    /// disaster, where it should go on; for a drill on a spare folder, a reason not to start the daemon there.
+    static func reachesOutside(_ root: String) -> [String] {
+        let layout = SpoolLayout(root: root)
+        var places: [String] = []
+        if let config = try? OfficeConfig.load(layout.officeConfig) {
+            if let backup = config.backup { places.append("backups into \(backup.to)") }
+            if let to = config.rotate?.to { places.append("rotated folders into \(to)") }
+            if config.outage.fallbackDirectory.hasPrefix("/") {
+                places.append("the paper fallback log into \(config.outage.fallbackDirectory)")
+            }
+        }
+        if let directory = try? AgencyDirectory.load(layout) {
+            let shares = directory.agencies.values.compactMap(\.inbox).map(layout.path).filter {
+                !$0.hasPrefix(root + "/")
+            }
+            if !shares.isEmpty {
+                places.append("deliveries into \(shares.count) inbox(es) on shares (\(shares.sorted()[0]), …)")
+            }
+        }
+        guard !places.isEmpty else { return [] }
+        return [
+            "a daemon started on this spool writes " + places.joined(separator: ", ")
+                + " — right for the office that goes on; for a drill, run only the checks (or edit office.yaml and "
+                + "agency.yaml first)"
+        ]
     }
 
     /// The target must be new, empty, or what an interrupted restore left (its marker, no `agencies/`).

@@ -192,6 +192,35 @@ public final class Journal: @unchecked Sendable {
         }.end
     }
 
+    /// Calls `body` for each record whose line holds the bytes `needle` (`"archive":` for the records that name an
+    /// archive file): the other lines are passed over by a byte search, unparsed — a reader that wants a few kinds
+    /// of a long journal pays for those only.
+    public func forEachRecord(containing needle: [UInt8], _ body: (JournalRecord) throws -> Void) throws {
+        _ = try forEachLine(from: 0) { line, _ in
+            guard Self.bytes(line, contain: needle), let record = try JournalRecord.parse(line) else { return }
+            try body(record)
+        }
+    }
+
+    /// Whether `needle` occurs in `haystack` (memchr to each candidate first byte, then memcmp).
+    static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { wanted in
+                guard let start = hay.baseAddress, let pattern = wanted.baseAddress else { return false }
+                let end = start + (hay.count - wanted.count + 1)
+                var cursor = start
+                while cursor < end, let found = memchr(cursor, Int32(first), end - cursor) {
+                    let candidate = found.assumingMemoryBound(to: UInt8.self)
+                    if memcmp(candidate, pattern, wanted.count) == 0 { return true }
+                    cursor = UnsafePointer(candidate + 1)
+                }
+                return false
+            }
+        }
+    }
+
     /// How many lines end before stream byte `offset` (read only to name a line in an error).
     private func linesBefore(_ offset: Int64) throws -> Int {
         guard offset > 0 else { return 0 }

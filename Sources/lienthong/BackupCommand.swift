@@ -15,7 +15,7 @@ struct BackupCommand: ParsableCommand {
             disposals/; every file's SHA-256 in manifest-sha256.txt, signed, and version.json. Archive files the \
             previous backup holds unchanged are hard-linked. Private keys only with --include-keys, each sealed \
             as CMS EnvelopedData under the passphrase in --passphrase-file (openssl cms -decrypt -pwri_password \
-            opens them). --keep N removes the oldest completed backups beyond N. Journaled (admin backup.create).
+            opens them). --keep N removes the oldest completed backups of this spool beyond N. Journaled (admin backup.create).
             """,
         subcommands: [Create.self, Verify.self, List.self])
 

@@ -148,6 +148,8 @@ import Glibc
         }
         let restoredSpool = OfficeSpool(existing: restored, directory: spool.directory)
         try restoredSpool.drop("sau-phuc-hoi", number: "1001")
+        // A number the sender used before the backup stays used: returned to the clerk, not sent again.
+        try restoredSpool.drop("so-da-dung", number: "5")
         let carried = try restoredSpool.once()
         #expect(carried.status == 0, "\(carried.output)")
         let after = try years.map { try Self.arrivals(restored, agency: recipient, year: $0) }
@@ -156,6 +158,8 @@ import Glibc
             #expect(Array(numbers.prefix(old.count)) == old)
         }
         #expect(after.reduce(0) { $0 + $1.count } > before.reduce(0) { $0 + $1.count })
+        let returned = restoredSpool.visible(restoredSpool.rejected())
+        #expect(returned.contains("so-da-dung.reason.txt"), "\(returned)")
         let newest = try Self.search(restored, ["sau", "phuc", "hoi"])
         #expect(newest.count == 1)
         #expect(try CLI.lienthong(["journal", "verify", "--spool", restored]).status == 0)

@@ -67,7 +67,8 @@ public enum BagIt {
 
     /// Reverses the percent-encoding of CR and LF in manifest paths.
     static func decodePath(_ path: String) -> String {
-        path.replacingOccurrences(of: "%0D", with: "\r", options: .caseInsensitive)
+        guard path.utf8.contains(UInt8(ascii: "%")) else { return path }
+        return path.replacingOccurrences(of: "%0D", with: "\r", options: .caseInsensitive)
             .replacingOccurrences(of: "%0A", with: "\n", options: .caseInsensitive)
     }
 }
