@@ -27,18 +27,7 @@ struct ScheduledBackup: Service {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let thread = Thread { [self] in
-                    loop()
-                    continuation.resume()
-                }
-                thread.name = "lienthong-backup"
-                thread.start()
-            }
-        } onGracefulShutdown: { [control] in
-            control.requestStop()
-        }
+        await ThreadService.run(named: "lienthong-backup", control: control) { [self] in loop() }
     }
 
     private func loop() {

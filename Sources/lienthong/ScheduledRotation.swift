@@ -24,18 +24,7 @@ struct ScheduledRotation: Service {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let thread = Thread { [self] in
-                    loop()
-                    continuation.resume()
-                }
-                thread.name = "lienthong-rotate"
-                thread.start()
-            }
-        } onGracefulShutdown: { [control] in
-            control.requestStop()
-        }
+        await ThreadService.run(named: "lienthong-rotate", control: control) { [self] in loop() }
     }
 
     private func loop() {
