@@ -99,6 +99,9 @@ public struct Backup {
         }
         let staging = base + "/." + name + ".part"
         try Durable.makeDirectories(staging + "/state", mode: 0o700)
+        // A backup that fails leaves nothing behind (one killed leaves its hidden folder to the next).
+        var renamed = false
+        defer { if !renamed { try? OutputFiles.removeTree(staging) } }
         // The folders made (each once; synced at the end, without walking the tree again).
         var folders: Set<String> = [staging, staging + "/state"]
         func makeFolder(for target: String, mode: mode_t = 0o755) throws {
@@ -118,7 +121,14 @@ public struct Backup {
         if access(spool.state + "/accounts.sqlite", F_OK) == 0 {
             try SQLiteSnapshot.copy(from: spool.state + "/accounts.sqlite", to: staging + "/state/accounts.sqlite")
         }
-        let end = try Journal(path: spool.state + "/journal.jsonl", repairing: false).snapshot(into: staging + "/state")
+        // (An office that never ran has no journal yet either: its backup holds an empty one.)
+        let end: Journal.SnapshotEnd
+        if access(spool.state + "/journal.jsonl", F_OK) == 0 {
+            end = try Journal(path: spool.state + "/journal.jsonl", repairing: false).snapshot(into: staging + "/state")
+        } else {
+            try Durable.writeUnsynced(at: staging + "/state/journal.jsonl", bytes: [], mode: 0o600)
+            end = .init(sequence: 0, sha256: JournalRecord.genesis, offset: 0)
+        }
         // 2. The archive files the copied journal knows (archived before their record was written).
         let copiedJournal = try Journal(path: staging + "/state/journal.jsonl", repairing: false)
         var archive: [String: String?] = [:]
@@ -245,6 +255,7 @@ public struct Backup {
         try Durable.syncAll(written)
         try Durable.syncAll(folders.sorted())
         guard rename(staging, folder) == 0 else { throw FileError("rename", path: "\(staging) -> \(folder)") }
+        renamed = true
         try Durable.syncDirectory(base)
         session.say(
             "Đã sao lưu — backed up: \(entries.count) files, \(OutputFiles.sizeText(bytes)) (\(OutputFiles.sizeText(copiedBytes)) "

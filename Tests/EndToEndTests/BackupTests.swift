@@ -196,4 +196,37 @@ import Glibc
         #expect(last.status == 0, "\(last.output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasSuffix(".part") }.isEmpty)
     }
+
+    /// An office just made, that never ran (no journal, no index yet), backs up and restores: the restored one has the
+    /// journal of the restore and an index made by it; a wrong passphrase writes nothing; a failed backup leaves nothing.
+    @Test func anOfficeThatNeverRanBacksUpAndRestores() throws {
+        let spool = try OfficeSpool(mode: "poll", settle: "0ms", label: "backup-new")
+        let base = spool.directory.file("sao-luu")
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        let pass = spool.directory.file("pass")
+        try "mat-khau-van-phong-moi\n".write(toFile: pass, atomically: true, encoding: .utf8)
+        let made = try spool.admin(["backup", "create", "--to", base, "--include-keys", "--passphrase-file", pass])
+        #expect(made.status == 0, "\(made.output)")
+        let name = String(try #require(try CLI.lienthong(["backup", "list", base]).stdout.split(separator: " ").first))
+        let wrong = spool.directory.file("wrong")
+        try "khong-phai-mat-khau-nay\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        let target = spool.directory.file("Moi")
+        let refused = try CLI.lienthong([
+            "restore", "--from", base + "/" + name, "--spool", target, "--passphrase-file", wrong,
+        ])
+        #expect(refused.status == 1 && refused.stderr.contains("wrong passphrase"), "\(refused.output)")
+        #expect(!FileManager.default.fileExists(atPath: target))
+        let restored = try CLI.lienthong([
+            "restore", "--from", base + "/" + name, "--spool", target, "--passphrase-file", pass,
+        ])
+        #expect(restored.status == 0, "\(restored.output)")
+        #expect(try CLI.lienthong(["doctor", "--spool", target]).status == 0)
+        #expect(try CLI.lienthong(["journal", "verify", "--spool", target]).status == 0)
+        // Into a folder that cannot be written: refused, and no hidden folder is left in it.
+        let locked = spool.directory.file("khoa")
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+        let failed = try spool.admin(["backup", "create", "--to", locked + "/khong-co"])
+        #expect(failed.status == 1, "\(failed.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: locked).isEmpty)
+    }
 }
