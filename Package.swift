@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "Archiving", dependencies: ["CArchive"]),
         .target(name: "Packets", dependencies: ["Signing", "Archiving", "DurableIO"]),
         .target(name: "Documents", dependencies: ["Packets", "Signing", "DurableIO"]),
+        .target(name: "EdXML", dependencies: ["Packets", "Archiving", "Signing", "DurableIO"]),
         .target(
             name: "Ledger",
             dependencies: [
@@ -176,6 +177,7 @@ let package = Package(
             name: "PacketsTests", dependencies: ["Packets", "Signing", "Archiving", "DurableIO", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Signing", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Signing", "TestSupport"]),
+        .testTarget(name: "EdXMLTests", dependencies: ["EdXML", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Packets", "DurableIO", "TestSupport"]),
         .testTarget(name: "WorkingTimeTests", dependencies: ["WorkingTime", "Spool", "Packets", "TestSupport"]),
         .testTarget(name: "IntakeTests", dependencies: ["Intake", "Spool", "Packets", "DurableIO", "TestSupport"]),
