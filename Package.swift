@@ -162,6 +162,12 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "lienthong-edxml-bench",
+            dependencies: ["EdXML", "TestSupport"],
+            path: "Benchmarks/EdXMLBenchmark"
+        ),
+
+        .executableTarget(
             name: "lienthong-search-bench",
             dependencies: [
                 "Ledger", "Packets", "DurableIO", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -31,32 +31,6 @@ guard FileManager.default.isExecutableFile(atPath: binary) else {
     exit(2)
 }
 
-/// A program's wall-clock time and peak resident memory (its own, from wait4), failing loudly.
-struct Measured {
-    let seconds: Double
-    let peakBytes: Int
-}
-
-func measure(_ executable: String, _ arguments: [String]) throws -> Measured {
-    var pid: pid_t = 0
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let start = DispatchTime.now().uptimeNanoseconds
-    guard posix_spawnp(&pid, executable, &actions, nil, argv, environ) == 0 else {
-        throw ProcessError.spawn(executable, errno)
-    }
-    var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    guard status == 0 else { throw ProcessError.spawn("\(executable) \(arguments) exited \(status)", status) }
-    return Measured(seconds: seconds, peakBytes: Int(usage.ru_maxrss) * 1024)
-}
-
 let agencies = ["000.00.00.H53", "000.00.01.H53", "000.00.02.H53", "000.00.03.H53"]
 let work = TemporaryDirectory("lienthong-backup-bench")
 let spool = work.file("Spool")
@@ -95,18 +69,19 @@ print(String(format: "the office: %d packets packed and delivered in %.1f s", pa
 _ = try BenchmarkTools.shell("sync")
 
 /// The baseline: `cp -al` of the archive and `sqlite3 .backup` of the index into `folder`.
-@MainActor func baseline(_ folder: String) throws -> Measured {
+@MainActor func baseline(_ folder: String) throws -> BenchmarkTools.Measured {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let copy = try measure("cp", ["-al", spool + "/archive", folder + "/archive"])
-    let index = try measure("sqlite3", [spool + "/state/index.sqlite", ".backup '\(folder)/index.sqlite'"])
+    let copy = try BenchmarkTools.measure("cp", ["-al", spool + "/archive", folder + "/archive"])
+    let index = try BenchmarkTools.measure(
+        "sqlite3", [spool + "/state/index.sqlite", ".backup '\(folder)/index.sqlite'"])
     // On disk, as a backup must be (LienThong fsyncs what it writes; the baseline's `sync` counts too).
-    let synced = try measure("sync", [])
-    return Measured(
+    let synced = try BenchmarkTools.measure("sync", [])
+    return BenchmarkTools.Measured(
         seconds: copy.seconds + index.seconds + synced.seconds,
         peakBytes: max(copy.peakBytes, index.peakBytes, synced.peakBytes))
 }
 
-func report(_ what: String, _ ours: Measured, _ base: Measured) {
+func report(_ what: String, _ ours: BenchmarkTools.Measured, _ base: BenchmarkTools.Measured) {
     print(
         String(
             format:
@@ -120,16 +95,16 @@ let backups = work.file("backups")
 try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
 _ = try BenchmarkTools.shell("sync")  // each measured step starts with nothing left to write back
 let base1 = try baseline(work.file("baseline-1"))
-let full = try measure(binary, ["backup", "create", "--to", backups, "--spool", spool])
+let full = try BenchmarkTools.measure(binary, ["backup", "create", "--to", backups, "--spool", spool])
 report("first backup (every archive file copied and hashed)", full, base1)
 
 try office(from: packets, count: 100)
 sleep(1)  // backups are named by the second
 _ = try BenchmarkTools.shell("sync")
 let base2 = try baseline(work.file("baseline-2"))
-let incremental = try measure(binary, ["backup", "create", "--to", backups, "--spool", spool])
+let incremental = try BenchmarkTools.measure(binary, ["backup", "create", "--to", backups, "--spool", spool])
 report("next backup after 100 packets (hard-linked)", incremental, base2)
-let verify = try measure(
+let verify = try BenchmarkTools.measure(
     binary,
     [
         "backup", "verify",

@@ -29,18 +29,28 @@ final class Base64Sink {
     /// Takes a piece of the text; false once it is not base64.
     func feed(_ text: String) throws -> Bool {
         guard !failed else { return false }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
-            case UInt8(ascii: "="): padded = true
-            default:
-                if padded {  // data after the padding
-                    failed = true
-                    return false
+        var text = text
+        var padded = self.padded
+        // Scanned in a local buffer (no exclusivity check per byte on the object's own), then appended at once.
+        let kept: [UInt8]? = text.withUTF8 { bytes in
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+                case UInt8(ascii: "="): padded = true
+                default: if padded { return nil }  // data after the padding
                 }
+                kept.append(byte)
             }
-            pending.append(byte)
+            return kept
         }
+        self.padded = padded
+        guard let kept else {
+            failed = true
+            return false
+        }
+        pending.append(contentsOf: kept)
         if pending.count >= Self.block { try decode(upTo: pending.count - pending.count % 4) }
         return !failed
     }
